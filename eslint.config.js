@@ -1,0 +1,34 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const pureCoreImports = {
+  patterns: [
+    { group: ["node:*"], message: "the pure core takes I/O as arguments: no node: modules here" },
+    { group: ["undici", "undici/*"], message: "only src/laaffic/ speaks HTTP" },
+    { group: ["listr2", "listr2/*"], message: "progress rendering belongs to src/apply/ and src/cli/" },
+  ],
+  paths: ["fs", "path", "os", "http", "https", "net", "child_process", "crypto"].map((name) => ({
+    name,
+    message: "the pure core takes I/O as arguments: no Node built-ins here",
+  })),
+};
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "src/schema/generated/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    // plan/ and the pure parts of campaigns/ never touch the filesystem, network or terminal.
+    files: ["src/plan/**/*.ts", "src/campaigns/**/*.ts"],
+    ignores: ["src/campaigns/files.ts"],
+    rules: { "no-restricted-imports": ["error", pureCoreImports] },
+  },
+);

@@ -1,0 +1,95 @@
+import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import { maskPhoneNumber } from "../privacy/mask.js";
+import type { NumberInfo } from "../schema/generated/index.js";
+import { wallTimeToEpochMs } from "./platform-time.js";
+
+/** The platform's cap on numbers per task. */
+export const MAX_RECIPIENTS_PER_TASK = 200_000;
+const MAX_DUPLICATE_WARNINGS = 20;
+
+export interface NamedCampaign {
+  taskName: string;
+  at: SourcePosition;
+}
+
+/** The same taskName in two places: the platform would refuse the second, so both places are named. */
+export function duplicateTaskNames(campaigns: readonly NamedCampaign[]): Diagnostic[] {
+  const first = new Map<string, SourcePosition>();
+  const out: Diagnostic[] = [];
+  for (const campaign of campaigns) {
+    const earlier = first.get(campaign.taskName);
+    if (!earlier) {
+      first.set(campaign.taskName, campaign.at);
+      continue;
+    }
+    out.push(
+      errorAt({
+        code: "duplicate-task-name",
+        message: `taskName "${campaign.taskName}" is also declared at ${earlier.file}:${earlier.line}:${earlier.column}`,
+        hint: "taskName is the campaign's identity and must be unique; rename one of them",
+        at: campaign.at,
+        field: "/taskName",
+        related: [{ ...earlier, message: "first declared here" }],
+      }),
+    );
+  }
+  return out;
+}
+
+/** A number listed twice is called twice: worth a warning, naming where it repeats (masked). */
+export function duplicateCallees(recipients: readonly NumberInfo[], positionOf: (index: number) => SourcePosition): Diagnostic[] {
+  const firstIndex = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  let more = 0;
+  recipients.forEach((recipient, index) => {
+    const earlier = firstIndex.get(recipient.calleeNumber);
+    if (earlier === undefined) {
+      firstIndex.set(recipient.calleeNumber, index);
+      return;
+    }
+    if (out.length >= MAX_DUPLICATE_WARNINGS) {
+      more++;
+      return;
+    }
+    const first = positionOf(earlier);
+    out.push(
+      warningAt({
+        code: "duplicate-callee",
+        message: `calleeNumber ${maskPhoneNumber(recipient.calleeNumber)} is listed again (first at ${first.file}:${first.line}); it would be called twice`,
+        hint: "remove the repeated entry unless calling twice is intended",
+        at: positionOf(index),
+        related: [{ ...first, message: "first listed here" }],
+      }),
+    );
+  });
+  if (more > 0 && out[0]) {
+    out.push(warningAt({ code: "duplicate-callee", message: `${more} more repeated callee numbers in this campaign are not listed`, at: { file: out[0].file, line: out[0].line, column: out[0].column } }));
+  }
+  return out;
+}
+
+export function sendTimePassed(sendTime: string | null | undefined, now: number, timeZone: string, at: SourcePosition): Diagnostic[] {
+  if (!sendTime) return [];
+  if (wallTimeToEpochMs(sendTime, timeZone) > now) return [];
+  return [
+    warningAt({
+      code: "send-time-passed",
+      message: `sendTime ${sendTime} (${timeZone}) is in the past; the platform would start calling as soon as the task is submitted`,
+      hint: "move sendTime into the future, or remove it to call on apply",
+      at,
+      field: "/sendTime",
+    }),
+  ];
+}
+
+export function tooManyRecipients(count: number, at: SourcePosition): Diagnostic[] {
+  if (count <= MAX_RECIPIENTS_PER_TASK) return [];
+  return [
+    errorAt({
+      code: "too-many-recipients",
+      message: `campaign has ${count} recipients; the platform takes at most ${MAX_RECIPIENTS_PER_TASK} per task`,
+      hint: "split the recipients over several campaigns",
+      at,
+    }),
+  ];
+}

@@ -1,0 +1,144 @@
+import { hasErrors, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import type { Campaign, CampaignDefaults, NumberInfo } from "../schema/generated/index.js";
+import { validators } from "../schema/validators.js";
+import { duplicateCallees, duplicateTaskNames, sendTimePassed, tooManyRecipients } from "./checks.js";
+import { parseRecipientsCsv } from "./recipients-csv.js";
+import { describeSchemaErrors, type Locator } from "./schema-errors.js";
+import { parseYamlFile, type FieldPath, type SourceDocument } from "./yaml-documents.js";
+
+/** The filesystem, passed in: loading itself does no I/O. */
+export interface CampaignFileReader {
+  /** The file's text, or `undefined` when it does not exist or cannot be read. */
+  readText(path: string): Promise<string | undefined>;
+  /** `relative` resolved against the directory of `fromFile`, in the form diagnostics show. */
+  resolve(fromFile: string, relative: string): string;
+}
+
+export interface CampaignDefaultsSource {
+  values: CampaignDefaults;
+  /** Where a default is written (the config file), for errors in merged-in values. */
+  locate(path: FieldPath): SourcePosition;
+}
+
+export interface LoadOptions {
+  files: readonly string[];
+  reader: CampaignFileReader;
+  /** Milliseconds since the epoch; the clock is passed in. */
+  now: number;
+  /** The platform's time zone, in which sendTime is read. */
+  timeZone: string;
+  defaults?: CampaignDefaultsSource;
+}
+
+export interface LoadedCampaign {
+  taskName: string | undefined;
+  /** Where the campaign's document starts. */
+  source: SourcePosition;
+  valid: boolean;
+  /** The campaign as declared, config defaults merged under it. Meaningful only when valid. */
+  campaign: Campaign;
+  /** Inline numberInfoList entries followed by the recipientsFile rows. */
+  recipients: NumberInfo[];
+}
+
+export interface LoadResult {
+  campaigns: LoadedCampaign[];
+  diagnostics: Diagnostic[];
+}
+
+/** Loads campaign files: parse, merge defaults, validate, read recipients, then cross-campaign checks. */
+export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
+  const campaigns: LoadedCampaign[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of options.files) {
+    const text = await options.reader.readText(file);
+    if (text === undefined) {
+      diagnostics.push({ severity: "error", code: "file-unreadable", message: `cannot read ${file}`, hint: "check that the file exists and is readable", file, line: 1, column: 1 });
+      continue;
+    }
+    const parsed = parseYamlFile(file, text);
+    diagnostics.push(...parsed.diagnostics);
+    for (const start of parsed.brokenDocuments) {
+      campaigns.push({ taskName: undefined, source: start, valid: false, campaign: {} as Campaign, recipients: [] });
+    }
+    for (const document of parsed.documents) {
+      const loaded = await loadDocument(document, options, parsed.diagnostics);
+      diagnostics.push(...loaded.diagnostics);
+      campaigns.push(loaded.campaign);
+    }
+  }
+  const named = campaigns.filter((c): c is LoadedCampaign & { taskName: string } => typeof c.taskName === "string");
+  const duplicates = duplicateTaskNames(named.map((c) => ({ taskName: c.taskName, at: c.source })));
+  for (const duplicate of duplicates) {
+    const campaign = named.find((c) => c.source.file === duplicate.file && c.source.line === duplicate.line && c.source.column === duplicate.column);
+    if (campaign) campaign.valid = false;
+  }
+  diagnostics.push(...duplicates);
+  campaigns.sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
+  return { campaigns, diagnostics };
+}
+
+async function loadDocument(
+  document: SourceDocument,
+  options: LoadOptions,
+  fileDiagnostics: readonly Diagnostic[],
+): Promise<{ campaign: LoadedCampaign; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const declared = document.value;
+  const isMapping = declared !== null && typeof declared === "object" && !Array.isArray(declared);
+  const merged = isMapping ? { ...(options.defaults?.values ?? {}), ...(declared as object) } : declared;
+  const locator = withDefaults(document, options.defaults);
+
+  const validate = validators().campaign;
+  if (!validate(merged)) {
+    // An inexact number is already reported at its position; its type error would say it twice.
+    const taken = new Set(fileDiagnostics.filter((d) => d.code === "inexact-number").map((d) => `${d.line}:${d.column}`));
+    for (const d of describeSchemaErrors(validate.errors ?? [], merged, locator)) {
+      if (!taken.has(`${d.line}:${d.column}`)) diagnostics.push(d);
+    }
+  }
+  const campaign = (isMapping ? merged : {}) as Campaign;
+  const recipients: NumberInfo[] = Array.isArray(campaign.numberInfoList) ? [...campaign.numberInfoList] : [];
+  const inlineCount = recipients.length;
+  let csvFile: string | undefined;
+  let csvLines: number[] = [];
+
+  if (typeof campaign.recipientsFile === "string" && /\.csv$/.test(campaign.recipientsFile)) {
+    csvFile = options.reader.resolve(document.file, campaign.recipientsFile);
+    const text = await options.reader.readText(csvFile);
+    if (text === undefined) {
+      diagnostics.push({ severity: "error", code: "recipients-file-not-found", message: `recipientsFile ${campaign.recipientsFile} cannot be read (looked for ${csvFile})`, hint: "the path is relative to the campaign file", field: "/recipientsFile", ...locator.locate(["recipientsFile"]) });
+    } else {
+      const rows = parseRecipientsCsv(csvFile, text);
+      diagnostics.push(...rows.diagnostics);
+      csvLines = rows.lines;
+      for (const row of rows.recipients) recipients.push(row);
+    }
+  }
+
+  const valid = !hasErrors(diagnostics) && !hasErrors(fileDiagnostics.filter((d) => d.code === "inexact-number"));
+  if (valid) {
+    const positionOf = (index: number): SourcePosition =>
+      index < inlineCount || !csvFile
+        ? locator.locate(["numberInfoList", index, "calleeNumber"])
+        : { file: csvFile, line: csvLines[index - inlineCount] ?? 1, column: 1 };
+    diagnostics.push(...duplicateCallees(recipients, positionOf));
+    diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));
+    diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));
+  }
+  const taskName = typeof campaign.taskName === "string" ? campaign.taskName : undefined;
+  return {
+    campaign: { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients },
+    diagnostics,
+  };
+}
+
+/** Errors in a value that came from the config's defaults point at the config file. */
+function withDefaults(document: SourceDocument, defaults: CampaignDefaultsSource | undefined): Locator {
+  const fromDefaults = (path: FieldPath): boolean =>
+    defaults !== undefined && path.length > 0 && !document.has(path.slice(0, 1)) && String(path[0]) in defaults.values;
+  return {
+    locate: (path) => (fromDefaults(path) ? defaults!.locate(path) : document.locate(path)),
+    locateKey: (path) => (fromDefaults(path) ? defaults!.locate(path) : document.locateKey(path)),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * sendTime is a wall-clock time on the platform's clock (config api.timezone, default
+ * Asia/Shanghai — an assumption, see laaffic-api.md). This turns it into an instant.
+ */
+export function wallTimeToEpochMs(wallTime: string, timeZone: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(wallTime);
+  if (!match) throw new RangeError(`not a wall time: ${wallTime}`);
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  // The zone's offset at the guess, corrected once more in case the guess crossed a DST change.
+  let instant = asUtc - offsetMs(asUtc, timeZone);
+  instant = asUtc - offsetMs(instant, timeZone);
+  return instant;
+}
+
+/** The instant as a wall-clock `YYYY-MM-DD HH:mm:ss` in the zone. */
+export function epochMsToWallTime(epochMs: number, timeZone: string): string {
+  const p = parts(epochMs, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function offsetMs(epochMs: number, timeZone: string): number {
+  const p = parts(epochMs, timeZone);
+  const wallAsUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+  return wallAsUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function parts(epochMs: number, timeZone: string): Record<"year" | "month" | "day" | "hour" | "minute" | "second", string> {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, format);
+  }
+  const out = { year: "", month: "", day: "", hour: "", minute: "", second: "" };
+  for (const part of format.formatToParts(epochMs)) {
+    if (part.type in out) out[part.type as keyof typeof out] = part.value;
+  }
+  return out;
+}

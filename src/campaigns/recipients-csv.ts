@@ -1,0 +1,134 @@
+import { parse } from "csv-parse/sync";
+import type { CsvError } from "csv-parse/sync";
+import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import type { NumberInfo } from "../schema/generated/index.js";
+import { validators } from "../schema/validators.js";
+import { describeSchemaErrors } from "./schema-errors.js";
+import { closestName } from "./suggest.js";
+
+export interface ParsedRecipients {
+  recipients: NumberInfo[];
+  /** Source line of each recipient, in the same order. */
+  lines: number[];
+  diagnostics: Diagnostic[];
+}
+
+const COLUMNS = ["calleeNumber", ...Array.from({ length: 10 }, (_, i) => `text${i + 1}`)];
+// A broken export can hold a million bad rows; the first hundred say enough.
+const MAX_ROW_DIAGNOSTICS = 100;
+
+/** Reads a recipients CSV (header row with calleeNumber and optional text1…text10). */
+export function parseRecipientsCsv(file: string, text: string): ParsedRecipients {
+  const diagnostics: Diagnostic[] = [];
+  const lines = lineReader(text);
+  const rows: { record: string[]; line: number }[] = [];
+  let rowErrors = 0;
+  const records = parse(text, {
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    info: true,
+    skip_records_with_error: true,
+    on_skip: (error: CsvError | undefined) => {
+      if (!error) return undefined;
+      rowErrors++;
+      if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
+        diagnostics.push(errorAt({ code: "csv-syntax", message: csvMessage(error), hint: "every row needs as many fields as the header; quote fields that contain commas", at: { file, line: Number(error.lines) || 1, column: 1 } }));
+      }
+      return undefined;
+    },
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  for (const { record, info } of records) rows.push({ record, line: info.lines });
+
+  const header = rows.shift();
+  if (!header) {
+    diagnostics.push(errorAt({ code: "csv-empty", message: "recipients file has no header row and no recipients", hint: "the first row names the columns: calleeNumber,text1,…", at: { file, line: 1, column: 1 } }));
+    return { recipients: [], lines: [], diagnostics };
+  }
+  const columns = checkHeader(file, header.record, header.line, lines, diagnostics);
+  if (!columns) return { recipients: [], lines: [], diagnostics };
+
+  const validateRow = validators().numberInfo;
+  const recipients: NumberInfo[] = [];
+  const recipientLines: number[] = [];
+  for (const { record, line } of rows) {
+    const entry: Record<string, string> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const cell = record[i];
+      if (cell !== undefined && cell !== "") entry[columns[i]!] = cell;
+    }
+    const at = (name: string): SourcePosition => ({ file, line, column: fieldColumn(lines(line), columns.indexOf(name)) });
+    if (entry["calleeNumber"] === undefined) {
+      rowErrors++;
+      if (rowErrors <= MAX_ROW_DIAGNOSTICS) diagnostics.push(errorAt({ code: "missing-field", message: "row has no calleeNumber", hint: "fill in the number or delete the row", at: at("calleeNumber"), field: "/calleeNumber" }));
+      continue;
+    }
+    if (!validateRow(entry)) {
+      rowErrors++;
+      if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
+        const locate = (path: readonly (string | number)[]): SourcePosition => at(String(path[0] ?? "calleeNumber"));
+        diagnostics.push(...describeSchemaErrors(validateRow.errors ?? [], entry, { locate, locateKey: locate }));
+      }
+      continue;
+    }
+    recipients.push(entry as unknown as NumberInfo);
+    recipientLines.push(line);
+  }
+  if (rowErrors > MAX_ROW_DIAGNOSTICS) {
+    diagnostics.push(errorAt({ code: "csv-too-many-errors", message: `${rowErrors - MAX_ROW_DIAGNOSTICS} more rows have errors (${rowErrors} in all); only the first ${MAX_ROW_DIAGNOSTICS} are listed`, at: { file, line: 1, column: 1 } }));
+  }
+  return { recipients, lines: recipientLines, diagnostics };
+}
+
+function checkHeader(file: string, header: string[], line: number, lines: (n: number) => string, diagnostics: Diagnostic[]): string[] | undefined {
+  let ok = true;
+  const seen = new Set<string>();
+  header.forEach((name, index) => {
+    const at = { file, line, column: fieldColumn(lines(line), index) };
+    if (!COLUMNS.includes(name)) {
+      ok = false;
+      const suggestion = closestName(name, COLUMNS);
+      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${name || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at }));
+    } else if (seen.has(name)) {
+      ok = false;
+      diagnostics.push(errorAt({ code: "duplicate-column", message: `column ${name} appears twice`, hint: "keep one of them", at }));
+    }
+    seen.add(name);
+  });
+  if (!seen.has("calleeNumber")) {
+    diagnostics.push(errorAt({ code: "missing-column", message: "recipients file has no calleeNumber column", hint: "the header row must name a calleeNumber column", at: { file, line, column: 1 } }));
+    return undefined;
+  }
+  return ok ? header : undefined;
+}
+
+/** Lines of the file by 1-based number, split only when an error needs one. */
+function lineReader(text: string): (line: number) => string {
+  let lines: string[] | undefined;
+  return (line) => {
+    lines ??= text.split(/\r?\n/);
+    return lines[line - 1] ?? "";
+  };
+}
+
+/** 1-based column where field `index` starts in a CSV line (quotes respected). */
+function fieldColumn(line: string, index: number): number {
+  if (index <= 0) return 1;
+  let field = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === "," && !quoted && ++field === index) return i + 2;
+  }
+  return 1;
+}
+
+function csvMessage(error: CsvError): string {
+  if (error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
+    const { record } = error as unknown as { record?: unknown[] };
+    const expected = /expect (\d+)/.exec(error.message)?.[1];
+    return `row has ${record?.length ?? "a different number of"} fields but the header has ${expected ?? "another number"}`;
+  }
+  return error.message.replace(/^Invalid (Record|Opening Quote|Closing Quote)[^:]*: /, "").replace(/ at line \d+/, "");
+}

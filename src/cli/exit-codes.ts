@@ -1,0 +1,24 @@
+import type { ErrorCode } from "../errors/index.js";
+
+/** The one table of exit codes (DESIGN.md, "CLI contract"). */
+export const ExitCode = {
+  ok: 0,
+  error: 1,
+  changes: 2,
+  stalePlan: 3,
+  locked: 4,
+  outcomeUnknown: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  switch (code) {
+    case "usage":
+    case "path-not-found":
+    case "file-unreadable":
+    case "config-invalid":
+    case "config-not-found":
+    case "invalid-input":
+      return ExitCode.error;
+  }
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { isToolError } from "../errors/index.js";
+import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
+import { ExitCode, exitCodeFor } from "./exit-codes.js";
+import { processTerminal, type Terminal } from "./terminal.js";
+
+const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** Builds the command tree. Command modules are imported when run, so `--version` stays fast. */
+export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Terminal, setExit: (code: number) => void): Command {
+  const program = new Command("campaign")
+    .description("Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.")
+    .version(version, "-V, --version")
+    .option("--config <file>", "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)")
+    .option("--state <file>", "applied-state file (default: .campaign/state.json)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--json", "same as --format json")
+    .option("--no-color", "never colour the output (NO_COLOR is respected too)")
+    .option("--quiet", "print errors and the summary only")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => terminal.out(s), writeErr: (s) => terminal.err(s) })
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok · 1 error or invalid input · 2 plan has changes (--detailed-exitcode)\n" +
+        "            3 saved plan is stale · 4 state is locked · 5 apply ended with outcomes unknown\n",
+    );
+
+  const globals = (): GlobalOptions => {
+    const o = program.opts<{ config?: string; state?: string; format: OutputFormat; json?: boolean; color: boolean; quiet?: boolean }>();
+    return { config: o.config, state: o.state, format: o.json ? "json" : o.format, color: o.color, quiet: Boolean(o.quiet) };
+  };
+  const run = async (action: (ctx: CliContext, options: GlobalOptions) => Promise<number>): Promise<void> => {
+    const options = globals();
+    const ctx: CliContext = { ...context, terminal: { ...terminal, color: terminal.color && options.color } };
+    setExit(await action(ctx, options));
+  };
+
+  program
+    .command("validate")
+    .description("load and validate campaign files; exit 0 when all are valid (warnings allowed), 1 otherwise")
+    .argument("[paths...]", "campaign files or directories (default: campaignsDir from the config, else campaigns/)")
+    .addHelpText("after", "\nExample:\n  campaign validate campaigns/\n  campaign validate --format json campaigns/reminders.yaml\n")
+    .action(async (paths: string[]) => {
+      const { validateCommand } = await import("./validate.js");
+      await run((ctx, options) => validateCommand(paths, options, ctx));
+    });
+
+  return program;
+}
+
+/** Parses argv, runs the command and maps every failure to an exit code, in one place. */
+export async function main(argv: readonly string[], context: Omit<CliContext, "terminal">, terminal: Terminal): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(context, terminal, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    if (isToolError(error)) {
+      terminal.err(`error ${error.code}: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
+      return exitCodeFor(error.code);
+    }
+    terminal.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n  hint: this is a bug in campaign; please report it with the command you ran\n`);
+    return ExitCode.error;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /(?:bin[\\/]campaign|cli[\\/]main\.js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  const noColor = process.argv.includes("--no-color");
+  const code = await main(process.argv.slice(2), { cwd: process.cwd(), env: process.env, now: () => Date.now() }, processTerminal({ color: !noColor }));
+  process.exitCode = code;
+}

@@ -1,0 +1,53 @@
+import { discoverCampaignFiles, loadCampaigns, nodeFileReader, summaryLine, validationReport } from "../campaigns/index.js";
+import type { CampaignDefaultsSource } from "../campaigns/index.js";
+import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
+import { loadConfig, type LoadedConfig } from "../config/index.js";
+import type { ValidationReport } from "../schema/generated/index.js";
+import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { palette } from "./terminal.js";
+
+/** `campaign validate [paths…]`: exit 0 when every campaign is valid (warnings allowed), else 1. */
+export async function validateCommand(paths: string[], options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
+  const files = hasErrors(config.diagnostics)
+    ? []
+    : await discoverCampaignFiles(paths.length > 0 ? paths : [config.settings.campaignsDir], context.cwd);
+  const loaded = await loadCampaigns({
+    files,
+    reader: nodeFileReader(context.cwd),
+    now: context.now(),
+    timeZone: config.settings.api.timezone,
+    defaults: defaultsSource(config),
+  });
+  const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics]);
+  context.terminal.out(render(report, options));
+  return report.valid ? ExitCode.ok : ExitCode.error;
+}
+
+function defaultsSource(config: LoadedConfig): CampaignDefaultsSource {
+  const { settings, source } = config;
+  const values = { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults };
+  return {
+    values,
+    locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
+  };
+}
+
+function render(report: ValidationReport, options: GlobalOptions): string {
+  if (options.format === "json") return JSON.stringify(report, null, 2) + "\n";
+  const shown = options.quiet ? report.diagnostics.filter((d) => d.severity === "error") : report.diagnostics;
+  if (options.format === "markdown") {
+    const rows = shown.map((d) => `| ${d.severity} | \`${d.file}:${d.line}:${d.column}\` | \`${d.code}\` | ${escapeCell(d.message)}${d.hint ? `<br>hint: ${escapeCell(d.hint)}` : ""} |`);
+    const table = rows.length > 0 ? `\n| | where | code | problem |\n|---|---|---|---|\n${rows.join("\n")}\n` : "";
+    return `### Campaign validation: ${report.valid ? "✅" : "❌"} ${summaryLine(report)}\n${table}`;
+  }
+  const paint = palette(options.color);
+  const lines = shown.map((d) => renderDiagnostic(d, paint)).join("");
+  const summary = report.valid ? paint.green(summaryLine(report)) : paint.red(summaryLine(report));
+  return `${lines}${lines ? "\n" : ""}${summary}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}

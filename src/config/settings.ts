@@ -1,0 +1,98 @@
+import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import type { FieldPath } from "../campaigns/yaml-documents.js";
+import { describeSchemaErrors } from "../campaigns/schema-errors.js";
+import { isValidTimeZone } from "../campaigns/platform-time.js";
+import type { CampaignConfig, CampaignDefaults } from "../schema/generated/index.js";
+import { validators } from "../schema/validators.js";
+
+/** The configuration with defaults applied and environment overrides resolved. */
+export interface Settings {
+  configFile: string | undefined;
+  campaignsDir: string;
+  statePath: string;
+  api: {
+    baseUrl: string;
+    pathPrefix: string;
+    appId: string | undefined;
+    timeoutMs: number;
+    parallelism: number;
+    timezone: string;
+  };
+  defaults: CampaignDefaults;
+}
+
+export interface ConfigSource {
+  file: string | undefined;
+  value: unknown;
+  locate(path: FieldPath): SourcePosition;
+  locateKey(path: FieldPath): SourcePosition;
+}
+
+export const DEFAULT_BASE_URL = "https://api.laaffic.com";
+export const DEFAULT_TIMEZONE = "Asia/Shanghai";
+
+// Secrets live in the environment (CI secrets), never in files that get committed.
+const SECRET_KEY = /^(api[-_]?)?(key|secret|password|token|sign)$/i;
+
+/** Validates a loaded config; returns diagnostics in file:line:col form. */
+export function checkConfig(source: ConfigSource): Diagnostic[] {
+  const diagnostics = secretsInConfig(source);
+  const validate = validators().config;
+  if (!validate(source.value)) {
+    const secretPaths = new Set(diagnostics.map((d) => d.field));
+    for (const d of describeSchemaErrors(validate.errors ?? [], source.value, source)) {
+      if (!secretPaths.has(d.field)) diagnostics.push(d);
+    }
+  }
+  const tz = (source.value as CampaignConfig | null)?.api?.timezone;
+  if (typeof tz === "string" && !isValidTimeZone(tz)) {
+    diagnostics.push(errorAt({ code: "invalid-value", message: `api.timezone "${tz}" is not a known IANA time zone`, hint: 'e.g. "Asia/Shanghai" or "UTC"', at: source.locate(["api", "timezone"]), field: "/api/timezone" }));
+  }
+  return diagnostics;
+}
+
+function secretsInConfig(source: ConfigSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const scan = (value: unknown, path: string[]): void => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      const here = [...path, key];
+      if (SECRET_KEY.test(key) && path.length <= 1) {
+        const isSecret = /secret|password|sign/i.test(key);
+        out.push(
+          errorAt({
+            code: "secret-in-config",
+            message: `${here.join(".")} must not be in a config file: credentials are read from the environment only`,
+            hint: `remove it and set ${isSecret ? "LAAFFIC_API_SECRET" : "LAAFFIC_API_KEY"} in the environment (in CI: a repository secret)`,
+            at: source.locateKey(here),
+            field: "/" + here.join("/"),
+          }),
+        );
+      } else if (path.length === 0 && key === "api") scan((value as Record<string, unknown>)[key], here);
+    }
+  };
+  scan(source.value, []);
+  return out;
+}
+
+/** Applies defaults and environment overrides (LAAFFIC_BASE_URL, LAAFFIC_APP_ID). */
+export function resolveSettings(config: CampaignConfig, file: string | undefined, env: Record<string, string | undefined>): Settings {
+  return {
+    configFile: file,
+    campaignsDir: config.campaignsDir ?? "campaigns",
+    statePath: config.state?.path ?? ".campaign/state.json",
+    api: {
+      baseUrl: nonEmpty(env["LAAFFIC_BASE_URL"]) ?? config.api?.baseUrl ?? DEFAULT_BASE_URL,
+      pathPrefix: config.api?.pathPrefix ?? "",
+      appId: nonEmpty(env["LAAFFIC_APP_ID"]) ?? config.api?.appId,
+      timeoutMs: config.api?.timeoutMs ?? 30_000,
+      parallelism: config.api?.parallelism ?? 4,
+      timezone: config.api?.timezone ?? DEFAULT_TIMEZONE,
+    },
+    defaults: config.defaults ?? {},
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

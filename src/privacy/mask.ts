@@ -1,0 +1,21 @@
+/**
+ * Phone numbers never appear raw in output: `919700000321` → `9197•••••321`.
+ * Long numbers keep the country-code-ish head and the last three digits so a person can still
+ * tell two numbers apart; short ones keep less so that most of the number stays hidden.
+ */
+const MASK = "•";
+
+export function maskPhoneNumber(value: string): string {
+  const chars = [...value];
+  const n = chars.length;
+  if (n === 0) return "";
+  if (n <= 4) return MASK.repeat(n);
+  const head = n >= 10 ? 4 : n >= 7 ? 2 : 1;
+  const tail = n >= 10 ? 3 : n >= 7 ? 2 : 1;
+  return chars.slice(0, head).join("") + MASK.repeat(n - head - tail) + chars.slice(n - tail).join("");
+}
+
+/** Masks every run of 6 or more digits in free text (e.g. a platform message that echoes a number). */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{6,}/g, (run) => maskPhoneNumber(run));
+}

@@ -1,0 +1,37 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsPlugin from "ajv-formats";
+import { campaignSchema, configSchema } from "./generated/index.js";
+import type { CampaignConfig, NumberInfo } from "./generated/index.js";
+
+export type SchemaError = ErrorObject;
+
+interface Validators {
+  campaign: ValidateFunction;
+  numberInfo: ValidateFunction<NumberInfo>;
+  config: ValidateFunction<CampaignConfig>;
+}
+
+// ajv-formats ships CommonJS whose default export is the plugin function.
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
+
+let compiled: Validators | undefined;
+
+/** Compiled once per process, on first use, so commands that do not validate start fast. */
+export function validators(): Validators {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  addFormats(ajv);
+  ajv.addSchema(campaignSchema);
+  ajv.addSchema(configSchema);
+  const get = <T>(ref: string): ValidateFunction<T> => {
+    const fn = ajv.getSchema<T>(ref);
+    if (!fn) throw new Error(`schema ${ref} is not registered`);
+    return fn;
+  };
+  compiled = {
+    campaign: get(String(campaignSchema["$id"])),
+    numberInfo: get<NumberInfo>(`${String(campaignSchema["$id"])}#/definitions/numberInfo`),
+    config: get<CampaignConfig>(String(configSchema["$id"])),
+  };
+  return compiled;
+}
