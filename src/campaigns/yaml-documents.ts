@@ -61,7 +61,7 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
       brokenDocuments.push(position(doc.range[0]));
       return;
     }
-    if (doc.contents === null) return; // an empty document (e.g. a trailing `---`) holds no campaign
+    if (isEmptyDocument(doc)) return; // e.g. after a trailing `---`: no campaign, nothing to check
     diagnostics.push(...inexactNumbers(doc, position));
     documents.push(sourceDocument(file, index, doc, position));
   });
@@ -125,6 +125,11 @@ function inexactNumbers(doc: Document.Parsed, position: (offset: number) => Sour
     },
   });
   return found;
+}
+
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const contents = doc.contents;
+  return contents === null || (isScalar(contents) && contents.value === null && !contents.source);
 }
 
 function cleanYamlMessage(message: string): string {

@@ -1,0 +1,56 @@
+import { mkdtemp, mkdir, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach } from "vitest";
+import { discoverCampaignFiles, loadCampaigns, nodeFileReader, type LoadResult } from "../src/campaigns/index.js";
+import { main } from "../src/cli/main.js";
+import type { Terminal } from "../src/cli/terminal.js";
+
+const created: string[] = [];
+afterEach(async () => {
+  for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A temp directory holding the given files (path → text); removed after the test. */
+export async function tempDir(files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "campaign-test-"));
+  created.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** 2026-11-25 12:00:00 UTC: a fixed clock for tests. */
+export const FIXED_NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+export async function loadDir(dir: string, paths: string[] = ["."], now = FIXED_NOW): Promise<LoadResult> {
+  const files = await discoverCampaignFiles(paths, dir);
+  return loadCampaigns({ files, reader: nodeFileReader(dir), now, timeZone: "Asia/Shanghai" });
+}
+
+/** `file:line:col: severity code: message` for compact assertions. */
+export function located(result: Pick<LoadResult, "diagnostics">): string[] {
+  return result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in-process against `cwd`, capturing what it prints. */
+export async function runCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, now = FIXED_NOW): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const terminal: Terminal = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, isTTY: false };
+  const code = await main(args, { cwd, env, now: () => now }, terminal);
+  return { code, stdout, stderr };
+}
+
+export const CAMPAIGN_HEAD = `taskName: reminders
+appId: Jgd8oFei
+agentId: 110
+`;
