@@ -21,7 +21,7 @@ export async function validateCommand(paths: string[], options: GlobalOptions, c
     defaults: defaultsSource(config),
   });
   const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics]);
-  context.terminal.out(render(report, options));
+  context.terminal.out(render(report, options, context.terminal.color));
   return report.valid ? ExitCode.ok : ExitCode.error;
 }
 
@@ -34,7 +34,7 @@ function defaultsSource(config: LoadedConfig): CampaignDefaultsSource {
   };
 }
 
-function render(report: ValidationReport, options: GlobalOptions): string {
+function render(report: ValidationReport, options: GlobalOptions, color: boolean): string {
   if (options.format === "json") return JSON.stringify(report, null, 2) + "\n";
   const shown = options.quiet ? report.diagnostics.filter((d) => d.severity === "error") : report.diagnostics;
   if (options.format === "markdown") {
@@ -42,7 +42,7 @@ function render(report: ValidationReport, options: GlobalOptions): string {
     const table = rows.length > 0 ? `\n| | where | code | problem |\n|---|---|---|---|\n${rows.join("\n")}\n` : "";
     return `### Campaign validation: ${report.valid ? "✅" : "❌"} ${summaryLine(report)}\n${table}`;
   }
-  const paint = palette(options.color);
+  const paint = palette(color);
   const lines = shown.map((d) => renderDiagnostic(d, paint)).join("");
   const summary = report.valid ? paint.green(summaryLine(report)) : paint.red(summaryLine(report));
   return `${lines}${lines ? "\n" : ""}${summary}\n`;

@@ -97,7 +97,8 @@ export const configSchema: Record<string, unknown> = {
           "type": "string",
           "pattern": "^https?://[^\\s]+$",
           "default": "https://api.laaffic.com",
-          "description": "Platform base URL (sister brands run the same API on other hosts). Overridden by LAAFFIC_BASE_URL."
+          "description": "Platform base URL (sister brands run the same API on other hosts). Overridden by LAAFFIC_BASE_URL.",
+          "format": "uri"
         },
         "pathPrefix": {
           "type": "string",
