@@ -54,3 +54,33 @@ export const CAMPAIGN_HEAD = `taskName: reminders
 appId: Jgd8oFei
 agentId: 110
 `;
+
+import { createClient, type ClientOptions, type LaafficClient } from "../src/laaffic/index.js";
+import { DEMO_ACCOUNT, startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/index.js";
+
+const running: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const thing of running.splice(0).reverse()) await thing.stop();
+});
+
+/** A simulator on an ephemeral loopback port, stopped after the test; the lifecycle runs only on tick()/advance(). */
+export async function testSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ tickMs: 0, ...options });
+  running.push(sim);
+  return sim;
+}
+
+/** A client for the demo account, closed after the test. */
+export function testClient(sim: Pick<Simulator, "url">, overrides: Partial<ClientOptions> = {}): LaafficClient {
+  const client = createClient({
+    baseUrl: sim.url,
+    credentials: { apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret },
+    timeoutMs: 2_000,
+    maxAttempts: 3,
+    now: Date.now,
+    sleep: () => Promise.resolve(),
+    ...overrides,
+  });
+  running.push({ stop: () => client.close() });
+  return client;
+}

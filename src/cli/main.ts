@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isToolError } from "../errors/index.js";
 import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
+import type { SimulatorCommandOptions } from "./simulator.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import { processTerminal, type Terminal } from "./terminal.js";
 
@@ -47,7 +48,34 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
       await run((ctx, options) => validateCommand(paths, options, ctx));
     });
 
+  program
+    .command("simulator")
+    .description("run a local LAAFFIC platform (no account, no network): tasks, recall flows, simulated calls and status pushes")
+    .option("--port <n>", "port to listen on (0 = any free port)", "8765")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--speed <factor>", "simulated time runs this many times faster (60 = an hour per minute)", "1")
+    .option("--seed <n>", "seed for simulated call outcomes", "1")
+    .option("--push-url <url>", "push call status reports to this address")
+    .option("--timezone <zone>", "the platform's time zone", "Asia/Shanghai")
+    .addHelpText("after", "\nExample:\n  campaign simulator --port 8765 --speed 60 --push-url http://127.0.0.1:8766/reports/TOKEN\n")
+    .action(async (options: SimulatorCommandOptions) => {
+      const { simulatorCommand } = await import("./simulator.js");
+      await run((ctx) => simulatorCommand(options, ctx, { wait: waitForSignal }));
+    });
+
   return program;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (signal: string) => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve(signal);
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
 }
 
 /** Parses argv, runs the command and maps every failure to an exit code, in one place. */

@@ -1,0 +1,46 @@
+import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
+import { ToolError } from "../errors/index.js";
+import type { CliContext } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+
+export interface SimulatorCommandOptions {
+  port: string;
+  host: string;
+  speed: string;
+  seed: string;
+  pushUrl?: string;
+  timezone: string;
+}
+
+/** `campaign simulator`: runs the local platform until SIGINT/SIGTERM. */
+export async function simulatorCommand(options: SimulatorCommandOptions, context: CliContext, signals: { wait(): Promise<string> }): Promise<ExitCode> {
+  const port = integer(options.port, "--port", 0, 65535);
+  const speed = Number(options.speed);
+  if (!Number.isFinite(speed) || speed <= 0) throw new ToolError("usage", `--speed must be a positive number, not ${options.speed}`, "e.g. --speed 60 runs an hour of calls per minute");
+  const simulator = await startSimulator({
+    host: options.host,
+    port,
+    speed,
+    seed: integer(options.seed, "--seed", 0, 2 ** 31),
+    timeZone: options.timezone,
+    ...(options.pushUrl ? { pushUrl: options.pushUrl } : {}),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new ToolError("usage", `cannot listen on ${options.host}:${port}: ${error.code ?? error.message}`, "pick another --port, or 0 for any free port");
+  });
+  const t = context.terminal;
+  t.out(`LAAFFIC simulator listening on ${simulator.url}\n`);
+  t.out(`  demo account: LAAFFIC_API_KEY=${DEMO_ACCOUNT.apiKey} LAAFFIC_API_SECRET=${DEMO_ACCOUNT.apiSecret}\n`);
+  t.out(`  appIds: ${DEMO_ACCOUNT.appIds.join(", ")}  agents: ${Object.keys(DEMO_ACCOUNT.agents).join(", ")}\n`);
+  t.out(`  use it: LAAFFIC_BASE_URL=${simulator.url}  (time ×${speed}, zone ${options.timezone}${options.pushUrl ? `, pushing reports to ${options.pushUrl}` : ""})\n`);
+  t.out(`  stats: GET ${simulator.url}/__sim/stats · stop with Ctrl-C\n`);
+  const signal = await signals.wait();
+  await simulator.stop();
+  t.err(`simulator stopped (${signal})\n`);
+  return ExitCode.ok;
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ToolError("usage", `${flag} must be a whole number from ${min} to ${max}, not ${text}`);
+  return value;
+}

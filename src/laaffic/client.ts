@@ -1,0 +1,114 @@
+import { platformError } from "./errors.js";
+import type { CreateTaskBody } from "./request-body.js";
+import {
+  checkPage,
+  checkRecallFlowDetail,
+  checkTaskId,
+  recallFlowRecord,
+  taskRecord,
+  type Checked,
+  type Page,
+  type RecallFlowDetail,
+  type RecallFlowRecord,
+  type TaskRecord,
+} from "./responses.js";
+import { createTransport, type ApiResult, type TransportOptions } from "./transport.js";
+
+/** Endpoint paths, after the configurable base URL and prefix. */
+export const ENDPOINTS = {
+  createTask: "/voice/group/call/send/agent",
+  queryTasks: "/voice/group/call/query",
+  cancelTasks: "/voice/group/call/cancel",
+  recallFlowQueryPage: "/voice/recallFlow/queryPage",
+  recallFlowQueryDetail: "/voice/recallFlow/queryDetail",
+  recallFlowUpdate: "/voice/recallFlow/update",
+  recallFlowCancel: "/voice/recallFlow/cancel",
+} as const;
+
+export interface TaskQuery {
+  current: number;
+  size: number;
+  /** `YYYY-MM-DD HH:mm:ss` in the platform's time zone. */
+  strTime: string;
+  endTime: string;
+  statusList?: number[];
+  idxAppId?: string;
+  /** Task name, matched fuzzily by the platform: match exactly on our side. */
+  searchCondition?: string;
+}
+
+export interface RecallFlowQuery {
+  current: number;
+  size: number;
+  strTime: string;
+  endTime: string;
+  taskName?: string;
+}
+
+export interface RecallFlowUpdate {
+  keyId: number;
+  recallType: number;
+  recallInterval: number;
+  recallNum: number;
+  recallIntent?: string[];
+  nodeList?: { scriptId: number }[];
+}
+
+/** 1 = a flow by keyId, 2 = the whole flow of a parent task id, 3 = a node and the ones after it. */
+export type RecallCancelType = 1 | 2 | 3;
+
+export interface LaafficClient {
+  createTask(body: CreateTaskBody): Promise<ApiResult<{ taskId: number | null }>>;
+  queryTasks(query: TaskQuery): Promise<ApiResult<Page<TaskRecord>>>;
+  cancelTasks(taskIds: number[]): Promise<ApiResult<null>>;
+  queryRecallFlows(query: RecallFlowQuery): Promise<ApiResult<Page<RecallFlowRecord>>>;
+  recallFlowDetail(keyId: number): Promise<ApiResult<RecallFlowDetail>>;
+  updateRecallFlow(update: RecallFlowUpdate): Promise<ApiResult<null>>;
+  cancelRecallFlow(type: RecallCancelType, id: number): Promise<ApiResult<null>>;
+  close(): Promise<void>;
+}
+
+export type ClientOptions = TransportOptions;
+
+export function createClient(options: ClientOptions): LaafficClient {
+  const transport = createTransport(options);
+  const read = async <T>(path: string, body: unknown, check: (data: unknown) => Checked<T>): Promise<ApiResult<T>> => {
+    const result = await transport.post(path, body, true);
+    if (!result.ok) return result;
+    const checked = check(result.data);
+    return checked.ok ? { ok: true, data: checked.value, attempts: result.attempts } : { ok: false, failure: platformError("invalid-response", checked.problem), attempts: result.attempts };
+  };
+  const change = async (path: string, body: unknown): Promise<ApiResult<null>> => {
+    const result = await transport.post(path, body, false);
+    return result.ok ? { ...result, data: null } : result;
+  };
+  const taskQuery = (q: TaskQuery) => ({
+    current: q.current,
+    size: q.size,
+    params: {
+      strTime: q.strTime,
+      endTime: q.endTime,
+      taskType: 3,
+      ...(q.statusList ? { statusList: q.statusList } : {}),
+      ...(q.idxAppId ? { idxAppId: q.idxAppId } : {}),
+      ...(q.searchCondition ? { searchCondition: q.searchCondition } : {}),
+    },
+  });
+
+  return {
+    async createTask(body) {
+      const result = await transport.post(ENDPOINTS.createTask, body, false);
+      if (!result.ok) return result;
+      return { ok: true, data: { taskId: checkTaskId(result.data) }, attempts: result.attempts };
+    },
+    queryTasks: (query) => read(ENDPOINTS.queryTasks, taskQuery(query), (d) => checkPage(d, taskRecord, "task query")),
+    cancelTasks: (taskIds) => change(ENDPOINTS.cancelTasks, { taskIdList: taskIds }),
+    queryRecallFlows: (q) =>
+      read(ENDPOINTS.recallFlowQueryPage, { current: q.current, size: q.size, params: { strTime: q.strTime, endTime: q.endTime, ...(q.taskName ? { taskName: q.taskName } : {}) } }, (d) => checkPage(d, recallFlowRecord, "recall flow query")),
+    recallFlowDetail: (keyId) => read(ENDPOINTS.recallFlowQueryDetail, { keyId }, checkRecallFlowDetail),
+    updateRecallFlow: (update) => change(ENDPOINTS.recallFlowUpdate, update),
+    cancelRecallFlow: (type, id) => change(ENDPOINTS.recallFlowCancel, { type, id }),
+    close: () => transport.close(),
+  };
+}
+

@@ -1,0 +1,123 @@
+import type { AddressInfo } from "node:net";
+import { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
+import { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
+import { createFaultTable, type EndpointName, type Fault } from "./faults.js";
+import { createPusher, type Pusher } from "./push.js";
+import { createSimulatorServer, type SimStats } from "./server.js";
+import { createWorld, type World } from "./world.js";
+
+export { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
+export { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
+export { ENDPOINT_NAMES, type EndpointName, type Fault } from "./faults.js";
+export type { SimStats } from "./server.js";
+export { TaskStatus, FlowStatus } from "./world.js";
+
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 = an ephemeral port. */
+  port?: number;
+  accounts?: SimAccount[];
+  /** The platform's time zone, in which sendTime and query windows are read. */
+  timeZone?: string;
+  /** Allowed signature timestamp skew, seconds [assumed 300]. */
+  skewSeconds?: number;
+  /** Simulated time runs this many times faster than real time (60 = an hour a minute). */
+  speed?: number;
+  seed?: number;
+  outcomes?: OutcomeWeights;
+  /** Where status reports are pushed as {"array": [...]}; none = reports are only counted. */
+  pushUrl?: string;
+  pushRetryDelayMs?: number;
+  /** Real clock in ms (injected by tests). */
+  now?: () => number;
+  /** How often the lifecycle advances, real ms; 0 = only when tick() is called. */
+  tickMs?: number;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  world: World;
+  stats(): SimStats;
+  setFault(endpoint: EndpointName, fault: Fault | null): void;
+  /** Moves simulated time forward and runs the lifecycle. */
+  advance(ms: number): void;
+  /** Runs the lifecycle once and sends due report pushes. */
+  tick(): Promise<void>;
+  simNow(): number;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const now = options.now ?? Date.now;
+  const speed = options.speed ?? 1;
+  const startedAt = now();
+  let advancedMs = 0;
+  const simNow = (): number => startedAt + (now() - startedAt) * speed + advancedMs;
+  const pusher: Pusher | undefined = options.pushUrl ? createPusher({ url: options.pushUrl, retryDelayMs: options.pushRetryDelayMs ?? 1_000 }) : undefined;
+  let reportsGenerated = 0;
+  const world = createWorld({
+    timeZone: options.timeZone ?? "Asia/Shanghai",
+    seed: options.seed ?? 1,
+    outcomes: options.outcomes ?? DEFAULT_OUTCOMES,
+    emitReport: (report) => {
+      reportsGenerated++;
+      pusher?.enqueue(report);
+    },
+  });
+  const stats: SimStats = { requests: {}, tasksCreated: 0, tasksCreatedByName: {}, pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 } };
+  const faults = createFaultTable();
+  const currentStats = (): SimStats => {
+    stats.pushes = pusher?.stats() ?? { ...stats.pushes, reportsQueued: reportsGenerated };
+    return stats;
+  };
+  const advance = (ms: number): void => {
+    advancedMs += ms;
+    world.advance(simNow());
+  };
+  const { server, sockets } = createSimulatorServer({
+    world,
+    accounts: options.accounts ?? [DEMO_ACCOUNT],
+    faults,
+    now,
+    simNow,
+    skewSeconds: options.skewSeconds ?? 300,
+    stats: currentStats,
+    onCreated: (task) => {
+      stats.tasksCreated++;
+      stats.tasksCreatedByName[task.taskName] = (stats.tasksCreatedByName[task.taskName] ?? 0) + 1;
+    },
+    advance,
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const tick = async (): Promise<void> => {
+    world.advance(simNow());
+    await pusher?.flush();
+  };
+  const tickMs = options.tickMs ?? 200;
+  const timer = tickMs > 0 ? setInterval(() => void tick(), tickMs) : undefined;
+  timer?.unref();
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    world,
+    stats: () => structuredClone(currentStats()),
+    setFault: (endpoint, fault) => faults.set(endpoint, fault),
+    advance,
+    tick,
+    simNow,
+    async stop() {
+      if (timer) clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Hanging and keep-alive connections would hold close() open: end them.
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
