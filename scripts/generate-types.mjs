@@ -28,6 +28,7 @@ async function render(file) {
     bannerComment: banner.replace("NAME", file),
     cwd: schemasDir,
     additionalProperties: false,
+    ignoreMinAndMaxItems: true,
     style: { singleQuote: false, printWidth: 100 },
   });
   const value = `export const ${camel(stem)}Schema: Record<string, unknown> = ${JSON.stringify(schema, null, 2)};\n`;

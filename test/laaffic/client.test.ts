@@ -187,7 +187,7 @@ describe("queries and recall flows through the client", () => {
   test("query pages, recall flow page/detail/update/cancel", async () => {
     const sim = await testSimulator();
     const client = testClient(sim);
-    const recallFlow = { recallType: 1, recallInterval: 30, recallNum: 2, nodeList: [{ agentId: "110" }, { agentId: "111" }] };
+    const recallFlow = { recallType: 1 as const, recallInterval: 30, recallNum: 2, nodeList: [{ agentId: "110" }, { agentId: "111" }] };
     const created = await client.createTask(body("with-flow", { sendTime: "2040-01-01 10:00:00", recallFlow }));
     expect(created.ok).toBe(true);
     const window = { current: 1, size: 10, strTime: "2020-01-01 00:00:00", endTime: "2040-01-01 00:00:00" };

@@ -127,47 +127,7 @@ export interface RecallFlow {
    * @minItems 1
    * @maxItems 10
    */
-  nodeList:
-    | [RecallNode]
-    | [RecallNode, RecallNode]
-    | [RecallNode, RecallNode, RecallNode]
-    | [RecallNode, RecallNode, RecallNode, RecallNode]
-    | [RecallNode, RecallNode, RecallNode, RecallNode, RecallNode]
-    | [RecallNode, RecallNode, RecallNode, RecallNode, RecallNode, RecallNode]
-    | [RecallNode, RecallNode, RecallNode, RecallNode, RecallNode, RecallNode, RecallNode]
-    | [
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode
-      ]
-    | [
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode
-      ]
-    | [
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode,
-        RecallNode
-      ];
+  nodeList: RecallNode[];
   /**
    * Intent codes that trigger a recall (e.g. "99999" = called but not connected). Required for recall by intent.
    */
