@@ -37,13 +37,17 @@ async function render(file) {
 
 const files = (await readdir(schemasDir)).filter((f) => f.endsWith(".schema.json")).sort();
 const wanted = await Promise.all(files.map(render));
-const index = {
-  name: "index.ts",
-  text:
-    banner.replace("NAME", "*.schema.json") +
-    "\n" +
-    wanted.map((w) => `export * from "./${w.name.replace(/\.ts$/, ".js")}";\n`).join(""),
-};
+// A definition referenced across schemas is generated in both files: export it once, from the first.
+const exported = new Set();
+const lines = wanted.map((w) => {
+  const names = [...w.text.matchAll(/^export (?:interface|type|const) (\w+)/gm)].map((m) => m[1]).filter((n) => !exported.has(n));
+  names.forEach((n) => exported.add(n));
+  const types = names.filter((n) => !n.endsWith("Schema"));
+  const values = names.filter((n) => n.endsWith("Schema"));
+  const from = `"./${w.name.replace(/\.ts$/, ".js")}"`;
+  return [types.length ? `export type { ${types.join(", ")} } from ${from};\n` : "", values.length ? `export { ${values.join(", ")} } from ${from};\n` : ""].join("");
+});
+const index = { name: "index.ts", text: banner.replace("NAME", "*.schema.json") + "\n" + lines.join("") };
 wanted.push(index);
 
 if (check) {

@@ -19,6 +19,18 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case "config-invalid":
     case "config-not-found":
     case "invalid-input":
+    case "state-corrupt":
+    case "state-too-new":
+    case "lock-mismatch":
+    case "plan-invalid":
+    case "plan-has-errors":
+    case "approval-needed":
+    case "not-found":
+    case "credentials-missing":
       return ExitCode.error;
+    case "plan-stale":
+      return ExitCode.stalePlan;
+    case "state-locked":
+      return ExitCode.locked;
   }
 }

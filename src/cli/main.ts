@@ -3,6 +3,9 @@ import { Command, CommanderError, Option } from "commander";
 import { isToolError } from "../errors/index.js";
 import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
 import type { SimulatorCommandOptions } from "./simulator.js";
+import type { PlanCommandOptions } from "./plan.js";
+import type { ApplyCommandOptions } from "./apply.js";
+import type { ResolveOptions } from "./state.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import { processTerminal, type Terminal } from "./terminal.js";
 
@@ -49,6 +52,87 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     });
 
   program
+    .command("plan")
+    .description("show what apply would submit: the declared campaigns against the applied state")
+    .argument("[paths...]", "campaign files or directories (default: campaignsDir)")
+    .option("--out <file>", "save the plan; campaign apply FILE then submits exactly it")
+    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
+    .addHelpText("after", "\nSymbols: + create   ! cannot change (blocked)   ? outcome unknown   - orphaned\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
+      const { planCommand } = await import("./plan.js");
+      await run((ctx, options) => planCommand(paths, commandOptions, options, ctx));
+    });
+
+  program
+    .command("apply")
+    .description("submit the campaigns the plan creates, each exactly once, recording every outcome in the state")
+    .argument("[planfile-or-paths...]", "a plan saved by campaign plan --out (applied without prompting), or campaign paths")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--parallelism <n>", "submissions in flight at once (default: api.parallelism, 4)")
+    .addHelpText(
+      "after",
+      "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +
+        "Exit codes: 0 all submitted · 1 a rejection or error · 3 saved plan stale or already applied · 4 state locked · 5 an outcome is unknown\n",
+    )
+    .action(async (args: string[], commandOptions: ApplyCommandOptions) => {
+      const { applyCommand } = await import("./apply.js");
+      await run((ctx, options) => applyCommand(args, commandOptions, options, ctx, { listen: listenForInterrupt }));
+    });
+
+  const state = program.command("state").description("inspect and repair the applied state; every change is recorded in its history");
+  state
+    .command("list")
+    .description("campaigns in the state with status, task id and recipient count")
+    .action(async () => {
+      const { stateListCommand } = await import("./state.js");
+      await run((ctx, options) => stateListCommand(options, ctx));
+    });
+  state
+    .command("show")
+    .description("one campaign's record and history")
+    .argument("<name>", "taskName")
+    .action(async (name: string) => {
+      const { stateShowCommand } = await import("./state.js");
+      await run((ctx, options) => stateShowCommand(name, options, ctx));
+    });
+  state
+    .command("resolve")
+    .description("record what happened to a campaign whose outcome is unknown, after checking the platform")
+    .argument("<name>", "taskName")
+    .option("--submitted", "the task exists on the platform")
+    .option("--task-id <id>", "its task id, with --submitted")
+    .option("--not-submitted", "the task does not exist; the next plan creates it again")
+    .action(async (name: string, resolveOptions: ResolveOptions) => {
+      const { stateResolveCommand } = await import("./state.js");
+      await run((ctx, options) => stateResolveCommand(name, resolveOptions, options, ctx));
+    });
+  state
+    .command("forget")
+    .description("remove a campaign from the state (cancels nothing on the platform)")
+    .argument("<name>", "taskName")
+    .action(async (name: string) => {
+      const { stateForgetCommand } = await import("./state.js");
+      await run((ctx, options) => stateForgetCommand(name, options, ctx));
+    });
+
+  program
+    .command("force-unlock")
+    .description("remove a stale state lock, given its id (printed by the command that found the state locked)")
+    .argument("<lock-id>", "the lock's id")
+    .action(async (lockId: string) => {
+      const { forceUnlockCommand } = await import("./state.js");
+      await run((ctx, options) => forceUnlockCommand(lockId, options, ctx));
+    });
+
+  program
+    .command("demo")
+    .description("the whole loop (validate, plan, apply) on the built-in simulator: no credentials, no network")
+    .action(async () => {
+      const { demoCommand } = await import("./demo.js");
+      await run((ctx, options) => demoCommand(options, ctx, { listen: listenForInterrupt }));
+    });
+
+  program
     .command("simulator")
     .description("run a local LAAFFIC platform (no account, no network): tasks, recall flows, simulated calls and status pushes")
     .option("--port <n>", "port to listen on (0 = any free port)", "8765")
@@ -64,6 +148,22 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     });
 
   return program;
+}
+
+function listenForInterrupt(onInterrupt: () => void): () => void {
+  // The first Ctrl-C stops new submissions; a second one ends the process (pending records stay).
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count === 1) onInterrupt();
+    else process.exit(130);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
 }
 
 function waitForSignal(): Promise<string> {

@@ -4,6 +4,8 @@ export interface Terminal {
   err(text: string): void;
   color: boolean;
   isTTY: boolean;
+  /** Asks on the terminal; absent when there is no one to ask (CI, pipes): never prompt then. */
+  ask?(question: string): Promise<string>;
 }
 
 export function processTerminal(options: { color?: boolean }): Terminal {
@@ -14,7 +16,18 @@ export function processTerminal(options: { color?: boolean }): Terminal {
     err: (text) => void process.stderr.write(text),
     color: options.color !== false && isTTY && !noColorEnv && process.env["TERM"] !== "dumb",
     isTTY,
+    ...(isTTY && process.stdin.isTTY ? { ask } : {}),
   };
+}
+
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 export type Paint = (text: string) => string;

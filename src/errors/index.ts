@@ -9,7 +9,17 @@ export type ErrorCode =
   | "file-unreadable"
   | "config-invalid"
   | "config-not-found"
-  | "invalid-input";
+  | "invalid-input"
+  | "state-corrupt"
+  | "state-too-new"
+  | "state-locked"
+  | "lock-mismatch"
+  | "plan-stale"
+  | "plan-invalid"
+  | "plan-has-errors"
+  | "approval-needed"
+  | "not-found"
+  | "credentials-missing";
 
 export class ToolError extends Error {
   readonly code: ErrorCode;

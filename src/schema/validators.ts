@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsPlugin from "ajv-formats";
-import { campaignSchema, configSchema } from "./generated/index.js";
-import type { CampaignConfig, NumberInfo } from "./generated/index.js";
+import { campaignSchema, configSchema, planSchema, stateSchema, validationReportSchema } from "./generated/index.js";
+import type { AppliedState, CampaignConfig, CampaignPlan, NumberInfo } from "./generated/index.js";
 
 export type SchemaError = ErrorObject;
 
@@ -9,6 +9,8 @@ interface Validators {
   campaign: ValidateFunction;
   numberInfo: ValidateFunction<NumberInfo>;
   config: ValidateFunction<CampaignConfig>;
+  state: ValidateFunction<AppliedState>;
+  plan: ValidateFunction<CampaignPlan>;
 }
 
 // ajv-formats ships CommonJS whose default export is the plugin function.
@@ -23,6 +25,9 @@ export function validators(): Validators {
   addFormats(ajv);
   ajv.addSchema(campaignSchema);
   ajv.addSchema(configSchema);
+  ajv.addSchema(validationReportSchema);
+  ajv.addSchema(stateSchema);
+  ajv.addSchema(planSchema);
   const get = <T>(ref: string): ValidateFunction<T> => {
     const fn = ajv.getSchema<T>(ref);
     if (!fn) throw new Error(`schema ${ref} is not registered`);
@@ -32,6 +37,8 @@ export function validators(): Validators {
     campaign: get(String(campaignSchema["$id"])),
     numberInfo: get<NumberInfo>(`${String(campaignSchema["$id"])}#/definitions/numberInfo`),
     config: get<CampaignConfig>(String(configSchema["$id"])),
+    state: get<AppliedState>(String(stateSchema["$id"])),
+    plan: get<CampaignPlan>(String(planSchema["$id"])),
   };
   return compiled;
 }

@@ -1,0 +1,83 @@
+import type { ApiFailure, LaafficClient } from "../laaffic/index.js";
+import type { DesiredCampaign } from "../plan/index.js";
+import type { LastError } from "../schema/generated/index.js";
+import { markFailed, markPending, markSubmitted, type StateWriter } from "../state/index.js";
+
+/** What the engine reports while it works; progress renderers and tests subscribe to these. */
+export type ApplyEvent =
+  | { type: "submitting"; taskName: string; recipients: number }
+  | { type: "submitted"; taskName: string; taskId: number | null }
+  | { type: "rejected"; taskName: string; failure: ApiFailure }
+  | { type: "unknown"; taskName: string; failure: ApiFailure };
+
+export interface ApplyOutcome {
+  taskName: string;
+  status: "submitted" | "rejected" | "unknown" | "not-started";
+  taskId?: number | null;
+  failure?: ApiFailure;
+}
+
+export interface ApplyInput {
+  toSubmit: readonly DesiredCampaign[];
+  writer: StateWriter;
+  client: Pick<LaafficClient, "createTask">;
+  parallelism: number;
+  planId: string;
+  now(): number;
+  emit(event: ApplyEvent): void;
+  /** True once the user interrupted: no new submission starts, running ones finish. */
+  stopRequested(): boolean;
+}
+
+/**
+ * Submits each campaign once: `pending` is durable before its request, the answer is recorded
+ * after. Bounded concurrency; all state changes go through the one writer.
+ */
+export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
+  const outcomes = new Map<string, ApplyOutcome>(input.toSubmit.map((d) => [d.taskName, { taskName: d.taskName, status: "not-started" }]));
+  let next = 0;
+  let fatal: unknown;
+
+  const submitOne = async (desired: DesiredCampaign): Promise<void> => {
+    await input.writer.commit(markPending(desired, input.planId, input.now()));
+    input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
+    const result = await input.client.createTask(desired.body);
+    if (result.ok) {
+      await input.writer.commit(markSubmitted(desired.taskName, result.data.taskId, input.now()));
+      outcomes.set(desired.taskName, { taskName: desired.taskName, status: "submitted", taskId: result.data.taskId });
+      input.emit({ type: "submitted", taskName: desired.taskName, taskId: result.data.taskId });
+      return;
+    }
+    // Only an answer from the platform, or a request that provably never left, is a rejection.
+    const status = result.failure.kind === "unknown" ? "unknown" : "rejected";
+    await input.writer.commit(markFailed(desired.taskName, status, lastError(result.failure), input.now()));
+    outcomes.set(desired.taskName, { taskName: desired.taskName, status, failure: result.failure });
+    input.emit({ type: status, taskName: desired.taskName, failure: result.failure });
+  };
+
+  const worker = async (): Promise<void> => {
+    while (fatal === undefined && !input.stopRequested() && next < input.toSubmit.length) {
+      const desired = input.toSubmit[next++]!;
+      try {
+        await submitOne(desired);
+      } catch (error) {
+        // A state write failed: stop starting anything new. What was pending stays pending.
+        fatal ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.parallelism, input.toSubmit.length)) }, worker));
+  if (fatal !== undefined) throw fatal;
+  return [...outcomes.values()];
+}
+
+function lastError(failure: ApiFailure): LastError {
+  switch (failure.kind) {
+    case "platform":
+      return { kind: "platform", code: failure.code, message: failure.message, hint: failure.hint };
+    case "unknown":
+      return { kind: "unknown", message: failure.reason, hint: failure.hint };
+    case "unreachable":
+      return { kind: "unreachable", message: failure.reason, hint: failure.hint };
+  }
+}

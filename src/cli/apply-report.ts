@@ -1,0 +1,47 @@
+import type { ApplyOutcome } from "../apply/engine.js";
+import type { DesiredCampaign, TextStyle } from "../plan/index.js";
+import type { ApplyReport } from "../schema/generated/index.js";
+
+export function applyReport(planId: string, outcomes: readonly ApplyOutcome[], desired: readonly DesiredCampaign[], unchanged: number): ApplyReport {
+  const recipients = new Map(desired.map((d) => [d.taskName, d.recipients]));
+  const count = (status: ApplyOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+  return {
+    formatVersion: 1,
+    planId,
+    summary: { submitted: count("submitted"), rejected: count("rejected"), unknown: count("unknown"), notStarted: count("not-started"), unchanged },
+    outcomes: outcomes.map((o) => ({
+      taskName: o.taskName,
+      status: o.status,
+      ...(o.taskId !== undefined ? { taskId: o.taskId } : {}),
+      recipients: recipients.get(o.taskName) ?? 0,
+      ...(o.failure
+        ? {
+            error:
+              o.failure.kind === "platform"
+                ? { kind: "platform" as const, code: o.failure.code, message: o.failure.message, hint: o.failure.hint }
+                : { kind: o.failure.kind, message: o.failure.reason, hint: o.failure.hint },
+          }
+        : {}),
+    })),
+  };
+}
+
+/** `Apply complete: 3 submitted, 1 rejected, 0 unknown, 12 unchanged.` and one line per campaign; errors repeated here so they never scroll away. */
+export function renderApplyReport(report: ApplyReport, style: TextStyle): string {
+  const s = report.summary;
+  const lines: string[] = [""];
+  for (const o of report.outcomes) {
+    if (o.status === "submitted") lines.push(style.green(`  ✓ ${o.taskName}: task ${o.taskId ?? "(id not returned)"}, ${o.recipients} recipient${o.recipients === 1 ? "" : "s"}`));
+    else if (o.status === "not-started") lines.push(style.yellow(`  · ${o.taskName}: not started (interrupted)`));
+    else {
+      const what = o.status === "unknown" ? "outcome unknown" : `rejected${o.error?.code ? ` ${o.error.code}` : ""}`;
+      lines.push(style.red(`  ✗ ${o.taskName}: ${what}: ${o.error?.message ?? ""}`));
+      if (o.error?.hint) lines.push(`      ${style.dim("hint:")} ${o.error.hint}`);
+      if (o.status === "unknown") lines.push(`      ${style.dim("resolve:")} campaign state resolve ${o.taskName} --submitted [--task-id ID]  |  --not-submitted`);
+    }
+  }
+  const interrupted = s.notStarted > 0 ? `, ${s.notStarted} not started` : "";
+  const headline = `Apply ${s.notStarted > 0 ? "interrupted" : "complete"}: ${s.submitted} submitted, ${s.rejected} rejected, ${s.unknown} unknown${interrupted}, ${s.unchanged} unchanged.`;
+  lines.push("", style.bold(s.rejected + s.unknown + s.notStarted > 0 ? style.red(headline) : style.green(headline)));
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,125 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { executeApply, type ApplyOutcome } from "../apply/engine.js";
+import { plainProgress, terminalProgress, type Progress } from "../apply/progress.js";
+import { ToolError } from "../errors/index.js";
+import type { DesiredCampaign } from "../plan/index.js";
+import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
+import { acquireLock, createStateWriter, emptyState, hmacHasher, logEvent, newLineage, readStateFile } from "../state/index.js";
+import { applyReport, renderApplyReport } from "./apply-report.js";
+import { clientFromEnvironment } from "./client.js";
+import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { makePlan, renderPlan } from "./planning.js";
+import { campaignsAsPlanned, checkPlanState, readSavedPlan } from "./saved-plan.js";
+import { palette } from "./terminal.js";
+import { loadDesired, openWorkspace, type Workspace } from "./workspace.js";
+
+export interface ApplyCommandOptions {
+  autoApprove?: boolean;
+  parallelism?: string;
+}
+
+export interface Interrupts {
+  /** Calls `onInterrupt` on the first Ctrl-C; returns a function that stops listening. */
+  listen(onInterrupt: () => void): () => void;
+}
+
+/** `campaign apply [PLANFILE | paths…]`: submits what the plan says, each campaign exactly once. */
+export async function applyCommand(args: string[], commandOptions: ApplyCommandOptions, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+  const workspace = await openWorkspace(options, context);
+  const parallelism = parseParallelism(commandOptions.parallelism ?? String(workspace.config.settings.api.parallelism));
+  const planFile = await savedPlanArgument(args, context.cwd);
+  const lock = await acquireLock(workspace.absoluteStatePath, { command: ["campaign", "apply", ...args].join(" "), env: context.env, now: context.now() });
+  try {
+    const state = await readStateFile(workspace.absoluteStatePath);
+    const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context);
+    if (!prepared) return ExitCode.ok;
+    const { plan, toSubmit, salt } = prepared;
+    if (toSubmit.length === 0) {
+      if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
+      else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
+      return ExitCode.ok;
+    }
+    if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
+    const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
+    try {
+      const outcomes = await submit(plan, toSubmit, state, salt, workspace, parallelism, context, interrupts, client);
+      const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
+      context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
+      if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
+      return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+interface Prepared {
+  plan: CampaignPlan;
+  toSubmit: DesiredCampaign[];
+  salt: string;
+}
+
+async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, options: GlobalOptions, context: CliContext): Promise<Prepared | undefined> {
+  const made = await makePlan(workspace, state, paths, context);
+  if (options.format !== "json") context.terminal.out(renderPlan(made.plan, options, context));
+  if (made.plan.summary.errors > 0) {
+    throw new ToolError("plan-has-errors", `apply refuses to start: the plan has ${made.plan.summary.errors} error${made.plan.summary.errors === 1 ? "" : "s"} (see above)`, "resolve the blocked or unknown campaigns first; nothing was submitted");
+  }
+  const planned = new Set(made.plan.entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
+  return { plan: made.plan, toSubmit: made.desired.filter((d) => planned.has(d.taskName)), salt: made.salt };
+}
+
+async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedState | undefined, context: CliContext): Promise<Prepared> {
+  const saved = await readSavedPlan(file, context.cwd);
+  checkPlanState(saved, state, file);
+  const salt = state?.salt ?? saved.state.newSalt!;
+  const loaded = await loadDesired(workspace, saved.paths, hmacHasher(salt), context);
+  const toSubmit = campaignsAsPlanned(saved, loaded.desired, file);
+  context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, made ${saved.createdAt}).\n`);
+  return { plan: saved, toSubmit, salt };
+}
+
+async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {
+  if (!context.terminal.ask) {
+    throw new ToolError("approval-needed", "apply needs approval, and there is no terminal to ask", "review the plan and run campaign apply --auto-approve, or apply a saved plan: campaign plan --out plan.json && campaign apply plan.json");
+  }
+  const n = plan.summary.create + plan.summary.retry;
+  const answer = await context.terminal.ask(`\nSubmit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients) to the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `);
+  if (answer.trim() !== "yes") throw new ToolError("approval-needed", "apply cancelled; nothing was submitted", "answer yes to submit");
+}
+
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, salt: string, workspace: Workspace, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
+  const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
+  const writer = createStateWriter(workspace.absoluteStatePath, initial, context.now);
+  await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
+  const progress: Progress = context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(toSubmit.map((d) => d.taskName)) : plainProgress(context.terminal.err, context.now);
+  let stop = false;
+  const unlisten = interrupts.listen(() => {
+    stop = true;
+    context.terminal.err("\nInterrupted: no new submissions start; waiting for the ones in flight to be answered and recorded…\n");
+  });
+  try {
+    const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested: () => stop });
+    await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${outcomes.filter((o) => o.status === "submitted").length} submitted` }));
+    return outcomes;
+  } finally {
+    unlisten();
+    await progress.done();
+  }
+}
+
+async function savedPlanArgument(args: string[], cwd: string): Promise<string | undefined> {
+  if (args.length !== 1 || /\.ya?ml$/i.test(args[0]!)) return undefined;
+  const info = await stat(resolve(cwd, args[0]!)).catch(() => undefined);
+  return info?.isFile() ? args[0] : undefined;
+}
+
+function parseParallelism(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ToolError("usage", `--parallelism must be a whole number from 1 to 64, not ${text}`);
+  return n;
+}

@@ -1,0 +1,63 @@
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
+import { applyCommand, type Interrupts } from "./apply.js";
+import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { planCommand } from "./plan.js";
+import { palette } from "./terminal.js";
+import { validateCommand } from "./validate.js";
+
+const EXAMPLES = fileURLToPath(new URL("../../campaigns", import.meta.url));
+
+/**
+ * `campaign demo`: the loop a user runs for real — validate, plan, apply — against the built-in
+ * simulator on a loopback port, in a temporary copy of the example campaigns. No credentials,
+ * no network; nothing is left running or written outside the temporary directory.
+ */
+export async function demoCommand(options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+  const paint = palette(context.terminal.color);
+  const dir = await mkdtemp(join(tmpdir(), "campaign-demo-"));
+  const simulator = await startSimulator({ speed: 60 });
+  try {
+    await cp(EXAMPLES, join(dir, "campaigns"), { recursive: true });
+    await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\n");
+    const env: Record<string, string | undefined> = {
+      PATH: context.env["PATH"],
+      LAAFFIC_BASE_URL: simulator.url,
+      LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey,
+      LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret,
+      ...(context.env["CI"] ? { CI: context.env["CI"] } : {}),
+    };
+    const demo: CliContext = { ...context, cwd: dir, env };
+    const text: GlobalOptions = { ...options, format: "text", config: undefined, state: undefined };
+    const step = (title: string, command: string) => context.terminal.out(`\n${paint.bold(`── ${title}`)}  ${paint.dim(`$ ${command}`)}\n\n`);
+
+    context.terminal.out(`${paint.bold("campaign demo")}: the whole loop against the built-in LAAFFIC simulator (${simulator.url}), in ${dir}\n`);
+    step("1. validate the campaign files", "campaign validate");
+    if ((await validateCommand([], text, demo)) !== ExitCode.ok) return ExitCode.error;
+    step("2. plan: what would be submitted (saved for review)", "campaign plan --out demo.plan.json");
+    const planned = await planCommand([], { out: "demo.plan.json" }, text, demo);
+    if (planned !== ExitCode.ok) return planned;
+    step("3. apply exactly the reviewed plan", "campaign apply demo.plan.json");
+    const applied = await applyCommand(["demo.plan.json"], {}, text, demo, interrupts);
+    step("4. plan again: nothing left to do", "campaign plan --detailed-exitcode");
+    await planCommand([], { detailedExitcode: true }, { ...text, quiet: true }, demo);
+    context.terminal.out(
+      [
+        "",
+        paint.bold("Next: point it at the real platform"),
+        "  export LAAFFIC_API_KEY=…  LAAFFIC_API_SECRET=…   # from the LAAFFIC console; environment only",
+        "  campaign validate && campaign plan --out plan.json && campaign apply plan.json",
+        "  (base URL: api.baseUrl in campaign.config.yaml or LAAFFIC_BASE_URL; default https://api.laaffic.com)",
+        "",
+      ].join("\n"),
+    );
+    return applied;
+  } finally {
+    await simulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

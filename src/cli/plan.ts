@@ -1,0 +1,29 @@
+import { readStateFile } from "../state/index.js";
+import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
+import { openWorkspace } from "./workspace.js";
+
+export interface PlanCommandOptions {
+  out?: string;
+  detailedExitcode?: boolean;
+}
+
+/** `campaign plan`: the difference between the declared campaigns and the applied state. */
+export async function planCommand(paths: string[], commandOptions: PlanCommandOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  const workspace = await openWorkspace(options, context);
+  const state = await readStateFile(workspace.absoluteStatePath);
+  const { plan } = await makePlan(workspace, state, paths, context);
+  context.terminal.out(renderPlan(plan, options, context));
+  await appendStepSummary(plan, context);
+  if (plan.summary.errors > 0) {
+    if (commandOptions.out) context.terminal.err(`the plan was not saved to ${commandOptions.out}: it has errors\n`);
+    return ExitCode.error;
+  }
+  if (commandOptions.out) {
+    await savePlan(plan, commandOptions.out, context);
+    context.terminal.err(`Saved the plan to ${commandOptions.out}. Apply exactly this plan with: campaign apply ${commandOptions.out}\n`);
+  }
+  if (commandOptions.detailedExitcode && plan.summary.hasChanges) return ExitCode.changes;
+  return ExitCode.ok;
+}

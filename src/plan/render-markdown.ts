@@ -1,0 +1,45 @@
+import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
+import { planSummaryLine } from "./plan.js";
+import { formatValue, renderPlanText } from "./render-text.js";
+
+const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
+const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** For a pull-request comment or $GITHUB_STEP_SUMMARY: the summary first, details folded. */
+export function renderPlanMarkdown(plan: CampaignPlan): string {
+  const s = plan.summary;
+  const status = s.errors > 0 ? "❌" : s.hasChanges ? "📞" : "✅";
+  const out = [`### ${status} ${planSummaryLine(s)}`, ""];
+  out.push(`${s.recipientsToSubmit} recipients in ${s.create + s.retry} campaigns would be submitted; ${s.errors} errors, ${s.warnings} warnings.`, "");
+  const changed = plan.entries.filter((e) => e.action !== "unchanged");
+  if (changed.length > 0) {
+    out.push("| | campaign | recipients | where | note |", "|---|---|---:|---|---|");
+    for (const e of changed) out.push(`| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${e.file}:${e.line}\`` : ""} | ${cell(note(e))} |`);
+    out.push("");
+  }
+  const errors = plan.findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) {
+    out.push("**Errors**", "");
+    for (const f of errors) out.push(`- \`${f.file}:${f.line}\` **${f.code}**: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ""}`);
+    out.push("");
+  }
+  out.push("<details><summary>Full plan</summary>", "", "```diff", renderPlanText(plan, plain).trimEnd(), "```", "", "</details>", "");
+  return out.join("\n");
+}
+
+function note(entry: PlanEntry): string {
+  switch (entry.action) {
+    case "blocked":
+      return (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ");
+    case "retry":
+      return entry.previous?.error ? `last attempt: ${entry.previous.error}` : "";
+    case "unknown":
+      return "resolve with `campaign state resolve`";
+    case "orphaned":
+      return entry.previous?.taskId ? `task ${entry.previous.taskId} still scheduled` : "never created";
+    default:
+      return (entry.fields as Record<string, unknown> | undefined)?.["sendTime"] ? `sends at ${String((entry.fields as Record<string, unknown>)["sendTime"])}` : "calls on apply";
+  }
+}

@@ -1,0 +1,75 @@
+import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
+import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
+import { planSummaryLine } from "./plan.js";
+
+export interface TextStyle extends DiagnosticStyle {
+  green(text: string): string;
+}
+
+const SYMBOL: Record<PlanEntry["action"], string> = { create: "+", retry: "+", blocked: "!", unknown: "?", orphaned: "-", unchanged: " " };
+
+export function formatValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (value !== null && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v)}`).join(", ")} }`;
+  return String(value);
+}
+
+/** The plan for people, like `terraform plan`: legend, one block per change, findings, summary. */
+export function renderPlanText(plan: CampaignPlan, style: TextStyle, options: { quiet?: boolean } = {}): string {
+  const lines: string[] = [];
+  const paint = (entry: PlanEntry, text: string) => (entry.action === "create" || entry.action === "retry" ? style.green(text) : entry.action === "orphaned" ? style.yellow(text) : entry.action === "unchanged" ? text : style.red(text));
+  const changed = plan.entries.filter((e) => e.action !== "unchanged");
+  lines.push(plan.state.lineage ? `Campaign plan against state serial ${plan.state.serial} (lineage ${plan.state.lineage.slice(0, 8)}).` : "Campaign plan: no state yet — this is the first apply.");
+  if (changed.length > 0) {
+    lines.push("", "Symbols:  + create   ! cannot change (blocked)   ? outcome unknown   - orphaned", "");
+    for (const entry of changed) {
+      const where = entry.file ? style.dim(`  (${entry.file}:${entry.line})`) : "";
+      lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${entry.taskName}${entry.action === "retry" ? " (retry)" : ""}`) + where);
+      lines.push(...details(entry).map((l) => `      ${l}`), "");
+    }
+  } else lines.push("", "No changes. The declared campaigns match the applied state.", "");
+  const findings = options.quiet ? plan.findings.filter((f) => f.severity === "error") : plan.findings;
+  if (findings.length > 0) lines.push(findings.map((d) => renderDiagnostic(d, style)).join("").trimEnd(), "");
+  lines.push(style.bold(planSummaryLine(plan.summary)));
+  return lines.join("\n") + "\n";
+}
+
+function details(entry: PlanEntry): string[] {
+  const out: string[] = [];
+  const previous = entry.previous;
+  switch (entry.action) {
+    case "retry":
+      if (previous?.error) out.push(`last attempt ${previous.status}: ${previous.error}`);
+      out.push(...toSend(entry));
+      break;
+    case "create":
+      out.push(...toSend(entry));
+      break;
+    case "blocked":
+      out.push(`submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}; changed since:`);
+      for (const c of entry.changes ?? []) out.push(`  ~ ${c.field}: ${"before" in c ? formatValue(c.before) : "(absent)"} → ${"after" in c ? formatValue(c.after) : "(absent)"}`);
+      break;
+    case "unknown":
+      out.push(`${previous?.status === "pending" ? "apply was interrupted" : "no answer"}${previous?.attemptStartedAt ? ` at ${previous.attemptStartedAt}` : ""}${previous?.error ? `: ${previous.error}` : ""}`);
+      out.push(`resolve: campaign state resolve ${entry.taskName} --submitted [--task-id ID]  |  --not-submitted`);
+      break;
+    case "orphaned":
+      out.push(previous?.status === "submitted" ? `task ${previous.taskId ?? "?"} is still scheduled on the platform; removing the file cancels nothing` : `never created on the platform (${previous?.status ?? "?"})`);
+      break;
+    case "unchanged":
+      break;
+  }
+  return out;
+}
+
+/** The fields that will be sent, recipients summarised with masked numbers. */
+function toSend(entry: PlanEntry): string[] {
+  const fields = (entry.fields ?? {}) as Record<string, unknown>;
+  const width = Math.max(10, ...Object.keys(fields).map((k) => k.length));
+  const out = Object.entries(fields).map(([key, value]) => `${key.padEnd(width)} = ${formatValue(value)}`);
+  const sample = entry.recipientSample ?? [];
+  const texts = entry.textVariables?.length ? `; ${entry.textVariables.join(", ")} set` : "";
+  out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts})`);
+  return out;
+}

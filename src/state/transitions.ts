@@ -1,0 +1,90 @@
+import type { AppliedState, CampaignState, LastError } from "../schema/generated/index.js";
+import type { HistoryInput, Mutation } from "./file-store.js";
+
+/** What the state keeps of a campaign definition: hashes, a count and masked settings. */
+export interface DefinitionRecord {
+  taskName: string;
+  definitionHash: string;
+  recipientsHash: string;
+  recipients: number;
+  settings: Record<string, unknown>;
+}
+
+export function emptyState(lineage: string, salt: string): AppliedState {
+  return { formatVersion: 1, lineage, serial: 0, salt, campaigns: {}, history: [] };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Written durably before the request: if we die after this, the campaign is never lost. */
+export function markPending(definition: DefinitionRecord, planId: string, now: number): Mutation {
+  return (state) => {
+    state.campaigns[definition.taskName] = {
+      status: "pending",
+      definitionHash: definition.definitionHash,
+      recipientsHash: definition.recipientsHash,
+      recipients: definition.recipients,
+      settings: definition.settings as CampaignState["settings"],
+      attemptStartedAt: iso(now),
+      updatedAt: iso(now),
+      planId,
+    };
+    return [{ action: "pending", taskName: definition.taskName, detail: `plan ${planId}` }];
+  };
+}
+
+export function markSubmitted(taskName: string, taskId: number | null, now: number): Mutation {
+  return update(taskName, now, (c) => {
+    c.status = "submitted";
+    c.taskId = taskId;
+    c.submittedAt = iso(now);
+    delete c.lastError;
+    return { action: "submitted", taskName, detail: taskId !== null ? `task ${taskId}` : "task id not returned" };
+  });
+}
+
+export function markFailed(taskName: string, status: "rejected" | "unknown", error: LastError, now: number): Mutation {
+  return update(taskName, now, (c) => {
+    c.status = status;
+    c.lastError = error;
+    return { action: status, taskName, detail: `${error.code ? `${error.code} ` : ""}${error.message}` };
+  });
+}
+
+/** `campaign state resolve`: a person says what happened to an unknown outcome. */
+export function markResolved(taskName: string, resolution: { submitted: boolean; taskId?: number }, by: string, now: number): Mutation {
+  return update(taskName, now, (c) => {
+    if (resolution.submitted) {
+      c.status = "submitted";
+      c.taskId = resolution.taskId ?? c.taskId ?? null;
+      c.submittedAt = c.attemptStartedAt ?? iso(now);
+      delete c.lastError;
+    } else {
+      c.status = "not-submitted";
+      c.lastError = { kind: "resolved", message: `resolved by ${by} as not submitted` };
+    }
+    return { action: "resolve", taskName, by, detail: resolution.submitted ? `submitted${resolution.taskId !== undefined ? ` as task ${resolution.taskId}` : ""}` : "not submitted" };
+  });
+}
+
+export function forgetCampaign(taskName: string, by: string): Mutation {
+  return (state) => {
+    const before = state.campaigns[taskName];
+    delete state.campaigns[taskName];
+    return [{ action: "forget", taskName, by, detail: `was ${before?.status ?? "absent"}${before?.taskId ? ` (task ${before.taskId})` : ""}` }];
+  };
+}
+
+export function logEvent(entry: HistoryInput): Mutation {
+  return () => [entry];
+}
+
+function update(taskName: string, now: number, change: (c: CampaignState) => HistoryInput): Mutation {
+  return (state) => {
+    const campaign = state.campaigns[taskName];
+    if (!campaign) throw new Error(`no state entry for ${taskName}`);
+    const entry = change(campaign);
+    campaign.updatedAt = iso(now);
+    return [entry];
+  };
+}
