@@ -84,3 +84,14 @@ export function testClient(sim: Pick<Simulator, "url">, overrides: Partial<Clien
   running.push({ stop: () => client.close() });
   return client;
 }
+
+/** A campaign file's text; `extra` is appended as YAML lines. */
+export function campaignYaml(taskName: string, extra = "", numbers: string[] = ["919700000001"]): string {
+  const list = numbers.map((n, i) => `  - calleeNumber: "${n}"\n    text1: Person${i}\n`).join("");
+  return `taskName: ${taskName}\nappId: Jgd8oFei\nagentId: 110\n${extra}numberInfoList:\n${list}`;
+}
+
+/** The environment that points the CLI at a simulator with the demo account. */
+export function simulatorEnv(sim: Pick<Simulator, "url">): Record<string, string> {
+  return { LAAFFIC_BASE_URL: sim.url, LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey, LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret };
+}

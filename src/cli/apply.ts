@@ -30,7 +30,8 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
   const workspace = await openWorkspace(options, context);
   const parallelism = parseParallelism(commandOptions.parallelism ?? String(workspace.config.settings.api.parallelism));
   const planFile = await savedPlanArgument(args, context.cwd);
-  const lock = await acquireLock(workspace.absoluteStatePath, { command: ["campaign", "apply", ...args].join(" "), env: context.env, now: context.now() });
+  const command = ["campaign", "apply", ...(commandOptions.autoApprove ? ["--auto-approve"] : []), ...args].join(" ");
+  const lock = await acquireLock(workspace.absoluteStatePath, { command, env: context.env, now: context.now() });
   try {
     const state = await readStateFile(workspace.absoluteStatePath);
     const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context);
@@ -69,8 +70,10 @@ async function fromCampaigns(paths: string[], workspace: Workspace, state: Appli
   if (made.plan.summary.errors > 0) {
     throw new ToolError("plan-has-errors", `apply refuses to start: the plan has ${made.plan.summary.errors} error${made.plan.summary.errors === 1 ? "" : "s"} (see above)`, "resolve the blocked or unknown campaigns first; nothing was submitted");
   }
-  const planned = new Set(made.plan.entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
-  return { plan: made.plan, toSubmit: made.desired.filter((d) => planned.has(d.taskName)), salt: made.salt };
+  // Submitted in the order the plan lists them.
+  const byName = new Map(made.desired.map((d) => [d.taskName, d]));
+  const toSubmit = made.plan.entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => byName.get(e.taskName)!);
+  return { plan: made.plan, toSubmit, salt: made.salt };
 }
 
 async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedState | undefined, context: CliContext): Promise<Prepared> {

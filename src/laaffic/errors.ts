@@ -49,12 +49,12 @@ const HINTS: Record<string, { meaning: string; hint: string }> = {
 
 export function platformError(code: string, platformMessage: string | undefined, httpStatus?: number): PlatformError {
   const known = HINTS[code];
-  // Platform messages can echo request values; digits runs are masked in case they are numbers.
+  // The platform's own words when it gives them; digit runs are masked in case they echo numbers.
   const message = maskDigitRuns(platformMessage?.trim() || known?.meaning || "unknown error");
   return {
     kind: "platform",
     code,
-    message: known && platformMessage && !platformMessage.toLowerCase().includes(known.meaning.toLowerCase()) ? `${known.meaning}: ${message}` : message,
+    message,
     hint: known?.hint ?? "an error code this tool does not know; see the platform's message",
     ...(httpStatus !== undefined ? { httpStatus } : {}),
   };
