@@ -2,7 +2,10 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { openSqliteStore, startReceiver } from "../reports/index.js";
 import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
+import { outcomesCommand } from "./reports.js";
 import { applyCommand, type Interrupts } from "./apply.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
@@ -20,7 +23,9 @@ const EXAMPLES = fileURLToPath(new URL("../../campaigns", import.meta.url));
 export async function demoCommand(options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
   const paint = palette(context.terminal.color);
   const dir = await mkdtemp(join(tmpdir(), "campaign-demo-"));
-  const simulator = await startSimulator({ speed: 60 });
+  const store = openSqliteStore(join(dir, ".campaign", "reports.db"), { storeNumbers: false });
+  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: randomBytes(18).toString("base64url"), maxBodyBytes: 16 * 1024 * 1024, store, log: () => undefined });
+  const simulator = await startSimulator({ speed: 60, pushUrl: receiver.reportUrl, pushRetryDelayMs: 50 });
   try {
     await cp(EXAMPLES, join(dir, "campaigns"), { recursive: true });
     await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\n");
@@ -36,6 +41,7 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
     const step = (title: string, command: string) => context.terminal.out(`\n${paint.bold(`── ${title}`)}  ${paint.dim(`$ ${command}`)}\n\n`);
 
     context.terminal.out(`${paint.bold("campaign demo")}: the whole loop against the built-in LAAFFIC simulator (${simulator.url}), in ${dir}\n`);
+    context.terminal.out(`  status reports are pushed to a receiver at ${receiver.url}/reports/…\n`);
     step("1. validate the campaign files", "campaign validate");
     if ((await validateCommand([], text, demo)) !== ExitCode.ok) return ExitCode.error;
     step("2. plan: what would be submitted (saved for review)", "campaign plan --out demo.plan.json");
@@ -45,12 +51,20 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
     const applied = await applyCommand(["demo.plan.json"], {}, text, demo, interrupts);
     step("4. plan again: nothing left to do", "campaign plan --detailed-exitcode");
     await planCommand([], { detailedExitcode: true }, { ...text, quiet: true }, demo);
+    step("5. the calls happen; their status reports arrive", "campaign receive   (simulated time fast-forwarded past every sendTime)");
+    simulator.fastForward();
+    await simulator.drainPushes();
+    const pushed = simulator.stats().pushes;
+    context.terminal.out(`simulated clock now ${new Date(simulator.simNow()).toISOString()}; ${pushed.reportsSent} reports pushed in ${pushed.batchesSent} batches, ${await store.count()} stored\n`);
+    step("6. outcomes per campaign", "campaign outcomes");
+    await outcomesCommand(undefined, { store: join(dir, ".campaign", "reports.db") }, text, demo);
     context.terminal.out(
       [
         "",
         paint.bold("Next: point it at the real platform"),
         "  export LAAFFIC_API_KEY=…  LAAFFIC_API_SECRET=…   # from the LAAFFIC console; environment only",
         "  campaign validate && campaign plan --out plan.json && campaign apply plan.json",
+        "  campaign receive   # then set its printed URL as the status push address in the console; campaign outcomes",
         "  (base URL: api.baseUrl in campaign.config.yaml or LAAFFIC_BASE_URL; default https://api.laaffic.com)",
         "",
       ].join("\n"),
@@ -58,6 +72,8 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
     return applied;
   } finally {
     await simulator.stop();
+    await receiver.stop();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@ import type { SimulatorCommandOptions } from "./simulator.js";
 import type { PlanCommandOptions } from "./plan.js";
 import type { ApplyCommandOptions } from "./apply.js";
 import type { ResolveOptions } from "./state.js";
+import type { OutcomesOptions, ReceiveOptions, StoreOption } from "./reports.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import { processTerminal, type Terminal } from "./terminal.js";
 
@@ -122,6 +123,40 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .action(async (lockId: string) => {
       const { forceUnlockCommand } = await import("./state.js");
       await run((ctx, options) => forceUnlockCommand(lockId, options, ctx));
+    });
+
+  program
+    .command("receive")
+    .description("receive the platform's call status reports over HTTP and store them")
+    .option("--port <n>", "port to listen on (default: receiver.port, 8766)")
+    .option("--host <host>", "address to listen on (default: receiver.host, 127.0.0.1)")
+    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .addHelpText("after", "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n")
+    .action(async (receiveOptions: ReceiveOptions) => {
+      const { receiveCommand } = await import("./reports.js");
+      await run((ctx, options) => receiveCommand(receiveOptions, options, ctx, { wait: waitForSignal }));
+    });
+
+  program
+    .command("outcomes")
+    .description("outcomes per campaign from the received status reports")
+    .argument("[name]", "one campaign (taskName)")
+    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
+      const { outcomesCommand } = await import("./reports.js");
+      await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
+    });
+
+  program
+    .command("reports")
+    .description("work with the report store")
+    .command("import")
+    .description("load saved status reports (a push body or NDJSON) into the store")
+    .argument("<file>", "the file to import")
+    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .action(async (file: string, importOptions: StoreOption) => {
+      const { reportsImportCommand } = await import("./reports.js");
+      await run((ctx, options) => reportsImportCommand(file, importOptions, options, ctx));
     });
 
   program

@@ -19,6 +19,17 @@ export interface Settings {
     timezone: string;
   };
   defaults: CampaignDefaults;
+  receiver: {
+    host: string;
+    port: number;
+    token: string | undefined;
+    allowIps: string[] | undefined;
+    maxBodyBytes: number;
+  };
+  reports: {
+    path: string;
+    storeNumbers: boolean;
+  };
 }
 
 export interface ConfigSource {
@@ -90,6 +101,17 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
       timezone: config.api?.timezone ?? DEFAULT_TIMEZONE,
     },
     defaults: config.defaults ?? {},
+    receiver: {
+      host: config.receiver?.host ?? "127.0.0.1",
+      port: config.receiver?.port ?? 8766,
+      token: nonEmpty(env["CAMPAIGN_RECEIVER_TOKEN"]) ?? config.receiver?.token,
+      allowIps: config.receiver?.allowIps,
+      maxBodyBytes: config.receiver?.maxBodyBytes ?? 16 * 1024 * 1024,
+    },
+    reports: {
+      path: config.reports?.path ?? ".campaign/reports.db",
+      storeNumbers: config.reports?.storeNumbers ?? false,
+    },
   };
 }
 

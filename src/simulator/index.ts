@@ -4,7 +4,7 @@ import { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
 import { createFaultTable, type EndpointName, type Fault } from "./faults.js";
 import { createPusher, type Pusher } from "./push.js";
 import { createSimulatorServer, type SimStats } from "./server.js";
-import { createWorld, type World } from "./world.js";
+import { createWorld, TaskStatus, type World } from "./world.js";
 
 export { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
 export { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
@@ -45,6 +45,13 @@ export interface Simulator {
   /** Runs the lifecycle once and sends due report pushes. */
   tick(): Promise<void>;
   simNow(): number;
+  /**
+   * Runs simulated time forward until every task has finished (jumping over quiet stretches to
+   * the next sendTime or recall round), for demos and end-to-end tests.
+   */
+  fastForward(maxSteps?: number): void;
+  /** Sends every queued status report push (retries included); resolves when none is left. */
+  drainPushes(maxRounds?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +110,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timer = tickMs > 0 ? setInterval(() => void tick(), tickMs) : undefined;
   timer?.unref();
 
+  const fastForward = (maxSteps = 100_000): void => {
+    for (let step = 0; step < maxSteps; step++) {
+      const tasks = [...world.tasks.values()];
+      const active = tasks.some((t) => t.status === TaskStatus.calling || t.status === TaskStatus.submitting);
+      if (active) {
+        advance(60_000);
+        continue;
+      }
+      const upcoming = [...tasks.filter((t) => t.status === TaskStatus.waiting).map((t) => t.sendAt), ...[...world.flows.values()].flatMap((f) => (f.nextAt === null ? [] : [f.nextAt]))];
+      if (upcoming.length === 0) return;
+      advance(Math.max(1_000, Math.min(...upcoming) - simNow()));
+    }
+  };
+  const drainPushes = async (maxRounds = 10_000): Promise<void> => {
+    for (let round = 0; pusher && pusher.pending() > 0 && round < maxRounds; round++) {
+      const before = pusher.stats().batchesSent + pusher.stats().batchesFailed;
+      await pusher.flush();
+      // Only retries that are not yet due are left: wait for them instead of spinning.
+      if (pusher.stats().batchesSent + pusher.stats().batchesFailed === before) await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
   return {
     url: `http://${host}:${port}`,
     port,
@@ -112,6 +141,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     advance,
     tick,
     simNow,
+    fastForward,
+    drainPushes,
     async stop() {
       if (timer) clearInterval(timer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

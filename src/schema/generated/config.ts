@@ -12,6 +12,8 @@ export interface CampaignConfig {
   state?: StateConfig;
   api?: ApiConfig;
   defaults?: CampaignDefaults;
+  receiver?: ReceiverConfig;
+  reports?: ReportsConfig;
 }
 export interface StateConfig {
   /**
@@ -56,6 +58,41 @@ export interface CampaignDefaults {
   maxRingingTime?: number;
   enableRecording?: number;
   calloutRate?: number;
+}
+/**
+ * The status-report receiver.
+ */
+export interface ReceiverConfig {
+  /**
+   * Port of campaign receive.
+   */
+  port?: number;
+  /**
+   * Address campaign receive listens on.
+   */
+  host?: string;
+  /**
+   * Only these source addresses (exact IPs or IPv4 CIDR ranges) may push; absent = any.
+   */
+  allowIps?: string[];
+  /**
+   * Larger push bodies are refused with 413.
+   */
+  maxBodyBytes?: number;
+  /**
+   * Secret path token: pushes go to POST /reports/<token>. CAMPAIGN_RECEIVER_TOKEN overrides it; without either one is generated at start-up.
+   */
+  token?: string;
+}
+export interface ReportsConfig {
+  /**
+   * The report store (SQLite).
+   */
+  path?: string;
+  /**
+   * Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form.
+   */
+  storeNumbers?: boolean;
 }
 
 export const configSchema: Record<string, unknown> = {
@@ -159,6 +196,65 @@ export const configSchema: Record<string, unknown> = {
         },
         "calloutRate": {
           "type": "integer"
+        }
+      }
+    },
+    "receiver": {
+      "type": "object",
+      "title": "ReceiverConfig",
+      "additionalProperties": false,
+      "properties": {
+        "port": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 65535,
+          "default": 8766,
+          "description": "Port of campaign receive."
+        },
+        "host": {
+          "type": "string",
+          "minLength": 1,
+          "default": "127.0.0.1",
+          "description": "Address campaign receive listens on."
+        },
+        "allowIps": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": "Only these source addresses (exact IPs or IPv4 CIDR ranges) may push; absent = any."
+        },
+        "maxBodyBytes": {
+          "type": "integer",
+          "minimum": 1024,
+          "maximum": 268435456,
+          "default": 16777216,
+          "description": "Larger push bodies are refused with 413."
+        },
+        "token": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{16,}$",
+          "description": "Secret path token: pushes go to POST /reports/<token>. CAMPAIGN_RECEIVER_TOKEN overrides it; without either one is generated at start-up."
+        }
+      },
+      "description": "The status-report receiver."
+    },
+    "reports": {
+      "type": "object",
+      "title": "ReportsConfig",
+      "additionalProperties": false,
+      "properties": {
+        "path": {
+          "type": "string",
+          "minLength": 1,
+          "default": ".campaign/reports.db",
+          "description": "The report store (SQLite)."
+        },
+        "storeNumbers": {
+          "type": "boolean",
+          "default": false,
+          "description": "Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form."
         }
       }
     }

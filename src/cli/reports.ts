@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { ToolError } from "../errors/index.js";
+import { campaignOutcomes, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
+import { readStateFile } from "../state/index.js";
+import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { openWorkspace, type Workspace } from "./workspace.js";
+
+export interface StoreOption {
+  store?: string;
+}
+
+function openStore(workspace: Workspace, option: StoreOption, context: CliContext): ReportStore {
+  const path = resolve(context.cwd, option.store ?? workspace.config.settings.reports.path);
+  return openSqliteStore(path, { storeNumbers: workspace.config.settings.reports.storeNumbers });
+}
+
+export interface ReceiveOptions extends StoreOption {
+  port?: string;
+  host?: string;
+}
+
+/** `campaign receive`: the HTTP endpoint the platform pushes status reports to. */
+export async function receiveCommand(receiveOptions: ReceiveOptions, options: GlobalOptions, context: CliContext, signals: { wait(): Promise<string> }): Promise<ExitCode> {
+  const workspace = await openWorkspace(options, context);
+  const settings = workspace.config.settings.receiver;
+  const port = Number(receiveOptions.port ?? settings.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ToolError("usage", `--port must be a whole number from 0 to 65535, not ${receiveOptions.port}`);
+  const generated = settings.token === undefined;
+  const token = settings.token ?? randomBytes(24).toString("base64url");
+  const store = openStore(workspace, receiveOptions, context);
+  const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
+  const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
+    await store.close();
+    throw new ToolError("usage", `cannot listen on ${receiveOptions.host ?? settings.host}:${port}: ${error.code ?? error.message}`, "pick another --port");
+  });
+  const where = generated ? receiver.reportUrl : `${receiver.url}/reports/<CAMPAIGN_RECEIVER_TOKEN>`;
+  context.terminal.out(`Receiving status reports at POST ${where}\n`);
+  if (generated) context.terminal.out("  (a new token each start: set CAMPAIGN_RECEIVER_TOKEN to keep the address stable)\n");
+  context.terminal.out(`  store: ${option(receiveOptions.store, workspace.config.settings.reports.path)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
+  const signal = await signals.wait();
+  await receiver.stop();
+  await store.close();
+  log({ event: "stopped", signal });
+  return ExitCode.ok;
+}
+
+const option = (given: string | undefined, fallback: string): string => given ?? fallback;
+
+export type OutcomesOptions = StoreOption;
+
+/** `campaign outcomes [NAME]`: per-campaign outcomes from the received reports. */
+export async function outcomesCommand(name: string | undefined, outcomesOptions: OutcomesOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  const workspace = await openWorkspace(options, context);
+  const state = await readStateFile(workspace.absoluteStatePath);
+  if (name !== undefined && !state?.campaigns[name]) throw new ToolError("not-found", `"${name}" is not in the state ${workspace.statePath}`, "campaign state list shows the applied campaigns");
+  const store = openStore(workspace, outcomesOptions, context);
+  try {
+    const report = campaignOutcomes(await store.aggregate(), state, name);
+    const text = options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : options.format === "markdown" ? renderOutcomesMarkdown(report) : renderOutcomesText(report);
+    context.terminal.out(text);
+    return ExitCode.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `campaign reports import FILE`: a saved push body or NDJSON, through the receiver's path. */
+export async function reportsImportCommand(file: string, importOptions: StoreOption, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  const workspace = await openWorkspace(options, context);
+  const text = await readFile(resolve(context.cwd, file), "utf8").catch(() => {
+    throw new ToolError("not-found", `cannot read ${file}`, "pass a saved push body ({\"array\": [...]}) or NDJSON with one record per line");
+  });
+  const { records, unreadable } = parseImport(text);
+  const batch = parseBatch(records);
+  const store = openStore(workspace, importOptions, context);
+  try {
+    const result = await store.ingest(batch.reports);
+    for (const line of unreadable) context.terminal.err(`${file}:${line}:1: error malformed-json: not a JSON record\n`);
+    for (const bad of batch.bad) context.terminal.err(`${file}: error bad-record: record ${bad.index + 1}: ${bad.reason}\n`);
+    context.terminal.out(`Imported ${result.stored} report${result.stored === 1 ? "" : "s"} from ${file} (${result.duplicates} already stored, ${batch.bad.length + unreadable.length} rejected).\n`);
+    return batch.bad.length + unreadable.length > 0 ? ExitCode.error : ExitCode.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+function parseImport(text: string): { records: unknown[]; unreadable: number[] } {
+  try {
+    const whole = recordsOf(JSON.parse(text));
+    if (whole) return { records: whole, unreadable: [] };
+  } catch {
+    // not one JSON document: read it as NDJSON below
+  }
+  const records: unknown[] = [];
+  const unreadable: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      unreadable.push(i + 1);
+    }
+  });
+  return { records, unreadable };
+}

@@ -1,0 +1,77 @@
+import type { AppliedState, CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
+import type { OutcomeClass } from "./record.js";
+import type { TaskAggregate } from "./store.js";
+
+/**
+ * Folds the store's per-task aggregates into per-campaign outcomes: a report belongs to the
+ * campaign whose task id is its own, or, for a recall round, its parent's (sourceTaskId).
+ */
+export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedState | undefined, only?: string): OutcomesReport {
+  const byTask = new Map<number, string>();
+  for (const [name, campaign] of Object.entries(state?.campaigns ?? {})) if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
+  const outcomes = new Map<string, CampaignOutcome>();
+  const rounds = new Map<string, Set<number>>();
+  const unmatched = new Map<number | null, number>();
+  const get = (name: string): CampaignOutcome => {
+    let outcome = outcomes.get(name);
+    if (!outcome) {
+      const applied = state?.campaigns[name];
+      outcome = {
+        taskName: name,
+        taskId: applied?.taskId ?? null,
+        recipients: applied?.recipients ?? 0,
+        calls: 0,
+        outcomes: { connected: 0, noAnswer: 0, busy: 0, voicemail: 0, failed: 0 },
+        connectRate: 0,
+        intents: {},
+        talkSeconds: 0,
+        aiAgentBilledSeconds: 0,
+        cost: 0,
+        aiAgentFee: 0,
+        currency: null,
+        recallRounds: 0,
+        lastReportAt: null,
+      };
+      outcomes.set(name, outcome);
+    }
+    return outcome;
+  };
+  for (const [name, campaign] of Object.entries(state?.campaigns ?? {})) if (campaign.status === "submitted") get(name);
+  for (const row of rows) {
+    const root = row.sourceTaskId ?? row.taskId;
+    const name = root === null ? undefined : byTask.get(root);
+    if (name === undefined) {
+      unmatched.set(root, (unmatched.get(root) ?? 0) + row.calls);
+      continue;
+    }
+    const o = get(name);
+    o.calls += row.calls;
+    o.outcomes[row.outcome] += row.calls;
+    if (row.intent !== null) o.intents[row.intent] = (o.intents[row.intent] ?? 0) + row.calls;
+    o.talkSeconds += row.talkSeconds;
+    o.aiAgentBilledSeconds += row.aiAgentBilledSeconds;
+    o.cost = round(o.cost + row.cost);
+    o.aiAgentFee = round(o.aiAgentFee + row.aiAgentFee);
+    o.currency ??= row.currency;
+    if (row.lastHangupTime !== null && (o.lastReportAt === null || row.lastHangupTime > Date.parse(o.lastReportAt))) o.lastReportAt = new Date(row.lastHangupTime).toISOString();
+    if (row.sourceTaskId !== null && row.taskId !== null) {
+      const set = rounds.get(name) ?? new Set<number>();
+      set.add(row.taskId);
+      rounds.set(name, set);
+    }
+  }
+  for (const [name, o] of outcomes) {
+    o.recallRounds = rounds.get(name)?.size ?? 0;
+    o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
+  }
+  const campaigns = [...outcomes.values()].filter((o) => only === undefined || o.taskName === only).sort((a, b) => (a.taskName < b.taskName ? -1 : 1));
+  return {
+    formatVersion: 1,
+    campaigns,
+    unmatched: only === undefined ? [...unmatched].map(([taskId, calls]) => ({ taskId, calls })) : [],
+  };
+}
+
+const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+export const OUTCOME_LABELS: Record<OutcomeClass, string> = { connected: "connected", noAnswer: "no answer", busy: "busy", voicemail: "voicemail", failed: "failed" };
