@@ -59,6 +59,8 @@ describe("campaign demo", () => {
     expect(result.stdout).toMatch(/✓ docs-example: task \d+/);
     expect(result.stdout).toContain("Apply complete: 3 submitted, 0 rejected, 0 unknown, 0 unchanged.");
     expect(result.stdout).toContain("Next: point it at the real platform");
+    expect(result.stdout).toMatch(/── 6\. outcomes per campaign[\s\S]*docs-example {2}task \d+ · 2 recipients · \d+ calls placed/);
+    expect(result.stdout).toMatch(/ {2}connected {2}[█·]+ +\d+/);
     expect(result.stdout + result.stderr).not.toMatch(/9197000000\d\d/);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
