@@ -160,6 +160,16 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     });
 
   program
+    .command("init")
+    .description("scaffold a campaigns repository: config, an example campaign, the schema for editors, .gitignore and a CI workflow")
+    .argument("[dir]", "where (default: the current directory)")
+    .option("--force", "overwrite files that already exist")
+    .action(async (dir: string | undefined, initOptions: { force?: boolean }) => {
+      const { initCommand } = await import("./init.js");
+      await run((ctx) => initCommand(dir, initOptions, ctx));
+    });
+
+  program
     .command("demo")
     .description("the whole loop (validate, plan, apply) on the built-in simulator: no credentials, no network")
     .action(async () => {

@@ -1,0 +1,94 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ToolError } from "../errors/index.js";
+import type { CliContext } from "./context.js";
+import { ExitCode } from "./exit-codes.js";
+import { TOOL_VERSION } from "./workspace.js";
+
+const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const GITIGNORE_LINES = [".campaign/*.lock", ".campaign/reports.db*", "plan.json", "plan.md"];
+
+const CONFIG = `# laaffic-campaign configuration. Credentials never go here: set LAAFFIC_API_KEY and
+# LAAFFIC_API_SECRET in the environment (in CI: repository secrets).
+campaignsDir: campaigns
+state:
+  path: .campaign/state.json
+api:
+  baseUrl: https://api.laaffic.com # or LAAFFIC_BASE_URL
+  timezone: Asia/Shanghai # the platform's wall clock, in which sendTime is read
+  parallelism: 4
+defaults: # merged under every campaign; a campaign's own value wins
+  maxRingingTime: 60
+`;
+
+const EXAMPLE = `# yaml-language-server: $schema=../.campaign/campaign.schema.json
+#
+# One campaign = one LAAFFIC AI-agent group-call task. Fields mirror the platform's request body.
+# Run \`campaign validate\`, then \`campaign plan\` to see what would be submitted.
+taskName: example-reminders # the identity: 2-64 characters, unique on the account; never reuse it
+description: An example to copy # for people; never sent
+appId: YOUR_APP_ID # the AI agent application id from the LAAFFIC console
+agentId: 110 # the AI agent that speaks
+maxCalls: 180 # maximum call duration, seconds
+sendTime: "2030-01-15 10:00:00" # in api.timezone; remove it to call as soon as apply runs
+numberInfoList:
+  - calleeNumber: "919700000001" # country code + number, digits only, always in quotes
+    text1: Asha # text1..text10: variables of the agent's script, at most 30 characters
+# recipientsFile: recipients.csv  # or a CSV with a calleeNumber column (and text1..text10)
+recallFlow: # optional: call again
+  recallType: 1 # 0 everyone, 1 the failed calls, 3 by intent (needs recallIntent)
+  recallInterval: 60 # minutes between rounds
+  recallNum: 1 # rounds; nodeList needs exactly one entry per round
+  nodeList:
+    - agentId: "110"
+`;
+
+/** `campaign init [dir]`: scaffolds a campaigns repository; never overwrites without --force. */
+export async function initCommand(target: string | undefined, options: { force?: boolean }, context: CliContext): Promise<ExitCode> {
+  const root = resolve(context.cwd, target ?? ".");
+  const workflow = await readFile(join(PACKAGE_ROOT, "examples/github-actions/campaigns.yml"), "utf8");
+  const schema = await readFile(join(PACKAGE_ROOT, "schemas/campaign.schema.json"), "utf8");
+  const files: Record<string, string> = {
+    "campaign.config.yaml": CONFIG,
+    "campaigns/example.yaml": EXAMPLE,
+    ".campaign/campaign.schema.json": schema,
+    ".github/workflows/campaigns.yml": workflow.replace(/laaffic-campaign@[\w.-]+/g, `laaffic-campaign@${TOOL_VERSION}`),
+  };
+  const existing: string[] = [];
+  for (const path of Object.keys(files)) if (await stat(join(root, path)).catch(() => undefined)) existing.push(path);
+  if (existing.length > 0 && !options.force) {
+    throw new ToolError("usage", `init would overwrite ${existing.join(", ")} in ${root}`, "nothing was written; run again with --force to replace them");
+  }
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  const added = await extendGitignore(join(root, ".gitignore"));
+  const shown = relative(context.cwd, root) || ".";
+  context.terminal.out(
+    [
+      `Scaffolded a campaigns repository in ${shown}:`,
+      ...Object.keys(files).map((f) => `  ${f}`),
+      `  .gitignore (${added} line${added === 1 ? "" : "s"} added)`,
+      "",
+      "Next:",
+      "  1. set appId in campaigns/example.yaml (or api.appId in campaign.config.yaml)",
+      `  2. campaign validate${shown === "." ? "" : ` (in ${shown})`}`,
+      "  3. add LAAFFIC_API_KEY and LAAFFIC_API_SECRET as repository secrets for the apply job",
+      "  4. try it without an account: campaign demo",
+      "",
+    ].join("\n"),
+  );
+  return ExitCode.ok;
+}
+
+async function extendGitignore(path: string): Promise<number> {
+  const current = await readFile(path, "utf8").catch(() => "");
+  const have = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  const missing = GITIGNORE_LINES.filter((l) => !have.has(l));
+  if (missing.length === 0) return 0;
+  const prefix = current === "" || current.endsWith("\n") ? current : `${current}\n`;
+  await writeFile(path, `${prefix}# laaffic-campaign\n${missing.join("\n")}\n`);
+  return missing.length;
+}
