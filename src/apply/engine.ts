@@ -8,11 +8,13 @@ export type ApplyEvent =
   | { type: "submitting"; taskName: string; recipients: number }
   | { type: "submitted"; taskName: string; taskId: number | null }
   | { type: "rejected"; taskName: string; failure: ApiFailure }
-  | { type: "unknown"; taskName: string; failure: ApiFailure };
+  | { type: "unknown"; taskName: string; failure: ApiFailure }
+  | { type: "cancelled"; taskName: string; taskId: number }
+  | { type: "updated"; taskName: string; what: string };
 
 export interface ApplyOutcome {
   taskName: string;
-  status: "submitted" | "rejected" | "unknown" | "not-started";
+  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated";
   taskId?: number | null;
   failure?: ApiFailure;
 }
@@ -71,7 +73,7 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   return [...outcomes.values()];
 }
 
-function lastError(failure: ApiFailure): LastError {
+export function lastError(failure: ApiFailure): LastError {
   switch (failure.kind) {
     case "platform":
       return { kind: "platform", code: failure.code, message: failure.message, hint: failure.hint };

@@ -20,6 +20,10 @@ export function plainProgress(write: (line: string) => void, now: () => number):
         case "rejected":
         case "unknown":
           return write(`${stamp()} ${event.type.padEnd(10)} ${event.taskName}: ${describeFailure(event.failure)}\n`);
+        case "cancelled":
+          return write(`${stamp()} cancelled  ${event.taskName}: task ${event.taskId}\n`);
+        case "updated":
+          return write(`${stamp()} updated    ${event.taskName}: ${event.what}\n`);
       }
     },
     done: () => Promise.resolve(),
@@ -58,6 +62,8 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
     emit(event) {
       if (event.type === "submitting") return;
       if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}`);
+      else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: task ${event.taskId} cancelled`);
+      else if (event.type === "updated") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else settle(event.taskName, new Error(`${event.taskName}: ${describeFailure(event.failure)}`));
     },
     async done() {

@@ -101,7 +101,7 @@ async function loadDocument(
   const recipients: NumberInfo[] = Array.isArray(campaign.numberInfoList) ? [...campaign.numberInfoList] : [];
   const inlineCount = recipients.length;
   let csvFile: string | undefined;
-  let csvLines: number[] = [];
+  let csvLineOf: (index: number) => number = () => 1;
 
   if (typeof campaign.recipientsFile === "string" && /\.csv$/.test(campaign.recipientsFile)) {
     csvFile = options.reader.resolve(document.file, campaign.recipientsFile);
@@ -111,7 +111,7 @@ async function loadDocument(
     } else {
       const rows = parseRecipientsCsv(csvFile, text);
       diagnostics.push(...rows.diagnostics);
-      csvLines = rows.lines;
+      csvLineOf = rows.lineOf;
       for (const row of rows.recipients) recipients.push(row);
     }
   }
@@ -121,7 +121,7 @@ async function loadDocument(
     const positionOf = (index: number): SourcePosition =>
       index < inlineCount || !csvFile
         ? locator.locate(["numberInfoList", index, "calleeNumber"])
-        : { file: csvFile, line: csvLines[index - inlineCount] ?? 1, column: 1 };
+        : { file: csvFile, line: csvLineOf(index - inlineCount), column: 1 };
     diagnostics.push(...duplicateCallees(recipients, positionOf));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));
     diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));

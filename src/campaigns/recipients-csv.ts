@@ -8,8 +8,8 @@ import { closestName } from "./suggest.js";
 
 export interface ParsedRecipients {
   recipients: NumberInfo[];
-  /** Source line of each recipient, in the same order. */
-  lines: number[];
+  /** Source line of the recipient at this index (worked out on first use). */
+  lineOf(index: number): number;
   diagnostics: Diagnostic[];
 }
 
@@ -21,14 +21,15 @@ const MAX_ROW_DIAGNOSTICS = 100;
 export function parseRecipientsCsv(file: string, text: string): ParsedRecipients {
   const diagnostics: Diagnostic[] = [];
   const lines = lineReader(text);
-  const rows: { record: string[]; line: number }[] = [];
   let rowErrors = 0;
-  const records = parse(text, {
+  const options = {
     bom: true,
     trim: true,
     skip_empty_lines: true,
-    info: true,
     skip_records_with_error: true,
+  };
+  const records = parse(text, {
+    ...options,
     on_skip: (error: CsvError | undefined) => {
       if (!error) return undefined;
       rowErrors++;
@@ -37,27 +38,37 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       }
       return undefined;
     },
-  }) as unknown as { record: string[]; info: { lines: number } }[];
-  for (const { record, info } of records) rows.push({ record, line: info.lines });
+  }) as string[][];
+  // Source lines are only needed to report a problem: a second pass with line info, on demand,
+  // keeps the common (clean) case as fast as the parser itself.
+  let recordLines: number[] | undefined;
+  const lineOf = (index: number): number => {
+    recordLines ??= (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map((r) => r.info.lines);
+    return recordLines[index] ?? 1;
+  };
 
-  const header = rows.shift();
+  const header = records[0];
   if (!header) {
     diagnostics.push(errorAt({ code: "csv-empty", message: "recipients file has no header row and no recipients", hint: "the first row names the columns: calleeNumber,text1,…", at: { file, line: 1, column: 1 } }));
-    return { recipients: [], lines: [], diagnostics };
+    return { recipients: [], lineOf, diagnostics };
   }
-  const columns = checkHeader(file, header.record, header.line, lines, diagnostics);
-  if (!columns) return { recipients: [], lines: [], diagnostics };
+  const columns = checkHeader(file, header, () => lineOf(0), lines, diagnostics);
+  if (!columns) return { recipients: [], lineOf, diagnostics };
 
   const validateRow = validators().numberInfo;
   const recipients: NumberInfo[] = [];
-  const recipientLines: number[] = [];
-  for (const { record, line } of rows) {
+  const recipientRecords: number[] = [];
+  for (let index = 1; index < records.length; index++) {
+    const record = records[index]!;
     const entry: Record<string, string> = {};
     for (let i = 0; i < columns.length; i++) {
       const cell = record[i];
       if (cell !== undefined && cell !== "") entry[columns[i]!] = cell;
     }
-    const at = (name: string): SourcePosition => ({ file, line, column: fieldColumn(lines(line), columns.indexOf(name)) });
+    const at = (name: string): SourcePosition => {
+      const line = lineOf(index);
+      return { file, line, column: fieldColumn(lines(line), columns.indexOf(name)) };
+    };
     if (entry["calleeNumber"] === undefined) {
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS) diagnostics.push(errorAt({ code: "missing-field", message: "row has no calleeNumber", hint: "fill in the number or delete the row", at: at("calleeNumber"), field: "/calleeNumber" }));
@@ -72,31 +83,31 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       continue;
     }
     recipients.push(entry as unknown as NumberInfo);
-    recipientLines.push(line);
+    recipientRecords.push(index);
   }
   if (rowErrors > MAX_ROW_DIAGNOSTICS) {
     diagnostics.push(errorAt({ code: "csv-too-many-errors", message: `${rowErrors - MAX_ROW_DIAGNOSTICS} more rows have errors (${rowErrors} in all); only the first ${MAX_ROW_DIAGNOSTICS} are listed`, at: { file, line: 1, column: 1 } }));
   }
-  return { recipients, lines: recipientLines, diagnostics };
+  return { recipients, lineOf: (i) => lineOf(recipientRecords[i] ?? 0), diagnostics };
 }
 
-function checkHeader(file: string, header: string[], line: number, lines: (n: number) => string, diagnostics: Diagnostic[]): string[] | undefined {
+function checkHeader(file: string, header: string[], headerLine: () => number, lines: (n: number) => string, diagnostics: Diagnostic[]): string[] | undefined {
   let ok = true;
   const seen = new Set<string>();
+  const at = (index: number) => ({ file, line: headerLine(), column: fieldColumn(lines(headerLine()), index) });
   header.forEach((name, index) => {
-    const at = { file, line, column: fieldColumn(lines(line), index) };
     if (!COLUMNS.includes(name)) {
       ok = false;
       const suggestion = closestName(name, COLUMNS);
-      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${name || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at }));
+      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${name || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at: at(index) }));
     } else if (seen.has(name)) {
       ok = false;
-      diagnostics.push(errorAt({ code: "duplicate-column", message: `column ${name} appears twice`, hint: "keep one of them", at }));
+      diagnostics.push(errorAt({ code: "duplicate-column", message: `column ${name} appears twice`, hint: "keep one of them", at: at(index) }));
     }
     seen.add(name);
   });
   if (!seen.has("calleeNumber")) {
-    diagnostics.push(errorAt({ code: "missing-column", message: "recipients file has no calleeNumber column", hint: "the header row must name a calleeNumber column", at: { file, line, column: 1 } }));
+    diagnostics.push(errorAt({ code: "missing-column", message: "recipients file has no calleeNumber column", hint: "the header row must name a calleeNumber column", at: { file, line: headerLine(), column: 1 } }));
     return undefined;
   }
   return ok ? header : undefined;

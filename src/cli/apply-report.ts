@@ -8,7 +8,7 @@ export function applyReport(planId: string, outcomes: readonly ApplyOutcome[], d
   return {
     formatVersion: 1,
     planId,
-    summary: { submitted: count("submitted"), rejected: count("rejected"), unknown: count("unknown"), notStarted: count("not-started"), unchanged },
+    summary: { submitted: count("submitted"), rejected: count("rejected"), unknown: count("unknown"), notStarted: count("not-started"), cancelled: count("cancelled"), updated: count("updated"), unchanged },
     outcomes: outcomes.map((o) => ({
       taskName: o.taskName,
       status: o.status,
@@ -32,6 +32,8 @@ export function renderApplyReport(report: ApplyReport, style: TextStyle): string
   const lines: string[] = [""];
   for (const o of report.outcomes) {
     if (o.status === "submitted") lines.push(style.green(`  ✓ ${o.taskName}: task ${o.taskId ?? "(id not returned)"}, ${o.recipients} recipient${o.recipients === 1 ? "" : "s"}`));
+    else if (o.status === "cancelled") lines.push(style.green(`  ✓ ${o.taskName}: task ${o.taskId ?? "?"} cancelled`));
+    else if (o.status === "updated") lines.push(style.green(`  ✓ ${o.taskName}: recall flow updated`));
     else if (o.status === "not-started") lines.push(style.yellow(`  · ${o.taskName}: not started (interrupted)`));
     else {
       const what = o.status === "unknown" ? "outcome unknown" : `rejected${o.error?.code ? ` ${o.error.code}` : ""}`;
@@ -40,7 +42,7 @@ export function renderApplyReport(report: ApplyReport, style: TextStyle): string
       if (o.status === "unknown") lines.push(`      ${style.dim("resolve:")} campaign state resolve ${o.taskName} --submitted [--task-id ID]  |  --not-submitted`);
     }
   }
-  const interrupted = s.notStarted > 0 ? `, ${s.notStarted} not started` : "";
+  const interrupted = `${s.notStarted > 0 ? `, ${s.notStarted} not started` : ""}${s.cancelled > 0 ? `, ${s.cancelled} cancelled` : ""}${s.updated > 0 ? `, ${s.updated} updated` : ""}`;
   const headline = `Apply ${s.notStarted > 0 ? "interrupted" : "complete"}: ${s.submitted} submitted, ${s.rejected} rejected, ${s.unknown} unknown${interrupted}, ${s.unchanged} unchanged.`;
   lines.push("", style.bold(s.rejected + s.unknown + s.notStarted > 0 ? style.red(headline) : style.green(headline)));
   return lines.join("\n") + "\n";

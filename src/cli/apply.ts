@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { executeChanges, type CancelChange, type RecallChange } from "../apply/changes.js";
 import { executeApply, type ApplyOutcome } from "../apply/engine.js";
 import { plainProgress, terminalProgress, type Progress } from "../apply/progress.js";
 import { ToolError } from "../errors/index.js";
@@ -36,8 +37,8 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
     const state = await readStateFile(workspace.absoluteStatePath);
     const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context);
     if (!prepared) return ExitCode.ok;
-    const { plan, toSubmit, salt } = prepared;
-    if (toSubmit.length === 0) {
+    const { plan, toSubmit, salt, changes } = prepared;
+    if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
       if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
       else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
       return ExitCode.ok;
@@ -45,7 +46,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
     if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
     const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
     try {
-      const outcomes = await submit(plan, toSubmit, state, salt, workspace, parallelism, context, interrupts, client);
+      const outcomes = await submit(plan, toSubmit, changes, state, salt, workspace, parallelism, context, interrupts, client);
       const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
       context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
       if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
@@ -61,6 +62,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
 interface Prepared {
   plan: CampaignPlan;
   toSubmit: DesiredCampaign[];
+  changes: PlannedChanges;
   salt: string;
 }
 
@@ -73,7 +75,7 @@ async function fromCampaigns(paths: string[], workspace: Workspace, state: Appli
   // Submitted in the order the plan lists them.
   const byName = new Map(made.desired.map((d) => [d.taskName, d]));
   const toSubmit = made.plan.entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => byName.get(e.taskName)!);
-  return { plan: made.plan, toSubmit, salt: made.salt };
+  return { plan: made.plan, toSubmit, changes: plannedChanges(made.plan, made.desired), salt: made.salt };
 }
 
 async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedState | undefined, context: CliContext): Promise<Prepared> {
@@ -81,9 +83,11 @@ async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedS
   checkPlanState(saved, state, file);
   const salt = state?.salt ?? saved.state.newSalt!;
   const loaded = await loadDesired(workspace, saved.paths, hmacHasher(salt), context);
-  const toSubmit = campaignsAsPlanned(saved, loaded.desired, file);
-  context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, made ${saved.createdAt}).\n`);
-  return { plan: saved, toSubmit, salt };
+  const asPlanned = campaignsAsPlanned(saved, loaded.desired, file);
+  const toSubmit = asPlanned.filter((d) => saved.entries.some((e) => e.taskName === d.taskName && (e.action === "create" || e.action === "retry")));
+  const changes = plannedChanges(saved, asPlanned);
+  context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, ${changes.cancels.length} to cancel, ${changes.recallUpdates.length} to update; made ${saved.createdAt}).\n`);
+  return { plan: saved, toSubmit, changes, salt };
 }
 
 async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {
@@ -91,15 +95,17 @@ async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {
     throw new ToolError("approval-needed", "apply needs approval, and there is no terminal to ask", "review the plan and run campaign apply --auto-approve, or apply a saved plan: campaign plan --out plan.json && campaign apply plan.json");
   }
   const n = plan.summary.create + plan.summary.retry;
-  const answer = await context.terminal.ask(`\nSubmit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients) to the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `);
+  const what = [n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "", plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "", plan.summary.updateRecall > 0 ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ");
+  const answer = await context.terminal.ask(`\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `);
   if (answer.trim() !== "yes") throw new ToolError("approval-needed", "apply cancelled; nothing was submitted", "answer yes to submit");
 }
 
-async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, salt: string, workspace: Workspace, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, workspace: Workspace, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
   const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
   const writer = createStateWriter(workspace.absoluteStatePath, initial, context.now);
   await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
-  const progress: Progress = context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(toSubmit.map((d) => d.taskName)) : plainProgress(context.terminal.err, context.now);
+  const names = [...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
+  const progress: Progress = context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
   let stop = false;
   const unlisten = interrupts.listen(() => {
     stop = true;
@@ -107,12 +113,26 @@ async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: Ap
   });
   try {
     const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested: () => stop });
+    if (!stop) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e) })));
     await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${outcomes.filter((o) => o.status === "submitted").length} submitted` }));
     return outcomes;
   } finally {
     unlisten();
     await progress.done();
   }
+}
+
+interface PlannedChanges {
+  cancels: CancelChange[];
+  recallUpdates: RecallChange[];
+}
+
+function plannedChanges(plan: CampaignPlan, desired: readonly DesiredCampaign[]): PlannedChanges {
+  const byName = new Map(desired.map((d) => [d.taskName, d]));
+  return {
+    cancels: plan.entries.filter((e) => e.action === "cancel" && typeof e.previous?.taskId === "number").map((e) => ({ taskName: e.taskName, taskId: e.previous!.taskId! })),
+    recallUpdates: plan.entries.filter((e) => e.action === "update-recall" && e.recallKeyId !== undefined && byName.has(e.taskName)).map((e) => ({ desired: byName.get(e.taskName)!, keyId: e.recallKeyId! })),
+  };
 }
 
 async function savedPlanArgument(args: string[], cwd: string): Promise<string | undefined> {

@@ -58,7 +58,8 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .argument("[paths...]", "campaign files or directories (default: campaignsDir)")
     .option("--out <file>", "save the plan; campaign apply FILE then submits exactly it")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
-    .addHelpText("after", "\nSymbols: + create   ! cannot change (blocked)   ? outcome unknown   - orphaned\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .option("--refresh", "first ask the platform for each task's status and record it (needs credentials)")
+    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
       await run((ctx, options) => planCommand(paths, commandOptions, options, ctx));
@@ -103,6 +104,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--submitted", "the task exists on the platform")
     .option("--task-id <id>", "its task id, with --submitted")
     .option("--not-submitted", "the task does not exist; the next plan creates it again")
+    .option("--check", "search the platform for it (in the window of the interrupted apply) and record what is found")
     .action(async (name: string, resolveOptions: ResolveOptions) => {
       const { stateResolveCommand } = await import("./state.js");
       await run((ctx, options) => stateResolveCommand(name, resolveOptions, options, ctx));
@@ -114,6 +116,14 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .action(async (name: string) => {
       const { stateForgetCommand } = await import("./state.js");
       await run((ctx, options) => stateForgetCommand(name, options, ctx));
+    });
+
+  program
+    .command("refresh")
+    .description("ask the platform for the status of every task in the state and record it; settles unknown outcomes where the platform gives proof")
+    .action(async () => {
+      const { refreshCommand } = await import("./refresh.js");
+      await run((ctx, options) => refreshCommand(options, ctx));
     });
 
   program

@@ -1,3 +1,4 @@
+import { ToolError } from "../errors/index.js";
 import { readStateFile } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
@@ -7,11 +8,17 @@ import { openWorkspace } from "./workspace.js";
 export interface PlanCommandOptions {
   out?: string;
   detailedExitcode?: boolean;
+  refresh?: boolean;
 }
 
 /** `campaign plan`: the difference between the declared campaigns and the applied state. */
 export async function planCommand(paths: string[], commandOptions: PlanCommandOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
+  if (commandOptions.refresh) {
+    const { refreshWorkspace } = await import("./refresh.js");
+    const { failures } = await refreshWorkspace(workspace, context, "campaign plan --refresh", context.terminal.err);
+    if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
+  }
   const state = await readStateFile(workspace.absoluteStatePath);
   const { plan } = await makePlan(workspace, state, paths, context);
   context.terminal.out(renderPlan(plan, options, context));

@@ -54,12 +54,18 @@ export interface ResolveOptions {
   submitted?: boolean;
   notSubmitted?: boolean;
   taskId?: string;
+  check?: boolean;
 }
 
 /** `campaign state resolve NAME --submitted [--task-id ID] | --not-submitted` */
 export async function stateResolveCommand(name: string, resolveOptions: ResolveOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  if (resolveOptions.check) {
+    if (resolveOptions.submitted || resolveOptions.notSubmitted) throw new ToolError("usage", "--check asks the platform; it goes without --submitted / --not-submitted");
+    const { resolveCheckCommand } = await import("./refresh.js");
+    return resolveCheckCommand(name, options, context);
+  }
   if (Boolean(resolveOptions.submitted) === Boolean(resolveOptions.notSubmitted)) {
-    throw new ToolError("usage", "say what happened: --submitted (optionally --task-id ID) or --not-submitted", "look the task up on the platform first");
+    throw new ToolError("usage", "say what happened: --submitted (optionally --task-id ID) or --not-submitted, or let --check ask the platform", "look the task up on the platform first");
   }
   const taskId = resolveOptions.taskId === undefined ? undefined : Number(resolveOptions.taskId);
   if (taskId !== undefined && (!Number.isInteger(taskId) || taskId <= 0)) throw new ToolError("usage", `--task-id must be a positive whole number, not ${resolveOptions.taskId}`);

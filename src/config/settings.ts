@@ -17,6 +17,7 @@ export interface Settings {
     timeoutMs: number;
     parallelism: number;
     timezone: string;
+    reconcileAfterSeconds: number;
   };
   defaults: CampaignDefaults;
   receiver: {
@@ -99,6 +100,7 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
       timeoutMs: config.api?.timeoutMs ?? 30_000,
       parallelism: config.api?.parallelism ?? 4,
       timezone: config.api?.timezone ?? DEFAULT_TIMEZONE,
+      reconcileAfterSeconds: config.api?.reconcileAfterSeconds ?? 600,
     },
     defaults: config.defaults ?? {},
     receiver: {

@@ -27,12 +27,26 @@ export function buildCreateTaskBody(campaign: Campaign, recipients: readonly Num
 }
 
 function numberInfo(recipient: NumberInfo): NumberInfo {
+  // Entries read from CSV are already clean: reuse them instead of copying a million objects.
+  if (isClean(recipient)) return recipient;
   const entry: NumberInfo = { calleeNumber: recipient.calleeNumber };
   for (const key of TEXT_FIELDS) {
     const value = recipient[key];
     if (value !== undefined && value !== "") entry[key] = value;
   }
   return entry;
+}
+
+function isClean(recipient: NumberInfo): boolean {
+  const keys = Object.keys(recipient);
+  if (keys[0] !== "calleeNumber") return false;
+  let previous = 0;
+  for (let i = 1; i < keys.length; i++) {
+    const n = TEXT_FIELDS.indexOf(keys[i] as (typeof TEXT_FIELDS)[number]);
+    if (n < previous || recipient[keys[i] as (typeof TEXT_FIELDS)[number]] === "") return false;
+    previous = n;
+  }
+  return true;
 }
 
 function recallFlow(flow: RecallFlow): RecallFlow {

@@ -2,8 +2,21 @@
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Fast path for the common flat object whose keys are already in order (a recipient entry):
+  // JSON.stringify gives the canonical text directly, without sorting or recursion.
+  let ordered = true;
+  for (let i = 0; i < keys.length && ordered; i++) {
+    const v = record[keys[i]!];
+    if ((i > 0 && keys[i - 1]! >= keys[i]!) || v === undefined || (v !== null && typeof v === "object")) ordered = false;
+  }
+  if (ordered) return JSON.stringify(record);
+  return canonicalObject(record, {});
+}
+
+/** An object's canonical text, with some members' canonical text given (already computed). */
+export function canonicalObject(record: Record<string, unknown>, precomputed: Record<string, string>): string {
+  const keys = [...new Set([...Object.keys(record), ...Object.keys(precomputed)])].filter((k) => precomputed[k] !== undefined || record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${precomputed[k] ?? canonicalJson(record[k])}`).join(",")}}`;
 }

@@ -33,11 +33,16 @@ export function plan(input: PlanInput): CampaignPlan {
     const entry = entryFor(desired, applied);
     entries.push(entry);
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
-    if (entry.action === "blocked") findings.push(blockedFinding(desired.taskName, applied!, at));
+    if (entry.action === "blocked") findings.push(blockedFinding(desired.taskName, applied!, at, entry));
     if (entry.action === "unknown") findings.push(unknownFinding(desired.taskName, applied!, at));
+    if (desired.cancel && entry.action === "unchanged") {
+      const note = cancelNote(applied);
+      if (note) findings.push({ severity: "warning", code: "nothing-to-cancel", message: `"${desired.taskName}" has cancel: true, but ${note}`, hint: "nothing will be sent; remove cancel: true or the campaign file when you like", ...at });
+    }
   }
   for (const [taskName, applied] of Object.entries(campaigns)) {
-    if (declared.has(taskName)) continue;
+    // A cancelled task that is no longer declared is finished business: nothing to show.
+    if (declared.has(taskName) || applied.status === "cancelled") continue;
     const at = { file: input.statePath, line: 1, column: 1 };
     if (applied.status === "pending" || applied.status === "unknown") {
       entries.push({ taskName, action: "unknown", recipients: applied.recipients, previous: previousOf(applied) });
@@ -63,22 +68,49 @@ export function plan(input: PlanInput): CampaignPlan {
   };
 }
 
+const FINISHED_ON_PLATFORM = new Set(["finished", "cancelled", "submission-failed"]);
+
 function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined): PlanEntry {
   const base = { taskName: desired.taskName, file: desired.source.file, line: desired.source.line, recipients: desired.recipients, definitionHash: desired.definitionHash };
-  if (!applied) return { ...base, action: "create", ...preview(desired) };
+  if (!applied) return desired.cancel ? { ...base, action: "unchanged" } : { ...base, action: "create", ...preview(desired) };
   const previous = previousOf(applied);
+  const platform = platformOf(applied);
   switch (applied.status) {
-    case "submitted":
-      return applied.definitionHash === desired.definitionHash
-        ? { ...base, action: "unchanged", previous }
-        : { ...base, action: "blocked", previous, changes: changes(applied, desired) };
+    case "submitted": {
+      if (desired.cancel) {
+        const done = applied.platform && FINISHED_ON_PLATFORM.has(applied.platform.status);
+        return { ...base, action: done ? "unchanged" : "cancel", previous, ...(platform ? { platform } : {}) };
+      }
+      if (applied.definitionHash === desired.definitionHash) return { ...base, action: "unchanged", previous };
+      const diff = changes(applied, desired);
+      const onlyRecall = diff.length > 0 && diff.every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
+      const canUpdate = onlyRecall && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending";
+      return canUpdate
+        ? { ...base, action: "update-recall", previous, changes: diff, recallKeyId: applied.recall!.keyId }
+        : { ...base, action: "blocked", previous, changes: diff, ...(platform ? { platform } : {}) };
+    }
+    case "cancelled":
+      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
     case "rejected":
     case "not-submitted":
-      return { ...base, action: "retry", previous, ...preview(desired) };
+      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "retry", previous, ...preview(desired) };
     case "pending":
     case "unknown":
       return { ...base, action: "unknown", previous };
   }
+}
+
+function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
+  const p = applied.platform;
+  if (!p) return undefined;
+  return {
+    status: p.status,
+    refreshedAt: p.refreshedAt,
+    ...(p.numCnt !== undefined ? { numCnt: p.numCnt } : {}),
+    ...(p.callNum !== undefined ? { callNum: p.callNum } : {}),
+    ...(p.success !== undefined ? { success: p.success } : {}),
+    ...(p.fail !== undefined ? { fail: p.fail } : {}),
+  };
 }
 
 function preview(desired: DesiredCampaign): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables"> {
@@ -130,14 +162,33 @@ function change(field: string, before: unknown, after: unknown): FieldChange {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function blockedFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }): Diagnostic {
+function cancelNote(applied: CampaignState | undefined): string | undefined {
+  if (!applied) return "it was never submitted";
+  if (applied.status === "rejected" || applied.status === "not-submitted") return "it was never created on the platform";
+  if (applied.status === "submitted" && applied.platform && FINISHED_ON_PLATFORM.has(applied.platform.status)) return `the platform reports it ${applied.platform.status} (at ${applied.platform.refreshedAt})`;
+  return undefined;
+}
+
+function blockedFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }, entry: PlanEntry): Diagnostic {
+  if (applied.status === "cancelled") {
+    return { severity: "error", code: "cancelled-campaign-declared", message: `"${taskName}" was cancelled${applied.cancelledAt ? ` at ${applied.cancelledAt}` : ""}; a cancelled task cannot run again`, hint: "keep cancel: true (or remove the file), and declare a new campaign with a new taskName", ...at };
+  }
   return {
     severity: "error",
     code: "submitted-campaign-changed",
     message: `"${taskName}" was submitted${applied.taskId ? ` as task ${applied.taskId}` : ""}${applied.submittedAt ? ` at ${applied.submittedAt}` : ""} and has changed since; the platform cannot change a submitted task`,
-    hint: "revert the change, or declare a new campaign with a new taskName (and cancel the old task on the platform if it must not run)",
+    hint: blockedHint(applied, entry),
     ...at,
   };
+}
+
+function blockedHint(applied: CampaignState, entry: PlanEntry): string {
+  const generic = "revert the change, or declare a new campaign with a new taskName (and set cancel: true on the old one if it must not run)";
+  const recallOnly = (entry.changes ?? []).length > 0 && (entry.changes ?? []).every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
+  if (!recallOnly) return generic;
+  if (applied.settings?.["recallFlow"] === undefined) return `a recall flow cannot be added to a submitted task; ${generic}`;
+  if (!applied.recall) return `a recall flow can change only while it is pending: run campaign plan --refresh to check, else ${generic}`;
+  return `its recall flow is ${applied.recall.status} (at ${applied.recall.refreshedAt}), so it can no longer change; ${generic}`;
 }
 
 function unknownFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }): Diagnostic {
@@ -167,7 +218,7 @@ function orphanFinding(taskName: string, applied: CampaignState, at: { file: str
 
 const quoteArg = (name: string): string => (/^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, "'\\''")}'`);
 
-const ORDER: Record<PlanEntry["action"], number> = { create: 0, retry: 1, blocked: 2, unknown: 3, orphaned: 4, unchanged: 5 };
+const ORDER: Record<PlanEntry["action"], number> = { create: 0, retry: 1, cancel: 2, "update-recall": 3, blocked: 4, unknown: 5, orphaned: 6, unchanged: 7 };
 const order = (entry: PlanEntry): number => ORDER[entry.action];
 
 function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[]): PlanSummary {
@@ -177,13 +228,15 @@ function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[
   return {
     create: count("create"),
     retry: count("retry"),
+    cancel: count("cancel"),
+    updateRecall: count("update-recall"),
     unchanged: count("unchanged"),
     blocked: count("blocked"),
     orphaned: count("orphaned"),
     unknown: count("unknown"),
     campaigns: entries.filter((e) => e.action !== "orphaned").length,
     recipientsToSubmit: toSubmit.reduce((n, e) => n + e.recipients, 0),
-    hasChanges: toSubmit.length > 0,
+    hasChanges: toSubmit.length + count("cancel") + count("update-recall") > 0,
     errors,
     warnings: findings.length - errors,
   };
@@ -193,6 +246,8 @@ function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[
 export function planSummaryLine(summary: PlanSummary): string {
   const toCreate = summary.create + summary.retry;
   const parts = [`${toCreate} to create${summary.retry > 0 ? ` (${summary.retry} ${summary.retry === 1 ? "retry" : "retries"})` : ""}`];
+  if (summary.cancel > 0) parts.push(`${summary.cancel} to cancel`);
+  if (summary.updateRecall > 0) parts.push(`${summary.updateRecall} recall flow${summary.updateRecall === 1 ? "" : "s"} to update`);
   if (summary.blocked > 0) parts.push(`${summary.blocked} blocked`);
   if (summary.unknown > 0) parts.push(`${summary.unknown} unknown`);
   if (summary.orphaned > 0) parts.push(`${summary.orphaned} orphaned`);

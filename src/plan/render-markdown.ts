@@ -2,7 +2,7 @@ import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
 import { formatValue, renderPlanText } from "./render-text.js";
 
-const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
+const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
 const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -31,6 +31,9 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
 
 function note(entry: PlanEntry): string {
   switch (entry.action) {
+    case "cancel":
+      return `task ${entry.previous?.taskId ?? "?"}${entry.platform ? `, ${entry.platform.status}` : ""}`;
+    case "update-recall":
     case "blocked":
       return (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ");
     case "retry":

@@ -6,7 +6,7 @@ export interface TextStyle extends DiagnosticStyle {
   green(text: string): string;
 }
 
-const SYMBOL: Record<PlanEntry["action"], string> = { create: "+", retry: "+", blocked: "!", unknown: "?", orphaned: "-", unchanged: " " };
+const SYMBOL: Record<PlanEntry["action"], string> = { create: "+", retry: "+", cancel: "-", "update-recall": "~", blocked: "!", unknown: "?", orphaned: "-", unchanged: " " };
 
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -18,14 +18,16 @@ export function formatValue(value: unknown): string {
 /** The plan for people, like `terraform plan`: legend, one block per change, findings, summary. */
 export function renderPlanText(plan: CampaignPlan, style: TextStyle, options: { quiet?: boolean } = {}): string {
   const lines: string[] = [];
-  const paint = (entry: PlanEntry, text: string) => (entry.action === "create" || entry.action === "retry" ? style.green(text) : entry.action === "orphaned" ? style.yellow(text) : entry.action === "unchanged" ? text : style.red(text));
+  const paint = (entry: PlanEntry, text: string) =>
+    entry.action === "create" || entry.action === "retry" ? style.green(text) : entry.action === "orphaned" || entry.action === "update-recall" ? style.yellow(text) : entry.action === "unchanged" ? text : style.red(text);
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
   lines.push(plan.state.lineage ? `Campaign plan against state serial ${plan.state.serial} (lineage ${plan.state.lineage.slice(0, 8)}).` : "Campaign plan: no state yet — this is the first apply.");
   if (changed.length > 0) {
-    lines.push("", "Symbols:  + create   ! cannot change (blocked)   ? outcome unknown   - orphaned", "");
+    lines.push("", "Symbols:  + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned", "");
     for (const entry of changed) {
       const where = entry.file ? style.dim(`  (${entry.file}:${entry.line})`) : "";
-      lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${entry.taskName}${entry.action === "retry" ? " (retry)" : ""}`) + where);
+      const label = entry.action === "retry" ? " (retry)" : entry.action === "cancel" ? " (cancel)" : entry.action === "update-recall" ? " (update recall flow)" : entry.action === "orphaned" ? " (orphaned)" : "";
+      lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${entry.taskName}${label}`) + where);
       lines.push(...details(entry).map((l) => `      ${l}`), "");
     }
   } else lines.push("", "No changes. The declared campaigns match the applied state.", "");
@@ -46,8 +48,18 @@ function details(entry: PlanEntry): string[] {
     case "create":
       out.push(...toSend(entry));
       break;
+    case "cancel": {
+      const p = entry.platform;
+      out.push(`task ${previous?.taskId ?? "?"}, ${entry.recipients} recipients; ${p ? `platform status ${p.status} at ${p.refreshedAt}${p.callNum ? `, ${p.callNum} of ${p.numCnt ?? entry.recipients} called` : ""}` : "platform status not refreshed (campaign plan --refresh)"}`);
+      out.push("apply cancels the task on the platform; calls not yet placed will not be made");
+      break;
+    }
+    case "update-recall":
+      out.push(`task ${previous?.taskId ?? "?"}: its recall flow ${entry.recallKeyId ?? ""} is still pending and will be updated:`);
+      for (const c of entry.changes ?? []) out.push(`  ~ ${c.field}: ${"before" in c ? formatValue(c.before) : "(absent)"} → ${"after" in c ? formatValue(c.after) : "(absent: the flow is cancelled)"}`);
+      break;
     case "blocked":
-      out.push(`submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}; changed since:`);
+      out.push(`submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}${entry.platform ? ` (platform: ${entry.platform.status})` : ""}; changed since:`);
       for (const c of entry.changes ?? []) out.push(`  ~ ${c.field}: ${"before" in c ? formatValue(c.before) : "(absent)"} → ${"after" in c ? formatValue(c.after) : "(absent)"}`);
       break;
     case "unknown":

@@ -6,13 +6,15 @@
 const MASK = "•";
 
 export function maskPhoneNumber(value: string): string {
-  const chars = [...value];
+  // Numbers are ASCII; only other text needs splitting into code points.
+  const chars = /^[\x20-\x7e]*$/.test(value) ? value : [...value];
   const n = chars.length;
   if (n === 0) return "";
   if (n <= 4) return MASK.repeat(n);
   const head = n >= 10 ? 4 : n >= 7 ? 2 : 1;
   const tail = n >= 10 ? 3 : n >= 7 ? 2 : 1;
-  return chars.slice(0, head).join("") + MASK.repeat(n - head - tail) + chars.slice(n - tail).join("");
+  const part = (from: number, to?: number) => (typeof chars === "string" ? chars.slice(from, to) : chars.slice(from, to).join(""));
+  return part(0, head) + MASK.repeat(n - head - tail) + part(n - tail);
 }
 
 /** Masks every run of 6 or more digits in free text (e.g. a platform message that echoes a number). */

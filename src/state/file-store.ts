@@ -40,7 +40,7 @@ export async function writeStateFile(path: string, state: AppliedState): Promise
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await open(temp, "w", 0o600);
   try {
-    await handle.writeFile(JSON.stringify(state, null, 1) + "\n");
+    await handle.writeFile(JSON.stringify(state) + "\n");
     await handle.sync();
   } finally {
     await handle.close();

@@ -117,7 +117,7 @@ describe("renderers", () => {
   test("text: legend, fields to send with masked numbers, summary line", async () => {
     const [d] = await desiredFrom({ "a.yaml": campaign("shown", 'displayNum: "8613800138000"\nsendTime: "2030-01-01 09:00:00"\n') });
     const text = renderPlanText(makePlan([d!], undefined), plain);
-    expect(text).toContain("Symbols:  + create   ! cannot change (blocked)   ? outcome unknown   - orphaned");
+    expect(text).toContain("Symbols:  + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned");
     expect(text).toContain("  + shown  (a.yaml:1)");
     expect(text).toMatch(/displayNum += "8613•+000"/);
     expect(text).toMatch(/recipients += 1 \(9197•••••001; text1 set\)/);

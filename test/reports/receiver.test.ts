@@ -76,7 +76,7 @@ describe("receiver", () => {
     db.close();
     expect(row["callee"]).toBeNull();
     expect(row["callee_masked"]).toBe("9197•••••001");
-    expect(row["callee_hash"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(row["callee_hash"]).toMatch(/^[0-9a-f]{32}$/);
     const record = JSON.parse(String(row["record"])) as Record<string, unknown>;
     expect(record).toMatchObject({ callee: "9197•••••001", unknownField: { kept: true }, intent: "101" });
     expect(JSON.stringify(row)).not.toContain("919700000001");

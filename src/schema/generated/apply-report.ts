@@ -15,10 +15,12 @@ export interface ApplySummary {
   unknown: number;
   notStarted: number;
   unchanged: number;
+  cancelled: number;
+  updated: number;
 }
 export interface ApplyOutcomeReport {
   taskName: string;
-  status: "submitted" | "rejected" | "unknown" | "not-started";
+  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated";
   taskId?: number | null;
   recipients?: number;
   error?: ApplyError;
@@ -59,7 +61,9 @@ export const applyReportSchema: Record<string, unknown> = {
         "rejected",
         "unknown",
         "notStarted",
-        "unchanged"
+        "unchanged",
+        "cancelled",
+        "updated"
       ],
       "properties": {
         "submitted": {
@@ -79,6 +83,14 @@ export const applyReportSchema: Record<string, unknown> = {
           "minimum": 0
         },
         "unchanged": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "cancelled": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "updated": {
           "type": "integer",
           "minimum": 0
         }
@@ -104,7 +116,9 @@ export const applyReportSchema: Record<string, unknown> = {
               "submitted",
               "rejected",
               "unknown",
-              "not-started"
+              "not-started",
+              "cancelled",
+              "updated"
             ]
           },
           "taskId": {

@@ -13,6 +13,10 @@ export interface Campaign {
    */
   description?: string;
   /**
+   * Cancel this campaign's task on the platform (reviewed like any change): plan shows `- cancel` while it is waiting or calling, apply cancels it. The tool's own; never sent.
+   */
+  cancel?: boolean;
+  /**
    * AI agent application id from the console.
    */
   appId: string;
@@ -163,6 +167,11 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "string",
       "maxLength": 500,
       "description": "Free text for people; never sent."
+    },
+    "cancel": {
+      "type": "boolean",
+      "default": false,
+      "description": "Cancel this campaign's task on the platform (reviewed like any change): plan shows `- cancel` while it is waiting or calling, apply cancels it. The tool's own; never sent."
     },
     "appId": {
       "type": "string",

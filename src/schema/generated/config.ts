@@ -46,6 +46,10 @@ export interface ApiConfig {
    * IANA time zone of the platform's wall clock, in which sendTime is read.
    */
   timezone?: string;
+  /**
+   * After an interrupted submission, how long the platform may take to show the task; a search after that which finds nothing marks it not submitted.
+   */
+  reconcileAfterSeconds?: number;
 }
 /**
  * Fields merged under every campaign (a campaign's own value wins).
@@ -167,6 +171,13 @@ export const configSchema: Record<string, unknown> = {
           "minLength": 1,
           "default": "Asia/Shanghai",
           "description": "IANA time zone of the platform's wall clock, in which sendTime is read."
+        },
+        "reconcileAfterSeconds": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 86400,
+          "default": 600,
+          "description": "After an interrupted submission, how long the platform may take to show the task; a search after that which finds nothing marks it not submitted."
         }
       }
     },

@@ -7,9 +7,9 @@ export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, Receiver
 export { configSchema } from "./config.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
-export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, PlanSummary, Diagnostic, RelatedLocation } from "./plan.js";
+export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlanSummary, Diagnostic, RelatedLocation } from "./plan.js";
 export { planSchema } from "./plan.js";
-export type { AppliedState, CampaignState, CampaignSettings, LastError, HistoryEntry } from "./state.js";
+export type { AppliedState, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state.js";
 export { stateSchema } from "./state.js";
 export type { ValidationReport, CampaignValidity } from "./validation-report.js";
 export { validationReportSchema } from "./validation-report.js";

@@ -34,7 +34,15 @@ export interface PlanStateBinding {
 }
 export interface PlanEntry {
   taskName: string;
-  action: "create" | "retry" | "unchanged" | "blocked" | "orphaned" | "unknown";
+  action:
+    | "create"
+    | "retry"
+    | "cancel"
+    | "update-recall"
+    | "unchanged"
+    | "blocked"
+    | "orphaned"
+    | "unknown";
   file?: string;
   line?: number;
   recipients: number;
@@ -53,6 +61,8 @@ export interface PlanEntry {
   textVariables?: string[];
   changes?: FieldChange[];
   previous?: PreviousOutcome;
+  platform?: EntryPlatformStatus;
+  recallKeyId?: number;
 }
 export interface FieldChange {
   field: string;
@@ -67,6 +77,14 @@ export interface PreviousOutcome {
   error?: string;
   hint?: string;
 }
+export interface EntryPlatformStatus {
+  status: string;
+  callNum?: number;
+  numCnt?: number;
+  success?: number;
+  fail?: number;
+  refreshedAt?: string;
+}
 export interface PlanSummary {
   create: number;
   retry: number;
@@ -79,6 +97,8 @@ export interface PlanSummary {
   hasChanges: boolean;
   errors: number;
   warnings: number;
+  cancel: number;
+  updateRecall: number;
 }
 export interface Diagnostic {
   severity: "error" | "warning";
@@ -195,7 +215,9 @@ export const planSchema: Record<string, unknown> = {
         "recipientsToSubmit",
         "hasChanges",
         "errors",
-        "warnings"
+        "warnings",
+        "cancel",
+        "updateRecall"
       ],
       "properties": {
         "create": {
@@ -240,6 +262,14 @@ export const planSchema: Record<string, unknown> = {
         "warnings": {
           "type": "integer",
           "minimum": 0
+        },
+        "cancel": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "updateRecall": {
+          "type": "integer",
+          "minimum": 0
         }
       }
     },
@@ -269,6 +299,8 @@ export const planSchema: Record<string, unknown> = {
           "enum": [
             "create",
             "retry",
+            "cancel",
+            "update-recall",
             "unchanged",
             "blocked",
             "orphaned",
@@ -343,6 +375,37 @@ export const planSchema: Record<string, unknown> = {
               "type": "string"
             }
           }
+        },
+        "platform": {
+          "type": "object",
+          "title": "EntryPlatformStatus",
+          "additionalProperties": false,
+          "required": [
+            "status"
+          ],
+          "properties": {
+            "status": {
+              "type": "string"
+            },
+            "callNum": {
+              "type": "integer"
+            },
+            "numCnt": {
+              "type": "integer"
+            },
+            "success": {
+              "type": "integer"
+            },
+            "fail": {
+              "type": "integer"
+            },
+            "refreshedAt": {
+              "type": "string"
+            }
+          }
+        },
+        "recallKeyId": {
+          "type": "integer"
         }
       }
     },

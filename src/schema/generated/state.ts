@@ -23,7 +23,7 @@ export interface AppliedState {
   history: HistoryEntry[];
 }
 export interface CampaignState {
-  status: "pending" | "submitted" | "rejected" | "unknown" | "not-submitted";
+  status: "pending" | "submitted" | "rejected" | "unknown" | "not-submitted" | "cancelled";
   definitionHash: string;
   recipientsHash?: string;
   recipients: number;
@@ -34,6 +34,9 @@ export interface CampaignState {
   updatedAt: string;
   planId?: string;
   lastError?: LastError;
+  platform?: PlatformStatus;
+  recall?: RecallStatus;
+  cancelledAt?: string;
 }
 /**
  * The submitted definition without recipients, for field-level diffs; displayNum masked.
@@ -47,6 +50,36 @@ export interface LastError {
   message: string;
   hint?: string;
 }
+/**
+ * What the platform said at the last refresh.
+ */
+export interface PlatformStatus {
+  status:
+    | "waiting"
+    | "calling"
+    | "finished"
+    | "submission-failed"
+    | "cancelled"
+    | "suspended"
+    | "submitting"
+    | "unknown-status";
+  statusCode: number;
+  numCnt?: number;
+  callNum?: number;
+  success?: number;
+  fail?: number;
+  rate?: string;
+  refreshedAt: string;
+}
+/**
+ * The task's recall flow on the platform at the last refresh.
+ */
+export interface RecallStatus {
+  keyId: number;
+  status: "pending" | "in-progress" | "completed" | "cancelled" | "exception" | "unknown-status";
+  finishNum?: number;
+  refreshedAt: string;
+}
 export interface HistoryEntry {
   serial: number;
   at: string;
@@ -59,7 +92,12 @@ export interface HistoryEntry {
     | "resolve"
     | "forget"
     | "apply-start"
-    | "apply-end";
+    | "apply-end"
+    | "refresh"
+    | "reconcile"
+    | "cancel"
+    | "recall-update"
+    | "recall-cancel";
   taskName?: string;
   detail?: string;
   by?: string;
@@ -131,7 +169,8 @@ export const stateSchema: Record<string, unknown> = {
             "submitted",
             "rejected",
             "unknown",
-            "not-submitted"
+            "not-submitted",
+            "cancelled"
           ]
         },
         "definitionHash": {
@@ -172,6 +211,16 @@ export const stateSchema: Record<string, unknown> = {
         },
         "lastError": {
           "$ref": "#/definitions/lastError"
+        },
+        "platform": {
+          "$ref": "#/definitions/platformStatus"
+        },
+        "recall": {
+          "$ref": "#/definitions/recallStatus"
+        },
+        "cancelledAt": {
+          "type": "string",
+          "format": "date-time"
         }
       }
     },
@@ -247,7 +296,12 @@ export const stateSchema: Record<string, unknown> = {
             "resolve",
             "forget",
             "apply-start",
-            "apply-end"
+            "apply-end",
+            "refresh",
+            "reconcile",
+            "cancel",
+            "recall-update",
+            "recall-cancel"
           ]
         },
         "taskName": {
@@ -258,6 +312,88 @@ export const stateSchema: Record<string, unknown> = {
         },
         "by": {
           "type": "string"
+        }
+      }
+    },
+    "platformStatus": {
+      "type": "object",
+      "title": "PlatformStatus",
+      "description": "What the platform said at the last refresh.",
+      "additionalProperties": false,
+      "required": [
+        "status",
+        "statusCode",
+        "refreshedAt"
+      ],
+      "properties": {
+        "status": {
+          "type": "string",
+          "enum": [
+            "waiting",
+            "calling",
+            "finished",
+            "submission-failed",
+            "cancelled",
+            "suspended",
+            "submitting",
+            "unknown-status"
+          ]
+        },
+        "statusCode": {
+          "type": "integer"
+        },
+        "numCnt": {
+          "type": "integer"
+        },
+        "callNum": {
+          "type": "integer"
+        },
+        "success": {
+          "type": "integer"
+        },
+        "fail": {
+          "type": "integer"
+        },
+        "rate": {
+          "type": "string"
+        },
+        "refreshedAt": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
+    },
+    "recallStatus": {
+      "type": "object",
+      "title": "RecallStatus",
+      "description": "The task's recall flow on the platform at the last refresh.",
+      "additionalProperties": false,
+      "required": [
+        "keyId",
+        "status",
+        "refreshedAt"
+      ],
+      "properties": {
+        "keyId": {
+          "type": "integer"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "pending",
+            "in-progress",
+            "completed",
+            "cancelled",
+            "exception",
+            "unknown-status"
+          ]
+        },
+        "finishNum": {
+          "type": "integer"
+        },
+        "refreshedAt": {
+          "type": "string",
+          "format": "date-time"
         }
       }
     }

@@ -1,0 +1,57 @@
+// Plan over many campaigns and recipients (CSV files generated here): time and peak RSS of
+// `campaign plan`, against the floor of reading and parsing the same files with the same YAML
+// and CSV parsers (configured as the loader configures them) and nothing else. Target ≤ 1.3× the floor's time, ≤ 1 GiB.
+// Each side runs in its own child process, so peak RSS is its own.
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FULL, ROOT, child, report, withTempDir } from "./lib.mjs";
+
+const CAMPAIGNS = FULL ? 1000 : 100;
+const PER_CAMPAIGN = 1000;
+const mode = process.argv[2];
+
+if (mode === "--floor" || mode === "--ours") {
+  const dir = process.argv[3];
+  const start = performance.now();
+  if (mode === "--floor") {
+    const { parseAllDocuments } = await import(join(ROOT, "node_modules/yaml/dist/index.js"));
+    const { parse } = await import(join(ROOT, "node_modules/csv-parse/dist/esm/sync.js"));
+    let rows = 0;
+    for (const name of await readdir(join(dir, "campaigns"))) {
+      const text = await readFile(join(dir, "campaigns", name), "utf8");
+      if (name.endsWith(".yaml")) for (const doc of parseAllDocuments(text)) doc.toJS();
+      else rows += parse(text, { bom: true, trim: true, skip_empty_lines: true }).length;
+    }
+    if (rows === 0) throw new Error("nothing parsed");
+  } else {
+    const { main } = await import(join(ROOT, "dist/cli/main.js"));
+    let out = "";
+    const terminal = { out: (t) => (out += t), err: () => undefined, color: false, isTTY: false };
+    const code = await main(["plan", "--json"], { cwd: dir, env: {}, now: () => Date.now() }, terminal);
+    const plan = JSON.parse(out);
+    if (code !== 0 || plan.summary.create !== CAMPAIGNS || plan.summary.recipientsToSubmit !== CAMPAIGNS * PER_CAMPAIGN) throw new Error(`plan failed (${code})`);
+  }
+  const ms = performance.now() - start;
+  console.log(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  await withTempDir(async (dir) => {
+    await mkdir(join(dir, "campaigns"));
+    for (let c = 0; c < CAMPAIGNS; c++) {
+      const name = `bench-${String(c).padStart(4, "0")}`;
+      await writeFile(join(dir, "campaigns", `${name}.yaml`), `taskName: ${name}\nappId: Jgd8oFei\nagentId: 110\nmaxCalls: 180\nsendTime: "2030-01-15 10:00:00"\nrecipientsFile: ${name}.csv\nrecallFlow:\n  recallType: 1\n  recallInterval: 60\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n`);
+      const rows = ["calleeNumber,text1,text2"];
+      for (let r = 0; r < PER_CAMPAIGN; r++) rows.push(`${910_000_000_000 + c * PER_CAMPAIGN + r},Name${r},2030-01-${String((r % 28) + 1).padStart(2, "0")}`);
+      await writeFile(join(dir, "campaigns", `${name}.csv`), rows.join("\n") + "\n");
+    }
+    const script = new URL(import.meta.url).pathname;
+    const best = async (side) => {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await child(script, [side, dir, ...(FULL ? ["--full"] : [])]));
+      return runs.sort((a, b) => a.ms - b.ms)[0];
+    };
+    const floor = await best("--floor");
+    const ours = await best("--ours");
+    const recipients = CAMPAIGNS * PER_CAMPAIGN;
+    report({ name: `plan (${CAMPAIGNS} campaigns, ${recipients.toLocaleString("en")} recipients)`, figure: ours.ms, unit: "ms", floor: floor.ms, higherIsBetter: false, target: 1.3, extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB (floor ${floor.maxRssMiB.toFixed(0)} MiB, target ≤ 1024 MiB) ${ours.maxRssMiB <= 1024 ? "✓" : "✗ MISSED"}` });
+  });
+}

@@ -1,0 +1,98 @@
+import type { LaafficClient } from "../laaffic/index.js";
+import type { DesiredCampaign } from "../plan/index.js";
+import type { CampaignState, RecallFlow } from "../schema/generated/index.js";
+import type { Mutation, StateWriter } from "../state/index.js";
+import type { ApplyEvent, ApplyOutcome } from "./engine.js";
+import { lastError } from "./engine.js";
+
+export interface CancelChange {
+  taskName: string;
+  taskId: number;
+}
+
+export interface RecallChange {
+  desired: DesiredCampaign;
+  keyId: number;
+}
+
+export interface ChangesInput {
+  cancels: readonly CancelChange[];
+  recallUpdates: readonly RecallChange[];
+  client: Pick<LaafficClient, "cancelTasks" | "updateRecallFlow" | "cancelRecallFlow">;
+  writer: StateWriter;
+  now(): number;
+  emit(event: ApplyEvent): void;
+}
+
+/**
+ * Cancellations and recall-flow updates reviewed in the plan. Both are safe to repeat (the
+ * platform refuses a second one with -54), so no write-ahead record is needed: only the outcome.
+ */
+export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = [];
+  for (const cancel of input.cancels) {
+    const result = await input.client.cancelTasks([cancel.taskId]);
+    if (!result.ok) {
+      outcomes.push(await failed(input, cancel.taskName, result.failure));
+      continue;
+    }
+    await input.writer.commit(update(cancel.taskName, input.now(), (c) => {
+      c.status = "cancelled";
+      c.cancelledAt = new Date(input.now()).toISOString();
+      delete c.lastError;
+      return `task ${cancel.taskId} cancelled`;
+    }, "cancel"));
+    input.emit({ type: "cancelled", taskName: cancel.taskName, taskId: cancel.taskId });
+    outcomes.push({ taskName: cancel.taskName, status: "cancelled", taskId: cancel.taskId });
+  }
+  for (const change of input.recallUpdates) {
+    const flow = change.desired.body.recallFlow;
+    const result = flow ? await input.client.updateRecallFlow(recallUpdateBody(change.keyId, flow)) : await input.client.cancelRecallFlow(1, change.keyId);
+    const name = change.desired.taskName;
+    if (!result.ok) {
+      outcomes.push(await failed(input, name, result.failure));
+      continue;
+    }
+    await input.writer.commit(update(name, input.now(), (c) => {
+      // The platform now holds the declared definition: the state says so too.
+      c.definitionHash = change.desired.definitionHash;
+      c.recipientsHash = change.desired.recipientsHash;
+      c.settings = change.desired.settings as CampaignState["settings"];
+      if (c.recall) c.recall.status = flow ? c.recall.status : "cancelled";
+      return flow ? `recall flow ${change.keyId} updated` : `recall flow ${change.keyId} cancelled`;
+    }, flow ? "recall-update" : "recall-cancel"));
+    input.emit({ type: "updated", taskName: name, what: flow ? `recall flow ${change.keyId} updated` : `recall flow ${change.keyId} cancelled` });
+    outcomes.push({ taskName: name, status: "updated" });
+  }
+  return outcomes;
+}
+
+function recallUpdateBody(keyId: number, flow: RecallFlow) {
+  return {
+    keyId,
+    recallType: flow.recallType,
+    recallInterval: flow.recallInterval,
+    recallNum: flow.recallNum,
+    ...(flow.recallIntent && flow.recallIntent.length > 0 ? { recallIntent: flow.recallIntent } : {}),
+    nodeList: flow.nodeList.map((node) => ({ scriptId: Number(node.agentId) })),
+  };
+}
+
+async function failed(input: ChangesInput, taskName: string, failure: Parameters<typeof lastError>[0]): Promise<ApplyOutcome> {
+  await input.writer.commit(update(taskName, input.now(), (c) => {
+    c.lastError = lastError(failure);
+    return `change failed: ${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}`;
+  }, "refresh"));
+  input.emit({ type: "rejected", taskName, failure });
+  return { taskName, status: "rejected", failure };
+}
+
+function update(taskName: string, now: number, change: (c: CampaignState) => string, action: "cancel" | "recall-update" | "recall-cancel" | "refresh"): Mutation {
+  return (state) => {
+    const c = state.campaigns[taskName];
+    if (!c) return [];
+    const detail = change(c);
+    c.updatedAt = new Date(now).toISOString();
+    return [{ action, taskName, detail }];
+  };
+}

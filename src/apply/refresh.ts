@@ -1,0 +1,146 @@
+import { epochMsToWallTime } from "../campaigns/platform-time.js";
+import type { LaafficClient, TaskRecord } from "../laaffic/index.js";
+import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
+import type { HistoryInput, Mutation } from "../state/index.js";
+
+const TASK_STATUS: Record<number, PlatformStatus["status"]> = { 0: "waiting", 1: "calling", 2: "finished", 3: "submission-failed", 4: "cancelled", 5: "suspended", 6: "submitting" };
+const FLOW_STATUS: Record<number, RecallStatus["status"]> = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" };
+const PAGE_SIZE = 100;
+const MAX_PAGES = 50;
+
+export interface RefreshOptions {
+  client: Pick<LaafficClient, "queryTasks" | "queryRecallFlows">;
+  timeZone: string;
+  now: number;
+  /** How long after a request the platform has surely recorded a task it received [assumed]. */
+  settleMs: number;
+  /** Minutes around a submission searched for its task. */
+  windowMinutes?: number;
+}
+
+export interface RefreshResult {
+  mutations: Mutation[];
+  lines: string[];
+  failures: string[];
+}
+
+/** Asks the platform about every campaign in the state (or only `names`) and says what to record. */
+export async function refreshState(state: AppliedState, options: RefreshOptions, names?: readonly string[]): Promise<RefreshResult> {
+  const result: RefreshResult = { mutations: [], lines: [], failures: [] };
+  for (const [name, campaign] of Object.entries(state.campaigns)) {
+    if (names && !names.includes(name)) continue;
+    try {
+      if (campaign.status === "pending" || campaign.status === "unknown") await reconcile(name, campaign, options, result);
+      else if ((campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt) await refreshSubmitted(name, campaign, options, result);
+    } catch (error) {
+      result.failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return result;
+}
+
+async function tasksNamed(name: string, fromMs: number, toMs: number, options: RefreshOptions): Promise<{ records: TaskRecord[]; window: string }> {
+  const strTime = epochMsToWallTime(fromMs, options.timeZone);
+  const endTime = epochMsToWallTime(toMs, options.timeZone);
+  const records: TaskRecord[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const answer = await options.client.queryTasks({ current: page, size: PAGE_SIZE, strTime, endTime, searchCondition: name });
+    if (!answer.ok) throw new Error(`task query failed: ${answer.failure.kind === "platform" ? `${answer.failure.code} ${answer.failure.message}` : answer.failure.reason}`);
+    records.push(...answer.data.records);
+    if (page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) break;
+  }
+  return { records, window: `${strTime}..${endTime} ${options.timeZone}` };
+}
+
+async function refreshSubmitted(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
+  const at = Date.parse(campaign.submittedAt!);
+  const around = (options.windowMinutes ?? 120) * 60_000;
+  const { records, window } = await tasksNamed(name, at - around, at + around, options);
+  // The query is fuzzy: match our task by id, or by exact name when the id was never returned.
+  const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === name);
+  const refreshedAt = new Date(options.now).toISOString();
+  if (!task) {
+    result.lines.push(`${name}: task ${campaign.taskId ?? "?"} not found in ${window}`);
+    return;
+  }
+  const platform: PlatformStatus = {
+    status: TASK_STATUS[task.status] ?? "unknown-status",
+    statusCode: task.status,
+    ...(task.numCnt !== undefined ? { numCnt: Number(task.numCnt) } : {}),
+    ...(task.callNum !== undefined ? { callNum: Number(task.callNum) } : {}),
+    ...(task.success !== undefined ? { success: Number(task.success) } : {}),
+    ...(task.fail !== undefined ? { fail: Number(task.fail) } : {}),
+    ...(task.rate !== undefined ? { rate: String(task.rate) } : {}),
+    refreshedAt,
+  };
+  let recall: RecallStatus | undefined;
+  if (campaign.settings?.["recallFlow"] !== undefined) {
+    const flows = await options.client.queryRecallFlows({ current: 1, size: PAGE_SIZE, strTime: epochMsToWallTime(at - around, options.timeZone), endTime: epochMsToWallTime(at + around, options.timeZone), taskName: name });
+    const flow = flows.ok ? flows.data.records.find((f) => f.taskId === task.taskId) : undefined;
+    if (flow) recall = { keyId: flow.keyId, status: FLOW_STATUS[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
+  }
+  result.lines.push(`${name}: task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}`);
+  result.mutations.push((state) => {
+    const c = state.campaigns[name];
+    if (!c) return [];
+    c.platform = platform;
+    if (recall) c.recall = recall;
+    c.updatedAt = refreshedAt;
+    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow ${recall.keyId} ${recall.status}` : ""}` }];
+    if (platform.status === "submission-failed" && c.status === "submitted") {
+      // The platform never created the calls: the campaign can be submitted again.
+      c.status = "rejected";
+      c.lastError = { kind: "platform", code: "submission-failed", message: `the platform reports task ${task.taskId} as submission failed`, hint: "fix the cause if known; the next apply submits it again" };
+      entries.push({ action: "reconcile", taskName: name, detail: "platform reports submission failed: re-creatable" });
+    }
+    if (platform.status === "cancelled" && c.status === "submitted") {
+      c.status = "cancelled";
+      c.cancelledAt = refreshedAt;
+      entries.push({ action: "reconcile", taskName: name, detail: "cancelled on the platform" });
+    }
+    return entries;
+  });
+}
+
+/** An interrupted submission: find the task by name in the window of the attempt; never guess. */
+async function reconcile(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
+  const started = Date.parse(campaign.attemptStartedAt ?? campaign.updatedAt);
+  const { records, window } = await tasksNamed(name, started - 5 * 60_000, Math.max(started + options.settleMs, options.now) + 60_000, options);
+  const matches = records.filter((r) => r.taskName === name);
+  const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime ?? "?"}`).join(", ")}`;
+  const settled = options.now - started >= options.settleMs;
+  if (matches.length === 1) {
+    const task = matches[0]!;
+    result.lines.push(`${name}: found task ${task.taskId} → submitted`);
+    result.mutations.push(resolveTo(name, "submitted", evidence, options.now, task.taskId));
+  } else if (matches.length > 1) {
+    result.lines.push(`${name}: ${matches.length} tasks carry this name → still unknown (resolve by hand)`);
+    result.mutations.push(note(name, `ambiguous: ${evidence}`));
+  } else if (settled) {
+    result.lines.push(`${name}: no task with this name → not submitted (re-creatable)`);
+    result.mutations.push(resolveTo(name, "not-submitted", evidence, options.now));
+  } else {
+    const when = new Date(started + options.settleMs).toISOString();
+    result.lines.push(`${name}: not found yet, but the platform may still be recording it → still unknown; check again after ${when}`);
+    result.mutations.push(note(name, `too early to tell (until ${when}): ${evidence}`));
+  }
+}
+
+function resolveTo(name: string, status: "submitted" | "not-submitted", evidence: string, now: number, taskId?: number): Mutation {
+  return (state) => {
+    const c = state.campaigns[name];
+    if (!c || (c.status !== "pending" && c.status !== "unknown")) return [];
+    c.status = status;
+    c.updatedAt = new Date(now).toISOString();
+    if (status === "submitted") {
+      c.taskId = taskId ?? null;
+      c.submittedAt = c.attemptStartedAt ?? c.updatedAt;
+      delete c.lastError;
+    } else c.lastError = { kind: "resolved", message: "checked on the platform: no task with this name was created" };
+    return [{ action: "reconcile", taskName: name, detail: `${status}${taskId !== undefined ? ` as task ${taskId}` : ""}; ${evidence}` }];
+  };
+}
+
+function note(name: string, detail: string): Mutation {
+  return () => [{ action: "reconcile", taskName: name, detail }];
+}
