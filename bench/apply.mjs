@@ -50,6 +50,7 @@ async function floorRun(url, desired) {
 
 async function oursRun(url, desired, dir) {
   const client = createClient({ baseUrl: url, credentials: { apiKey: "demo-key", apiSecret: "demo-secret" }, timeoutMs: 60_000, now: Date.now });
+  await mkdir(dir, { recursive: true });
   const writer = createStateWriter(join(dir, "state.json"), emptyState("bench", newSalt()), Date.now);
   const start = performance.now();
   const outcomes = await executeApply({ toSubmit: desired, writer, client, parallelism: PARALLELISM, planId: "bench", now: Date.now, emit: () => undefined, stopRequested: () => false });
@@ -59,17 +60,24 @@ async function oursRun(url, desired, dir) {
   return { rate: desired.length / seconds, serial: writer.current().serial };
 }
 
+/** The same campaigns under other task names (every run must create new tasks). */
+const renamed = (desired, prefix) => desired.map((d, i) => ({ ...d, taskName: `${prefix}-${i}`, body: { ...d.body, taskName: `${prefix}-${i}` } }));
+
 await withTempDir(async (dir) => {
   const sim = await serve(process.execPath, [BIN, "simulator", "--port", "0"], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const url = sim.match[1];
   try {
-    const floorSet = await desiredIn(dir, "floor");
-    const oursSet = await desiredIn(dir, "ours");
-    const warm = await desiredIn(dir, "warm");
-    await floorRun(url, warm.slice(0, 20));
-    const floor = await floorRun(url, floorSet);
-    const ours = await oursRun(url, oursSet, dir);
-    report({ name: `apply (${CAMPAIGNS} campaigns × ${PER_CAMPAIGN} recipients, parallelism ${PARALLELISM})`, figure: ours.rate, unit: "submissions/s", floor, higherIsBetter: true, target: 0.9, extra: `${ours.serial} durable state writes for ${CAMPAIGNS * 2} transitions` });
+    const base = await desiredIn(dir, "set");
+    await floorRun(url, renamed(base.slice(0, 50), "warm"));
+    // Alternate the two sides and keep each one's best run, so neither gains from going second.
+    let floor = 0;
+    let ours = { rate: 0, serial: 0 };
+    for (const round of [1, 2, 3]) {
+      floor = Math.max(floor, await floorRun(url, renamed(base, `floor${round}`)));
+      const run = await oursRun(url, renamed(base, `ours${round}`), join(dir, `state${round}`));
+      if (run.rate > ours.rate) ours = run;
+    }
+    report({ name: `apply (${CAMPAIGNS} campaigns × ${PER_CAMPAIGN} recipients, parallelism ${PARALLELISM})`, figure: ours.rate, unit: "submissions/s", floor, higherIsBetter: true, target: 0.9, extra: `${ours.serial} durable (fsynced) state writes for ${CAMPAIGNS * 2} write-ahead and outcome records` });
   } finally {
     await sim.stop();
   }

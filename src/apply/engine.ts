@@ -40,19 +40,27 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   let next = 0;
   let fatal: unknown;
 
+  // Outcome records are written in the background: a worker moves on to its next campaign (whose
+  // write-ahead record joins the same group commit). A crash before one is durable leaves that
+  // campaign `pending`, which the next plan reports as unknown — never as something to resend.
+  const recording: Promise<void>[] = [];
+  const record = (mutation: Parameters<StateWriter["commit"]>[0]): void => {
+    recording.push(input.writer.commit(mutation).catch((error: unknown) => void (fatal ??= error)));
+  };
+
   const submitOne = async (desired: DesiredCampaign): Promise<void> => {
     await input.writer.commit(markPending(desired, input.planId, input.now()));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
     const result = await input.client.createTask(desired.body);
     if (result.ok) {
-      await input.writer.commit(markSubmitted(desired.taskName, result.data.taskId, input.now()));
+      record(markSubmitted(desired.taskName, result.data.taskId, input.now()));
       outcomes.set(desired.taskName, { taskName: desired.taskName, status: "submitted", taskId: result.data.taskId });
       input.emit({ type: "submitted", taskName: desired.taskName, taskId: result.data.taskId });
       return;
     }
     // Only an answer from the platform, or a request that provably never left, is a rejection.
     const status = result.failure.kind === "unknown" ? "unknown" : "rejected";
-    await input.writer.commit(markFailed(desired.taskName, status, lastError(result.failure), input.now()));
+    record(markFailed(desired.taskName, status, lastError(result.failure), input.now()));
     outcomes.set(desired.taskName, { taskName: desired.taskName, status, failure: result.failure });
     input.emit({ type: status, taskName: desired.taskName, failure: result.failure });
   };
@@ -69,6 +77,7 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.parallelism, input.toSubmit.length)) }, worker));
+  await Promise.all(recording);
   if (fatal !== undefined) throw fatal;
   return [...outcomes.values()];
 }

@@ -115,6 +115,7 @@ async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: 
     const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested: () => stop });
     if (!stop) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e) })));
     await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${outcomes.filter((o) => o.status === "submitted").length} submitted` }));
+    await writer.compact();
     return outcomes;
   } finally {
     unlisten();

@@ -26,6 +26,7 @@ export async function refreshWorkspace(workspace: Workspace, context: CliContext
       const result = await refreshState(state, { client, timeZone: settings.api.timezone, now: context.now(), settleMs: settings.api.reconcileAfterSeconds * 1000 }, names);
       const writer = createStateWriter(workspace.absoluteStatePath, state, context.now);
       if (result.mutations.length > 0) await writer.commit((s) => result.mutations.flatMap((m) => m(s)));
+      await writer.compact();
       write(result.lines.map((l) => `  ${l}\n`).join(""));
       for (const failure of result.failures) write(`  error refresh-failed: ${failure}\n`);
       write(`Refreshed ${result.lines.length} campaign${result.lines.length === 1 ? "" : "s"} from the platform; state serial ${writer.current().serial}.\n`);

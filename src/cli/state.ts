@@ -96,6 +96,7 @@ async function changeState(command: string, options: GlobalOptions, context: Cli
     const mutation = change(state, workspace);
     const writer = createStateWriter(workspace.absoluteStatePath, state, context.now);
     await writer.commit(mutation);
+    await writer.compact();
     context.terminal.out(`${done}; state serial ${writer.current().serial}.\n`);
     return ExitCode.ok;
   } finally {

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ToolError } from "../errors/index.js";
-import type { AppliedState, HistoryEntry } from "../schema/generated/index.js";
+import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 
 export const STATE_FORMAT_VERSION = 1;
@@ -25,6 +25,9 @@ export async function readStateFile(path: string): Promise<AppliedState | undefi
   if (typeof version === "number" && version > STATE_FORMAT_VERSION) {
     throw new ToolError("state-too-new", `the state file ${path} has format ${version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the file is left untouched");
   }
+  const journal = await readFile(journalPathFor(path), "utf8").catch(() => undefined);
+  const base = value as Partial<AppliedState> | null;
+  if (journal !== undefined && typeof base?.serial === "number" && Array.isArray(base.history) && base.campaigns && typeof base.campaigns === "object") replayJournal(value as AppliedState, journal);
   const validate = validators().state;
   if (!validate(value)) {
     const first = validate.errors?.[0];
@@ -61,7 +64,10 @@ export async function writeStateFile(path: string, state: AppliedState): Promise
 
 export type HistoryInput = Omit<HistoryEntry, "serial" | "at">;
 
-/** Changes the state in memory and says what to log; applied and written as one durable step. */
+/**
+ * Changes the state in memory and says what to log. Every campaign it changes must be named by
+ * one of its history entries (`taskName`): that is how the journal knows what to record.
+ */
 export type Mutation = (state: AppliedState) => HistoryInput[];
 
 export interface StateWriter {
@@ -69,39 +75,80 @@ export interface StateWriter {
   current(): AppliedState;
   /** Applies the mutation; resolves once a write containing it is durable. */
   commit(mutation: Mutation): Promise<void>;
+  /** Folds the journal into the state file (atomic rewrite) and removes the journal. */
+  compact(): Promise<void>;
+}
+
+export const journalPathFor = (statePath: string): string => `${statePath}.journal`;
+
+interface JournalRecord {
+  serial: number;
+  campaigns: Record<string, CampaignState | null>;
+  history: HistoryEntry[];
 }
 
 /**
- * One serialised writer per process (held under the lock). Mutations that arrive while a write is
- * in flight are grouped into the next write, so concurrent submissions do not queue on fsync one
- * by one, yet each caller still waits until its own record is durable.
+ * One serialised writer per process (held under the lock). The first commit rewrites the state
+ * file atomically; later ones append a line to a journal beside it and fsync — a write-ahead
+ * record costs one small append, not a rewrite of the whole state. Mutations that arrive while a
+ * write is in flight are grouped into the next one; each caller waits until its own is durable.
+ * Readers replay the journal (readStateFile), so the state is never behind what was acknowledged.
  */
 export function createStateWriter(path: string, initial: AppliedState, now: () => number): StateWriter {
-  let state = structuredClone(initial);
+  const state = structuredClone(initial);
+  const journal = journalPathFor(path);
   let queue: { mutation: Mutation; resolve(): void; reject(e: unknown): void }[] = [];
   let writing: Promise<void> | undefined;
+  let based = false;
+  let broken: unknown;
+
+  const write = async (record: JournalRecord): Promise<void> => {
+    if (!based) {
+      await writeStateFile(path, state);
+      await unlink(journal).catch(() => undefined);
+      based = true;
+      return;
+    }
+    const handle = await open(journal, "a", 0o600);
+    try {
+      await handle.appendFile(JSON.stringify(record) + "\n");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      const next = structuredClone(state);
-      next.serial += 1;
+      if (broken !== undefined) {
+        for (const item of batch) item.reject(broken);
+        continue;
+      }
+      state.serial += 1;
+      const record: JournalRecord = { serial: state.serial, campaigns: {}, history: [] };
       const at = new Date(now()).toISOString();
       const applied: typeof batch = [];
       for (const item of batch) {
         try {
-          for (const entry of item.mutation(next)) next.history.push({ serial: next.serial, at, ...entry });
+          for (const entry of item.mutation(state)) {
+            const logged = { serial: state.serial, at, ...entry };
+            state.history.push(logged);
+            record.history.push(logged);
+            if (entry.taskName !== undefined) record.campaigns[entry.taskName] = state.campaigns[entry.taskName] ?? null;
+          }
           applied.push(item);
         } catch (error) {
           item.reject(error);
         }
       }
       try {
-        await writeStateFile(path, next);
-        state = next;
+        await write(record);
         for (const item of applied) item.resolve();
       } catch (error) {
+        // Memory is ahead of the disk now: refuse every later change rather than diverge.
+        broken = error;
         for (const item of applied) item.reject(error);
       }
     }
@@ -124,5 +171,32 @@ export function createStateWriter(path: string, initial: AppliedState, now: () =
         kick();
       });
     },
+    async compact() {
+      await writing;
+      if (broken !== undefined || !based) return;
+      await writeStateFile(path, state);
+      await unlink(journal).catch(() => undefined);
+    },
   };
+}
+
+/** Replays the journal's complete lines onto the state; a torn last line was never acknowledged. */
+export function replayJournal(state: AppliedState, text: string): AppliedState {
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch {
+      break;
+    }
+    if (record.serial <= state.serial) continue;
+    state.serial = record.serial;
+    for (const [name, campaign] of Object.entries(record.campaigns)) {
+      if (campaign === null) delete state.campaigns[name];
+      else state.campaigns[name] = campaign;
+    }
+    state.history.push(...record.history);
+  }
+  return state;
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { hostname, userInfo } from "node:os";
 import { ToolError } from "../errors/index.js";
@@ -41,14 +41,23 @@ export async function acquireLock(statePath: string, details: { command: string;
     ...(run ? { ciRunUrl: run } : {}),
   };
   await mkdir(dirname(path), { recursive: true });
+  // Written in full to a private file, then linked into place: the lock appears whole or not at
+  // all, even if this process dies half-way (link fails with EEXIST when the lock is held).
+  const temp = `${path}.${process.pid}.${info.id}.tmp`;
+  const handle = await open(temp, "w", 0o600);
   try {
-    const handle = await open(path, "wx");
     await handle.writeFile(JSON.stringify(info, null, 2) + "\n");
     await handle.sync();
+  } finally {
     await handle.close();
+  }
+  try {
+    await link(temp, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     throw await lockedError(path);
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
   return {
     info,

@@ -57,7 +57,7 @@ describe("apply killed with SIGKILL at any point", () => {
     // next apply either refuses (outcomes to resolve) or submits only what never left.
     sim.setFault("create", null);
     const lockText = await readFile(`${statePath}.lock`, "utf8").catch(() => undefined);
-    if (lockText) {
+    if (lockText !== undefined) {
       const blocked = await runCli(["apply", "--auto-approve"], dir, env, Date.now());
       expect(blocked.code).toBe(4);
       expect(blocked.stderr).toContain("stale: that process is no longer running on this host");

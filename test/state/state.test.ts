@@ -43,11 +43,29 @@ describe("state file", () => {
     expect(await readFile(join(dir, "bad.json"), "utf8")).toBe("{ not json");
   });
 
-  test("a failing write rejects the commit and keeps the previous state", async () => {
+  test("a failing write rejects the commit, and every later one: memory never runs ahead of the disk silently", async () => {
     const dir = await tempDir({ "file-not-dir": "x" });
     const writer = createStateWriter(join(dir, "file-not-dir", "state.json"), emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
     await expect(writer.commit(logEvent({ action: "apply-start" }))).rejects.toThrow();
-    expect(writer.current().serial).toBe(0);
+    await expect(writer.commit(markPending(definition("late"), "p", FIXED_NOW))).rejects.toThrow();
+  });
+
+  test("after the first full write, changes go to a journal that readers replay; compact folds it in", async () => {
+    const dir = await tempDir();
+    const path = join(dir, "state.json");
+    const writer = createStateWriter(path, emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
+    await writer.commit(logEvent({ action: "apply-start" }));
+    await writer.commit(markPending(definition("j1"), "p", FIXED_NOW));
+    await writer.commit(markSubmitted("j1", 100001, FIXED_NOW));
+    expect(JSON.parse(await readFile(path, "utf8")).serial).toBe(1);
+    expect((await readFile(`${path}.journal`, "utf8")).trim().split("\n")).toHaveLength(2);
+    expect(await readStateFile(path)).toMatchObject({ serial: 3, campaigns: { j1: { status: "submitted", taskId: 100001 } } });
+    // A torn last line (a write cut short) was never acknowledged: it is ignored.
+    await writeFile(`${path}.journal`, (await readFile(`${path}.journal`, "utf8")) + '{"serial": 4, "campa');
+    expect((await readStateFile(path))!.serial).toBe(3);
+    await writer.compact();
+    expect(JSON.parse(await readFile(path, "utf8"))).toMatchObject({ serial: 3, campaigns: { j1: { status: "submitted" } } });
+    await expect(readFile(`${path}.journal`, "utf8")).rejects.toThrow();
   });
 });
 
