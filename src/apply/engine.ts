@@ -49,6 +49,8 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   };
 
   const submitOne = async (desired: DesiredCampaign): Promise<void> => {
+    // A body loaded for planning only carries no recipients: never send such a thing.
+    if (desired.body.numberInfoList.length !== desired.recipients) throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
     await input.writer.commit(markPending(desired, input.planId, input.now()));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
     const result = await input.client.createTask(desired.body);

@@ -28,6 +28,13 @@ export interface LoadOptions {
   /** The platform's time zone, in which sendTime is read. */
   timeZone: string;
   defaults?: CampaignDefaultsSource;
+  /** Called with each valid campaign as soon as it is loaded (in no particular order). */
+  onLoaded?: (campaign: LoadedCampaign) => void;
+  /**
+   * false: drop each campaign's recipients once onLoaded has seen them, so a plan over a million
+   * numbers never holds them all at once (counts stay in recipientCount).
+   */
+  keepRecipients?: boolean;
 }
 
 export interface LoadedCampaign {
@@ -37,8 +44,9 @@ export interface LoadedCampaign {
   valid: boolean;
   /** The campaign as declared, config defaults merged under it. Meaningful only when valid. */
   campaign: Campaign;
-  /** Inline numberInfoList entries followed by the recipientsFile rows. */
+  /** Inline numberInfoList entries followed by the recipientsFile rows (empty when not kept). */
   recipients: NumberInfo[];
+  recipientCount: number;
 }
 
 export interface LoadResult {
@@ -50,22 +58,12 @@ export interface LoadResult {
 export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const file of options.files) {
-    const text = await options.reader.readText(file);
-    if (text === undefined) {
-      diagnostics.push({ severity: "error", code: "file-unreadable", message: `cannot read ${file}`, hint: "check that the file exists and is readable", file, line: 1, column: 1 });
-      continue;
-    }
-    const parsed = parseYamlFile(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    for (const start of parsed.brokenDocuments) {
-      campaigns.push({ taskName: undefined, source: start, valid: false, campaign: {} as Campaign, recipients: [] });
-    }
-    for (const document of parsed.documents) {
-      const loaded = await loadDocument(document, options, parsed.diagnostics);
-      diagnostics.push(...loaded.diagnostics);
-      campaigns.push(loaded.campaign);
-    }
+  // Files are read and parsed a few at a time (the CPU works while the disk reads), and the
+  // results kept in file order so diagnostics and campaigns come out the same every run.
+  const perFile = await mapLimited(options.files, FILES_IN_FLIGHT, (file) => loadFile(file, options));
+  for (const result of perFile) {
+    campaigns.push(...result.campaigns);
+    diagnostics.push(...result.diagnostics);
   }
   const named = campaigns.filter((c): c is LoadedCampaign & { taskName: string } => typeof c.taskName === "string");
   const duplicates = duplicateTaskNames(named.map((c) => ({ taskName: c.taskName, at: c.source })));
@@ -76,6 +74,42 @@ export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
   diagnostics.push(...duplicates);
   campaigns.sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
   return { campaigns, diagnostics };
+}
+
+const FILES_IN_FLIGHT = 8;
+
+async function loadFile(file: string, options: LoadOptions): Promise<LoadResult> {
+  const campaigns: LoadedCampaign[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const text = await options.reader.readText(file);
+  if (text === undefined) {
+    diagnostics.push({ severity: "error", code: "file-unreadable", message: `cannot read ${file}`, hint: "check that the file exists and is readable", file, line: 1, column: 1 });
+    return { campaigns, diagnostics };
+  }
+  const parsed = parseYamlFile(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  for (const start of parsed.brokenDocuments) {
+    campaigns.push({ taskName: undefined, source: start, valid: false, campaign: {} as Campaign, recipients: [], recipientCount: 0 });
+  }
+  for (const document of parsed.documents) {
+    const loaded = await loadDocument(document, options, parsed.diagnostics);
+    diagnostics.push(...loaded.diagnostics);
+    campaigns.push(loaded.campaign);
+  }
+  return { campaigns, diagnostics };
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function loadDocument(
@@ -127,10 +161,13 @@ async function loadDocument(
     diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));
   }
   const taskName = typeof campaign.taskName === "string" ? campaign.taskName : undefined;
-  return {
-    campaign: { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients },
-    diagnostics,
-  };
+  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length };
+  if (loaded.valid) options.onLoaded?.(loaded);
+  if (options.keepRecipients === false) {
+    loaded.recipients = [];
+    loaded.campaign = { ...campaign, numberInfoList: [] };
+  }
+  return { campaign: loaded, diagnostics };
 }
 
 /** Errors in a value that came from the config's defaults point at the config file. */

@@ -2,7 +2,19 @@
  * sendTime is a wall-clock time on the platform's clock (config api.timezone, default
  * Asia/Shanghai — an assumption, see laaffic-api.md). This turns it into an instant.
  */
+const instants = new Map<string, number>();
+
 export function wallTimeToEpochMs(wallTime: string, timeZone: string): number {
+  // Many campaigns share a sendTime: each distinct one is worked out once.
+  const key = `${timeZone} ${wallTime}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeInstant(wallTime, timeZone);
+  instants.set(key, instant);
+  return instant;
+}
+
+function computeInstant(wallTime: string, timeZone: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(wallTime);
   if (!match) throw new RangeError(`not a wall time: ${wallTime}`);
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];

@@ -16,14 +16,14 @@ export function validationReport(campaigns: readonly LoadedCampaign[], diagnosti
       invalid: campaigns.length - valid,
       errors,
       warnings: sorted.length - errors,
-      recipients: campaigns.reduce((n, c) => n + (c.valid ? c.recipients.length : 0), 0),
+      recipients: campaigns.reduce((n, c) => n + (c.valid ? c.recipientCount : 0), 0),
     },
     campaigns: campaigns.map((c) => ({
       taskName: c.taskName ?? null,
       file: c.source.file,
       line: c.source.line,
       valid: c.valid,
-      recipients: c.valid ? c.recipients.length : 0,
+      recipients: c.valid ? c.recipientCount : 0,
     })),
     diagnostics: sorted,
   };

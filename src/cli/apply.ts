@@ -67,7 +67,7 @@ interface Prepared {
 }
 
 async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, options: GlobalOptions, context: CliContext): Promise<Prepared | undefined> {
-  const made = await makePlan(workspace, state, paths, context);
+  const made = await makePlan(workspace, state, paths, context, true);
   if (options.format !== "json") context.terminal.out(renderPlan(made.plan, options, context));
   if (made.plan.summary.errors > 0) {
     throw new ToolError("plan-has-errors", `apply refuses to start: the plan has ${made.plan.summary.errors} error${made.plan.summary.errors === 1 ? "" : "s"} (see above)`, "resolve the blocked or unknown campaigns first; nothing was submitted");

@@ -15,10 +15,10 @@ export interface MadePlan {
 }
 
 /** Loads the campaigns and plans them against the given state. */
-export async function makePlan(workspace: Workspace, state: AppliedState | undefined, paths: string[], context: CliContext): Promise<MadePlan> {
+export async function makePlan(workspace: Workspace, state: AppliedState | undefined, paths: string[], context: CliContext, forSubmission = false): Promise<MadePlan> {
   const newState = state ? undefined : { lineage: newLineage(), salt: newSalt() };
   const salt = state?.salt ?? newState!.salt;
-  const loaded = await loadDesired(workspace, paths, hmacHasher(salt), context);
+  const loaded = await loadDesired(workspace, paths, hmacHasher(salt), context, { forSubmission });
   const made = plan({
     desired: loaded.desired,
     loadFindings: loaded.warnings,

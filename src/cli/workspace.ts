@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { discoverCampaignFiles, loadCampaigns, nodeFileReader, type CampaignDefaultsSource } from "../campaigns/index.js";
+import { discoverCampaignFiles, loadCampaigns, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign } from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
@@ -36,7 +36,7 @@ export interface DesiredLoad {
 }
 
 /** Loads and validates the campaigns; any error is printed and ends the command (nothing is planned). */
-export async function loadDesired(workspace: Workspace, paths: string[], hash: Hasher, context: CliContext): Promise<DesiredLoad> {
+export async function loadDesired(workspace: Workspace, paths: string[], hash: Hasher, context: CliContext, options: { forSubmission: boolean } = { forSubmission: true }): Promise<DesiredLoad> {
   const { settings, source } = workspace.config;
   const searched = paths.length > 0 ? paths : [settings.campaignsDir];
   const files = await discoverCampaignFiles(searched, context.cwd);
@@ -44,13 +44,20 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
     values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
     locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
   };
-  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults });
+  // Each campaign is described (hashed) as soon as it is loaded; a plan that will not submit
+  // drops the recipients right away, so memory stays flat however many numbers there are.
+  const described = new Map<LoadedCampaign, DesiredCampaign>();
+  const describe = (campaign: LoadedCampaign): void => {
+    const desired = describeDesired(campaign, hash);
+    described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
+  };
+  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
     printDiagnostics(loaded.diagnostics, context);
     throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)");
   }
-  return { desired: loaded.campaigns.map((c) => describeDesired(c, hash)), warnings: sortDiagnostics(loaded.diagnostics), paths: searched };
+  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics(loaded.diagnostics), paths: searched };
 }
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], context: CliContext): void {

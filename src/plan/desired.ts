@@ -19,12 +19,22 @@ export interface DesiredCampaign {
   settings: Record<string, unknown>;
   /** `cancel: true` in the file: the task is to be cancelled (never sent, not in the hash). */
   cancel: boolean;
+  /** The first callee numbers, masked, for reviewers. */
+  sample: string[];
+  /** Which text variables are set for at least one recipient. */
+  textVariables: string[];
 }
+
+const SAMPLE_SIZE = 3;
 
 export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCampaign {
   const body = buildCreateTaskBody(loaded.campaign, loaded.recipients);
+  const textVariables = textVariablesOf(body.numberInfoList);
   // The recipients' canonical text is the bulk of the work: computed once, used by both hashes.
-  const recipients = canonicalJson(body.numberInfoList);
+  // The body lists each entry's keys as calleeNumber, text1…text10; that is also sorted order
+  // unless text10 stands beside text2…text9, so the native JSON.stringify is canonical then.
+  const sortedAlready = !textVariables.includes("text10") || textVariables.every((t) => t === "text1" || t === "text10");
+  const recipients = sortedAlready ? JSON.stringify(body.numberInfoList) : canonicalJson(body.numberInfoList);
   const { numberInfoList: _list, ...rest } = body;
   return {
     taskName: body.taskName,
@@ -35,7 +45,15 @@ export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCa
     recipientsHash: hash(recipients),
     settings: settingsOf(body),
     cancel: loaded.campaign.cancel === true,
+    sample: body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),
+    textVariables,
   };
+}
+
+function textVariablesOf(recipients: CreateTaskBody["numberInfoList"]): string[] {
+  const texts = new Set<string>();
+  for (const recipient of recipients) for (const key in recipient) if (key !== "calleeNumber") texts.add(key);
+  return [...texts].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 }
 
 export function settingsOf(body: CreateTaskBody): Record<string, unknown> {

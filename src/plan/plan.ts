@@ -1,5 +1,4 @@
 import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary } from "../schema/generated/index.js";
-import { maskPhoneNumber } from "../privacy/mask.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
 
@@ -17,8 +16,6 @@ export interface PlanInput {
   /** With no state yet: the lineage and hash key the first apply will create it with. */
   newState?: { lineage: string; salt: string };
 }
-
-const SAMPLE_SIZE = 3;
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
 export function plan(input: PlanInput): CampaignPlan {
@@ -114,13 +111,7 @@ function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
 }
 
 function preview(desired: DesiredCampaign): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables"> {
-  const texts = new Set<string>();
-  for (const recipient of desired.body.numberInfoList) for (const key of Object.keys(recipient)) if (key !== "calleeNumber") texts.add(key);
-  return {
-    fields: desired.settings,
-    recipientSample: desired.body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),
-    textVariables: [...texts].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))),
-  };
+  return { fields: desired.settings, recipientSample: desired.sample, textVariables: desired.textVariables };
 }
 
 function previousOf(applied: CampaignState): NonNullable<PlanEntry["previous"]> {

@@ -50,6 +50,15 @@ describe("definition hashes", () => {
     expect(a!.definitionHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
   });
 
+  test("the fast path and the general canonical form agree (text10 beside text2 takes the general one)", async () => {
+    const [a] = await desiredFrom({ "a.yaml": "taskName: t10\nappId: A\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000001', text2: b, text10: j}]\n" });
+    const [b] = await desiredFrom({ "b.yaml": "taskName: t10\nappId: A\nagentId: 1\nnumberInfoList: [{text10: j, calleeNumber: '919700000001', text2: b}]\n" });
+    expect(a!.definitionHash).toBe(b!.definitionHash);
+    expect(a!.recipientsHash).toBe(hash(canonicalJson(a!.body.numberInfoList)));
+    const [c] = await desiredFrom({ "c.yaml": "taskName: t1\nappId: A\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000001', text1: a, text2: b}]\n" });
+    expect(c!.recipientsHash).toBe(hash(canonicalJson(c!.body.numberInfoList)));
+  });
+
   test("recipients from a CSV count in the hash", async () => {
     const [before] = await desiredFrom({ "a.yaml": "taskName: csv\nappId: A\nagentId: 1\nrecipientsFile: r.csv\n", "r.csv": "calleeNumber\n919700000001\n" });
     const [after] = await desiredFrom({ "a.yaml": "taskName: csv\nappId: A\nagentId: 1\nrecipientsFile: r.csv\n", "r.csv": "calleeNumber\n919700000002\n" });
