@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { readBody } from "../http/read-body.js";
 import { sign } from "../laaffic/sign.js";
 import type { SimAccount } from "./accounts.js";
 import { handleEndpoint, type Envelope } from "./endpoints.js";
@@ -57,7 +58,7 @@ export function createSimulatorServer(deps: ServerDeps): { server: Server; socke
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
   const path = (req.url ?? "/").split("?")[0]!;
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (raw === undefined) return send(res, 413, { code: "-23", msg: "request body too large", data: null });
   if (path.startsWith("/__sim/")) return control(path, req.method ?? "GET", raw, res, deps);
   const route = ROUTES.find(([suffix]) => path.endsWith(suffix));
@@ -123,21 +124,6 @@ function control(path: string, method: string, raw: Buffer, res: ServerResponse,
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
