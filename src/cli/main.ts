@@ -181,7 +181,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("demo")
-    .description("the whole loop (validate, plan, apply) on the built-in simulator: no credentials, no network")
+    .description("the whole loop (validate, plan, apply, status reports, outcomes) on the built-in simulator: no credentials, no network")
     .action(async () => {
       const { demoCommand } = await import("./demo.js");
       await run((ctx, options) => demoCommand(options, ctx, { listen: listenForInterrupt }));

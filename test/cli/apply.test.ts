@@ -189,3 +189,20 @@ describe("plan and apply against the simulator", () => {
     expect((await cli("state", "show", "nope")).code).toBe(1);
   });
 });
+
+describe("state views as JSON", () => {
+  test("state list and state show match schemas/state-view.schema.json", async () => {
+    const { Ajv } = await import("ajv");
+    const addFormats = (await import("ajv-formats")).default as unknown as (a: InstanceType<typeof Ajv>) => void;
+    const { stateSchema, stateViewSchema } = await import("../../src/schema/generated/index.js");
+    const { cli } = await workspace({ "campaigns/a.yaml": campaignYaml("viewed") });
+    await cli("apply", "--auto-approve");
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    ajv.addSchema(stateSchema);
+    for (const args of [["--json", "state", "list"], ["--json", "state", "show", "viewed"]]) {
+      const view = JSON.parse((await cli(...args)).stdout);
+      expect(ajv.validate(stateViewSchema, view), JSON.stringify(ajv.errors)).toBe(true);
+    }
+  });
+});

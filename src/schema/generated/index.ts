@@ -9,7 +9,9 @@ export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } fr
 export { outcomesSchema } from "./outcomes.js";
 export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlanSummary, Diagnostic, RelatedLocation } from "./plan.js";
 export { planSchema } from "./plan.js";
-export type { AppliedState, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state.js";
+export type { StateView, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state-view.js";
+export { stateViewSchema } from "./state-view.js";
+export type { AppliedState } from "./state.js";
 export { stateSchema } from "./state.js";
 export type { ValidationReport, CampaignValidity } from "./validation-report.js";
 export { validationReportSchema } from "./validation-report.js";
