@@ -61,7 +61,7 @@ describe("GitHub Actions workflow", () => {
     expect(applyStep.env).toEqual({ LAAFFIC_API_KEY: "${{ secrets.LAAFFIC_API_KEY }}", LAAFFIC_API_SECRET: "${{ secrets.LAAFFIC_API_SECRET }}" });
     const commit = apply.steps.find((s) => s.name === "Commit the state")!;
     expect(commit.if).toBe("always()");
-    expect(commit.run).toContain("git add .campaign/state.json");
+    expect(commit.run).toContain("git add -A .campaign/");
   });
 
   test("the flags the workflow uses exist in the CLI", async () => {
