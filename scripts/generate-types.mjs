@@ -6,6 +6,9 @@ import { readFile, readdir, writeFile, mkdir, rm } from "node:fs/promises";
 import { join, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile } from "json-schema-to-typescript";
+import { Ajv } from "ajv";
+import addFormatsPlugin from "ajv-formats";
+import standaloneCodeModule from "ajv/dist/standalone/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const schemasDir = join(root, "schemas");
@@ -37,6 +40,31 @@ async function render(file) {
 
 const files = (await readdir(schemasDir)).filter((f) => f.endsWith(".schema.json")).sort();
 const wanted = await Promise.all(files.map(render));
+
+// The validators, compiled here once (ajv standalone code) instead of at every start of the CLI.
+const VALIDATED = {
+  campaign: "campaign.schema.json",
+  numberInfo: "campaign.schema.json#/definitions/numberInfo",
+  config: "config.schema.json",
+  state: "state.schema.json",
+  plan: "plan.schema.json",
+};
+async function validatorsModule() {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, code: { source: true, esm: true } });
+  (addFormatsPlugin.default ?? addFormatsPlugin)(ajv);
+  for (const file of files) ajv.addSchema(JSON.parse(await readFile(join(schemasDir, file), "utf8")));
+  const refs = Object.fromEntries(Object.entries(VALIDATED).map(([name, ref]) => [name, `https://laaffic-campaign.dev/schemas/${ref}`]));
+  const code = (standaloneCodeModule.default ?? standaloneCodeModule)(ajv, refs);
+  const header = [
+    banner.replace("NAME", "*.schema.json (ajv standalone validators)"),
+    "// @ts-nocheck",
+    "/* eslint-disable */",
+    'import { createRequire } from "node:module";',
+    "const require = createRequire(import.meta.url);",
+  ].join("\n");
+  return { name: "validators.ts", text: `${header}\n${code.replace(/^"use strict";/, "")}\n` };
+}
+const validatorsFile = await validatorsModule();
 // A definition referenced across schemas is generated in both files: export it once, from the first.
 const exported = new Set();
 const lines = wanted.map((w) => {
@@ -48,7 +76,7 @@ const lines = wanted.map((w) => {
   return [types.length ? `export type { ${types.join(", ")} } from ${from};\n` : "", values.length ? `export { ${values.join(", ")} } from ${from};\n` : ""].join("");
 });
 const index = { name: "index.ts", text: banner.replace("NAME", "*.schema.json") + "\n" + lines.join("") };
-wanted.push(index);
+wanted.push(index, validatorsFile);
 
 if (check) {
   const problems = [];

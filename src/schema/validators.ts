@@ -1,44 +1,26 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsPlugin from "ajv-formats";
-import { campaignSchema, configSchema, planSchema, stateSchema, validationReportSchema } from "./generated/index.js";
+import type { ErrorObject } from "ajv";
+import * as compiled from "./generated/validators.js";
 import type { AppliedState, CampaignConfig, CampaignPlan, NumberInfo } from "./generated/index.js";
 
 export type SchemaError = ErrorObject;
 
-interface Validators {
-  campaign: ValidateFunction;
-  numberInfo: ValidateFunction<NumberInfo>;
-  config: ValidateFunction<CampaignConfig>;
-  state: ValidateFunction<AppliedState>;
-  plan: ValidateFunction<CampaignPlan>;
+/** A validator compiled from schemas/ at `npm run generate` (ajv standalone code). */
+export interface Validator<T> {
+  (value: unknown): value is T;
+  errors?: SchemaError[] | null;
 }
 
-// ajv-formats ships CommonJS whose default export is the plugin function.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
+interface Validators {
+  campaign: Validator<unknown>;
+  numberInfo: Validator<NumberInfo>;
+  config: Validator<CampaignConfig>;
+  state: Validator<AppliedState>;
+  plan: Validator<CampaignPlan>;
+}
 
-let compiled: Validators | undefined;
+const validatorsCompiled = compiled as unknown as Validators;
 
-/** Compiled once per process, on first use, so commands that do not validate start fast. */
+/** The schema validators; generated ahead of time, so no command pays for compiling them. */
 export function validators(): Validators {
-  if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-  addFormats(ajv);
-  ajv.addSchema(campaignSchema);
-  ajv.addSchema(configSchema);
-  ajv.addSchema(validationReportSchema);
-  ajv.addSchema(stateSchema);
-  ajv.addSchema(planSchema);
-  const get = <T>(ref: string): ValidateFunction<T> => {
-    const fn = ajv.getSchema<T>(ref);
-    if (!fn) throw new Error(`schema ${ref} is not registered`);
-    return fn;
-  };
-  compiled = {
-    campaign: get(String(campaignSchema["$id"])),
-    numberInfo: get<NumberInfo>(`${String(campaignSchema["$id"])}#/definitions/numberInfo`),
-    config: get<CampaignConfig>(String(configSchema["$id"])),
-    state: get<AppliedState>(String(stateSchema["$id"])),
-    plan: get<CampaignPlan>(String(planSchema["$id"])),
-  };
-  return compiled;
+  return validatorsCompiled;
 }
