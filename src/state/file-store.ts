@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ToolError } from "../errors/index.js";
 import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
@@ -101,6 +101,7 @@ export function createStateWriter(path: string, initial: AppliedState, now: () =
   let writing: Promise<void> | undefined;
   let based = false;
   let broken: unknown;
+  let journalHandle: FileHandle | undefined;
 
   const write = async (record: JournalRecord): Promise<void> => {
     if (!based) {
@@ -109,13 +110,15 @@ export function createStateWriter(path: string, initial: AppliedState, now: () =
       based = true;
       return;
     }
-    const handle = await open(journal, "a", 0o600);
-    try {
-      await handle.appendFile(JSON.stringify(record) + "\n");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // The journal stays open while the writer lives: one write and one fsync per group.
+    journalHandle ??= await open(journal, "a", 0o600);
+    await journalHandle.write(JSON.stringify(record) + "\n");
+    await journalHandle.datasync();
+  };
+  const closeJournal = async (): Promise<void> => {
+    const handle = journalHandle;
+    journalHandle = undefined;
+    await handle?.close();
   };
 
   const drain = async (): Promise<void> => {
@@ -173,6 +176,7 @@ export function createStateWriter(path: string, initial: AppliedState, now: () =
     },
     async compact() {
       await writing;
+      await closeJournal();
       if (broken !== undefined || !based) return;
       await writeStateFile(path, state);
       await unlink(journal).catch(() => undefined);
