@@ -1,5 +1,5 @@
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
-import { maskPhoneNumber } from "../privacy/mask.js";
+import { maskPhoneNumber } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
 import { wallTimeToEpochMs } from "./platform-time.js";
 

@@ -1,5 +1,5 @@
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
-import { maskPhoneNumber } from "../privacy/mask.js";
+import { maskPhoneNumber } from "../privacy/index.js";
 import type { SchemaError } from "../schema/validators.js";
 import { displayPath, pathToPointer, pointerToPath, valueAt } from "./field-path.js";
 import { closestName } from "./suggest.js";

@@ -1,4 +1,4 @@
-import type { ApplyOutcome } from "../apply/engine.js";
+import type { ApplyOutcome } from "../apply/index.js";
 import type { DesiredCampaign, TextStyle } from "../plan/index.js";
 import type { ApplyReport } from "../schema/generated/index.js";
 

@@ -1,8 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { executeChanges, type CancelChange, type RecallChange } from "../apply/changes.js";
-import { executeApply, type ApplyOutcome } from "../apply/engine.js";
-import { plainProgress, terminalProgress, type Progress } from "../apply/progress.js";
+import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
@@ -115,11 +113,12 @@ async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: 
     const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested: () => stop });
     if (!stop) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e) })));
     await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${outcomes.filter((o) => o.status === "submitted").length} submitted` }));
-    await writer.compact();
     return outcomes;
   } finally {
     unlisten();
     await progress.done();
+    // Folds the journal into the state file (skipped if a write failed: then the journal stays).
+    await writer.compact();
   }
 }
 

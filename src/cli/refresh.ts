@@ -1,4 +1,4 @@
-import { refreshState } from "../apply/refresh.js";
+import { refreshState } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import { acquireLock, createStateWriter, readStateFile } from "../state/index.js";
 import { clientFromEnvironment } from "./client.js";

@@ -1,4 +1,4 @@
-import { maskDigitRuns } from "../privacy/mask.js";
+import { maskDigitRuns } from "../privacy/index.js";
 
 /** The platform answered and refused: nothing was created. */
 export interface PlatformError {

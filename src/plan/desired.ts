@@ -1,6 +1,6 @@
 import type { LoadedCampaign } from "../campaigns/load.js";
 import { buildCreateTaskBody, type CreateTaskBody } from "../laaffic/request-body.js";
-import { maskPhoneNumber } from "../privacy/mask.js";
+import { maskPhoneNumber } from "../privacy/index.js";
 import { canonicalJson, canonicalObject } from "./canonical.js";
 
 /** Salted hash of canonical text, passed in (the plan core does no crypto or I/O itself). */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readBody } from "../http/read-body.js";
+import { readBody } from "../http/index.js";
 import { parseBatch, recordsOf } from "./record.js";
 import type { ReportStore } from "./store.js";
 

@@ -1,4 +1,4 @@
-import { maskPhoneNumber } from "../privacy/mask.js";
+import { maskPhoneNumber } from "../privacy/index.js";
 
 /** How a call ended, in the classes the outcomes report counts. */
 export type OutcomeClass = "connected" | "noAnswer" | "busy" | "voicemail" | "failed";

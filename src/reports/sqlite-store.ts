@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createHmac, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import { maskPhoneNumber } from "../privacy/mask.js";
+import { maskPhoneNumber } from "../privacy/index.js";
 import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
 import type { IngestResult, ReportStore, TaskAggregate } from "./store.js";
 

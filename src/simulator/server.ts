@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { readBody } from "../http/read-body.js";
+import { readBody } from "../http/index.js";
 import { sign } from "../laaffic/sign.js";
 import type { SimAccount } from "./accounts.js";
 import { handleEndpoint, type Envelope } from "./endpoints.js";

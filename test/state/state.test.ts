@@ -21,6 +21,7 @@ describe("state file", () => {
       [2, "submitted", "a"],
     ]);
     expect((await readdir(join(dir, ".campaign"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await writer.compact();
   });
 
   test("concurrent commits are grouped, every one durable when it resolves", async () => {
@@ -32,6 +33,7 @@ describe("state file", () => {
     expect(Object.keys(state!.campaigns)).toHaveLength(50);
     expect(state!.serial).toBeLessThan(50);
     expect(state!.serial).toBe(writer.current().serial);
+    await writer.compact();
   });
 
   test("a missing file is no state; a corrupt or newer file is an error naming it and is never overwritten", async () => {

@@ -1,0 +1,1 @@
+export { maskPhoneNumber, maskDigitRuns } from "./mask.js";
