@@ -2,14 +2,14 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
-import type { DesiredCampaign } from "../plan/index.js";
+import { blastRadiusFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { acquireLock, createStateWriter, emptyState, hmacHasher, logEvent, newLineage, readStateFile } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
 import { clientFromEnvironment } from "./client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { makePlan, renderPlan } from "./planning.js";
+import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan } from "./saved-plan.js";
 import { palette } from "./terminal.js";
 import { loadDesired, openWorkspace, type Workspace } from "./workspace.js";
@@ -17,6 +17,7 @@ import { loadDesired, openWorkspace, type Workspace } from "./workspace.js";
 export interface ApplyCommandOptions {
   autoApprove?: boolean;
   parallelism?: string;
+  allowLarge?: boolean;
 }
 
 export interface Interrupts {
@@ -33,9 +34,11 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
   const lock = await acquireLock(workspace.absoluteStatePath, { command, env: context.env, now: context.now() });
   try {
     const state = await readStateFile(workspace.absoluteStatePath);
-    const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context);
+    const allowLarge = Boolean(commandOptions.allowLarge);
+    const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context, allowLarge);
     if (!prepared) return ExitCode.ok;
     const { plan, toSubmit, salt, changes } = prepared;
+    checkGuards(plan, toSubmit, state, workspace, allowLarge);
     if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
       if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
       else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
@@ -64,8 +67,8 @@ interface Prepared {
   salt: string;
 }
 
-async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, options: GlobalOptions, context: CliContext): Promise<Prepared | undefined> {
-  const made = await makePlan(workspace, state, paths, context, true);
+async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, options: GlobalOptions, context: CliContext, allowLarge: boolean): Promise<Prepared | undefined> {
+  const made = await makePlan(workspace, state, paths, context, { forSubmission: true, allowLarge });
   if (options.format !== "json") context.terminal.out(renderPlan(made.plan, options, context));
   if (made.plan.summary.errors > 0) {
     throw new ToolError("plan-has-errors", `apply refuses to start: the plan has ${made.plan.summary.errors} error${made.plan.summary.errors === 1 ? "" : "s"} (see above)`, "resolve the blocked or unknown campaigns first; nothing was submitted");
@@ -86,6 +89,19 @@ async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedS
   const changes = plannedChanges(saved, asPlanned);
   context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, ${changes.cancels.length} to cancel, ${changes.recallUpdates.length} to update; made ${saved.createdAt}).\n`);
   return { plan: saved, toSubmit, changes, salt };
+}
+
+/**
+ * The guards once more, right before the first request: the config may have changed since the
+ * plan. Going past a limit needs --allow-large on this apply *and* a plan that was made with it.
+ */
+function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, workspace: Workspace, allowLarge: boolean): void {
+  const findings = blastRadiusFindings({ ...guardsOf(workspace, allowLarge && plan.allowLarge === true), toSubmit, state });
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length === 0) return;
+  const first = errors[0]!;
+  const why = allowLarge && !plan.allowLarge ? "; the plan was not made with --allow-large, so it does not show that this was reviewed" : "";
+  throw new ToolError("plan-has-errors", `apply refuses to start: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}${why}`, "nothing was submitted; when this size is intended, make the plan with --allow-large and apply with --allow-large");
 }
 
 async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {

@@ -59,6 +59,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--out <file>", "save the plan; campaign apply FILE then submits exactly it")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
     .option("--refresh", "first ask the platform for each task's status and record it (needs credentials)")
+    .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
     .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
@@ -71,6 +72,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .argument("[planfile-or-paths...]", "a plan saved by campaign plan --out (applied without prompting), or campaign paths")
     .option("--auto-approve", "do not ask for confirmation")
     .option("--parallelism <n>", "submissions in flight at once (default: api.parallelism, 4)")
+    .option("--allow-large", "go past the blast-radius guards (guards.*); a saved plan must have been made with --allow-large too")
     .addHelpText(
       "after",
       "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +

@@ -9,6 +9,7 @@ export interface PlanCommandOptions {
   out?: string;
   detailedExitcode?: boolean;
   refresh?: boolean;
+  allowLarge?: boolean;
 }
 
 /** `campaign plan`: the difference between the declared campaigns and the applied state. */
@@ -20,7 +21,7 @@ export async function planCommand(paths: string[], commandOptions: PlanCommandOp
     if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
   }
   const state = await readStateFile(workspace.absoluteStatePath);
-  const { plan } = await makePlan(workspace, state, paths, context);
+  const { plan } = await makePlan(workspace, state, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) });
   context.terminal.out(renderPlan(plan, options, context));
   await appendStepSummary(plan, context);
   if (plan.summary.errors > 0) {

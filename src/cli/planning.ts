@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { plan, renderPlanMarkdown, renderPlanText, type DesiredCampaign } from "../plan/index.js";
+import { plan, renderPlanMarkdown, renderPlanText, type DesiredCampaign, type GuardInput } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { hmacHasher, newId, newLineage, newSalt } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -15,7 +15,8 @@ export interface MadePlan {
 }
 
 /** Loads the campaigns and plans them against the given state. */
-export async function makePlan(workspace: Workspace, state: AppliedState | undefined, paths: string[], context: CliContext, forSubmission = false): Promise<MadePlan> {
+export async function makePlan(workspace: Workspace, state: AppliedState | undefined, paths: string[], context: CliContext, options: { forSubmission?: boolean; allowLarge?: boolean } = {}): Promise<MadePlan> {
+  const forSubmission = options.forSubmission ?? false;
   const newState = state ? undefined : { lineage: newLineage(), salt: newSalt() };
   const salt = state?.salt ?? newState!.salt;
   const loaded = await loadDesired(workspace, paths, hmacHasher(salt), context, { forSubmission });
@@ -29,6 +30,7 @@ export async function makePlan(workspace: Workspace, state: AppliedState | undef
     toolVersion: TOOL_VERSION,
     paths: loaded.paths,
     ...(newState ? { newState } : {}),
+    guards: guardsOf(workspace, options.allowLarge ?? false),
   });
   return { plan: made, desired: loaded.desired, salt };
 }
@@ -52,4 +54,10 @@ export async function appendStepSummary(made: CampaignPlan, context: CliContext)
 
 export async function savePlan(made: CampaignPlan, file: string, context: CliContext): Promise<void> {
   await writeFile(resolve(context.cwd, file), JSON.stringify(made, null, 2) + "\n", { mode: 0o600 });
+}
+
+/** The blast-radius guards as the plan core and apply's last check take them. */
+export function guardsOf(workspace: Workspace, allowLarge: boolean): Omit<GuardInput, "toSubmit" | "state"> {
+  const { settings, source } = workspace.config;
+  return { guards: settings.guards, guardsAt: (key) => source.locate(["guards", key]), allowLarge };
 }

@@ -2,7 +2,7 @@ import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/in
 import type { FieldPath } from "../campaigns/yaml-documents.js";
 import { describeSchemaErrors } from "../campaigns/schema-errors.js";
 import { isValidTimeZone } from "../campaigns/platform-time.js";
-import type { CampaignConfig, CampaignDefaults } from "../schema/generated/index.js";
+import type { CampaignConfig, CampaignDefaults, GuardsConfig } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 
 /** The configuration with defaults applied and environment overrides resolved. */
@@ -31,6 +31,7 @@ export interface Settings {
     path: string;
     storeNumbers: boolean;
   };
+  guards: GuardsConfig;
 }
 
 export interface ConfigSource {
@@ -114,6 +115,7 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
       path: config.reports?.path ?? ".campaign/reports.db",
       storeNumbers: config.reports?.storeNumbers ?? false,
     },
+    guards: config.guards ?? {},
   };
 }
 

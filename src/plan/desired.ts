@@ -23,6 +23,8 @@ export interface DesiredCampaign {
   sample: string[];
   /** Which text variables are set for at least one recipient. */
   textVariables: string[];
+  /** The campaign's description: campaigns sharing one form a series (growth guard). */
+  series?: string;
 }
 
 const SAMPLE_SIZE = 3;
@@ -47,6 +49,7 @@ export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCa
     cancel: loaded.campaign.cancel === true,
     sample: body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),
     textVariables,
+    ...(loaded.campaign.description ? { series: loaded.campaign.description } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary } from "../schema/generated/index.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
+import { blastRadiusFindings, type GuardInput } from "./guards.js";
 
 export interface PlanInput {
   desired: readonly DesiredCampaign[];
@@ -15,6 +16,7 @@ export interface PlanInput {
   paths: string[];
   /** With no state yet: the lineage and hash key the first apply will create it with. */
   newState?: { lineage: string; salt: string };
+  guards?: Omit<GuardInput, "toSubmit" | "state">;
 }
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
@@ -50,6 +52,10 @@ export function plan(input: PlanInput): CampaignPlan {
     }
   }
   entries.sort((a, b) => order(a) - order(b) || (a.taskName < b.taskName ? -1 : 1));
+  if (input.guards) {
+    const submitting = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
+    findings.push(...blastRadiusFindings({ ...input.guards, toSubmit: input.desired.filter((d) => submitting.has(d.taskName)), state: input.state }));
+  }
   return {
     formatVersion: 1,
     planId: input.planId,
@@ -62,6 +68,7 @@ export function plan(input: PlanInput): CampaignPlan {
     entries,
     summary: summarize(entries, findings),
     findings,
+    ...(input.guards?.allowLarge ? { allowLarge: true } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ export interface DefinitionRecord {
   recipientsHash: string;
   recipients: number;
   settings: Record<string, unknown>;
+  series?: string;
 }
 
 export function emptyState(lineage: string, salt: string): AppliedState {
@@ -28,6 +29,7 @@ export function markPending(definition: DefinitionRecord, planId: string, now: n
       attemptStartedAt: iso(now),
       updatedAt: iso(now),
       planId,
+      ...(definition.series !== undefined ? { series: definition.series } : {}),
     };
     return [{ action: "pending", taskName: definition.taskName, detail: `plan ${planId}` }];
   };

@@ -14,6 +14,7 @@ export interface CampaignConfig {
   defaults?: CampaignDefaults;
   receiver?: ReceiverConfig;
   reports?: ReportsConfig;
+  guards?: GuardsConfig;
 }
 export interface StateConfig {
   /**
@@ -97,6 +98,23 @@ export interface ReportsConfig {
    * Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form.
    */
   storeNumbers?: boolean;
+}
+/**
+ * Guard rails checked at plan time (findings) and again by apply right before the first request.
+ */
+export interface GuardsConfig {
+  /**
+   * A campaign with more recipients is an error unless apply runs with --allow-large (and the plan was made with it).
+   */
+  maxRecipientsPerCampaign?: number;
+  /**
+   * More recipients submitted by one apply is an error unless --allow-large.
+   */
+  maxRecipientsPerApply?: number;
+  /**
+   * A campaign with this much more recipients than the last submitted campaign of the same series (description) is an error unless --allow-large.
+   */
+  maxGrowthPercent?: number;
 }
 
 export const configSchema: Record<string, unknown> = {
@@ -266,6 +284,29 @@ export const configSchema: Record<string, unknown> = {
           "type": "boolean",
           "default": false,
           "description": "Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form."
+        }
+      }
+    },
+    "guards": {
+      "type": "object",
+      "title": "GuardsConfig",
+      "additionalProperties": false,
+      "description": "Guard rails checked at plan time (findings) and again by apply right before the first request.",
+      "properties": {
+        "maxRecipientsPerCampaign": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "A campaign with more recipients is an error unless apply runs with --allow-large (and the plan was made with it)."
+        },
+        "maxRecipientsPerApply": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "More recipients submitted by one apply is an error unless --allow-large."
+        },
+        "maxGrowthPercent": {
+          "type": "number",
+          "minimum": 0,
+          "description": "A campaign with this much more recipients than the last submitted campaign of the same series (description) is an error unless --allow-large."
         }
       }
     }

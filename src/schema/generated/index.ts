@@ -3,7 +3,7 @@ export type { ApplyReport, ApplySummary, ApplyOutcomeReport, ApplyError } from "
 export { applyReportSchema } from "./apply-report.js";
 export type { Campaign, NumberInfo, RecallFlow, RecallNode } from "./campaign.js";
 export { campaignSchema } from "./campaign.js";
-export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig } from "./config.js";
+export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig } from "./config.js";
 export { configSchema } from "./config.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";

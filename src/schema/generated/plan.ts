@@ -16,6 +16,10 @@ export interface CampaignPlan {
   entries: PlanEntry[];
   summary: PlanSummary;
   findings: Diagnostic[];
+  /**
+   * The plan was made with --allow-large: blast-radius guards are reported as warnings, and apply may pass them with --allow-large.
+   */
+  allowLarge?: boolean;
 }
 /**
  * The state the plan was made against; apply refuses the plan when it no longer holds. lineage null = no state yet.
@@ -278,6 +282,10 @@ export const planSchema: Record<string, unknown> = {
       "items": {
         "$ref": "validation-report.schema.json#/definitions/diagnostic"
       }
+    },
+    "allowLarge": {
+      "type": "boolean",
+      "description": "The plan was made with --allow-large: blast-radius guards are reported as warnings, and apply may pass them with --allow-large."
     }
   },
   "definitions": {

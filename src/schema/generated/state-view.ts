@@ -28,6 +28,10 @@ export interface CampaignState {
   platform?: PlatformStatus;
   recall?: RecallStatus;
   cancelledAt?: string;
+  /**
+   * The campaign's description: campaigns sharing one form a series (growth guard).
+   */
+  series?: string;
 }
 /**
  * The submitted definition without recipients, for field-level diffs; displayNum masked.

@@ -37,6 +37,10 @@ export interface CampaignState {
   platform?: PlatformStatus;
   recall?: RecallStatus;
   cancelledAt?: string;
+  /**
+   * The campaign's description: campaigns sharing one form a series (growth guard).
+   */
+  series?: string;
 }
 /**
  * The submitted definition without recipients, for field-level diffs; displayNum masked.
@@ -221,6 +225,10 @@ export const stateSchema: Record<string, unknown> = {
         "cancelledAt": {
           "type": "string",
           "format": "date-time"
+        },
+        "series": {
+          "type": "string",
+          "description": "The campaign's description: campaigns sharing one form a series (growth guard)."
         }
       }
     },
