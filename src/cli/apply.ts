@@ -12,7 +12,7 @@ import { ExitCode } from "./exit-codes.js";
 import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan } from "./saved-plan.js";
 import { palette } from "./terminal.js";
-import { loadDesired, openWorkspace, type Workspace } from "./workspace.js";
+import { loadDesired, loadSuppressionLists, openWorkspace, type Workspace } from "./workspace.js";
 
 export interface ApplyCommandOptions {
   autoApprove?: boolean;
@@ -45,6 +45,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
       return ExitCode.ok;
     }
     if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
+    await checkSuppressionLists(plan, workspace, context);
     const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
     try {
       const outcomes = await submit(plan, toSubmit, changes, state, salt, workspace, parallelism, context, interrupts, client);
@@ -102,6 +103,19 @@ function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: App
   const first = errors[0]!;
   const why = allowLarge && !plan.allowLarge ? "; the plan was not made with --allow-large, so it does not show that this was reviewed" : "";
   throw new ToolError("plan-has-errors", `apply refuses to start: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}${why}`, "nothing was submitted; when this size is intended, make the plan with --allow-large and apply with --allow-large");
+}
+
+/** Right before the first request: every suppression list exactly as the plan saw it (fail closed). */
+async function checkSuppressionLists(plan: CampaignPlan, workspace: Workspace, context: CliContext): Promise<void> {
+  const { bindings } = await loadSuppressionLists(workspace, context);
+  const planned = new Map((plan.suppressionLists ?? []).map((b) => [b.path, b.sha256]));
+  const now = new Map(bindings.map((b) => [b.path, b.sha256]));
+  for (const [path, sha256] of now) {
+    if (planned.get(path) !== sha256) throw new ToolError("plan-stale", `the suppression list ${path} ${planned.has(path) ? "changed" : "was added"} since the plan was made`, "nothing was submitted; make a new plan and review it again");
+  }
+  for (const path of planned.keys()) {
+    if (!now.has(path)) throw new ToolError("plan-stale", `the suppression list ${path} is no longer configured, but the plan was checked against it`, "nothing was submitted; make a new plan and review it again");
+  }
 }
 
 async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {

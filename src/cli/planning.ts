@@ -31,6 +31,7 @@ export async function makePlan(workspace: Workspace, state: AppliedState | undef
     paths: loaded.paths,
     ...(newState ? { newState } : {}),
     guards: guardsOf(workspace, options.allowLarge ?? false),
+    suppressionLists: loaded.suppressionLists,
   });
   return { plan: made, desired: loaded.desired, salt };
 }

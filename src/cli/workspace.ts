@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { discoverCampaignFiles, loadCampaigns, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign } from "../campaigns/index.js";
@@ -6,6 +8,9 @@ import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/index.js";
+import { parseSuppressionList, suppressedBy, type SuppressionList } from "../campaigns/suppression.js";
+import { maskPhoneNumber } from "../privacy/index.js";
+import type { SuppressionListBinding } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { palette } from "./terminal.js";
 
@@ -31,8 +36,61 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
 
 export interface DesiredLoad {
   desired: DesiredCampaign[];
+  /** Load warnings and suppression-list findings (which may be errors). */
   warnings: Diagnostic[];
   paths: string[];
+  suppressionLists: SuppressionListBinding[];
+}
+
+/** Reads guards.suppressionLists; a list that cannot be read or parsed stops the command (fail closed). */
+export async function loadSuppressionLists(workspace: Workspace, context: CliContext): Promise<{ lists: SuppressionList[]; bindings: SuppressionListBinding[] }> {
+  const { guards } = workspace.config.settings;
+  const lists: SuppressionList[] = [];
+  const bindings: SuppressionListBinding[] = [];
+  const problems: Diagnostic[] = [];
+  for (const path of guards.suppressionLists ?? []) {
+    const text = await readFile(resolve(context.cwd, path), "utf8").catch(() => undefined);
+    if (text === undefined) throw new ToolError("invalid-input", `the suppression list ${path} cannot be read`, "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists");
+    const parsed = parseSuppressionList(path, text, guards.defaultCountry);
+    problems.push(...parsed.diagnostics);
+    lists.push(parsed.list);
+    bindings.push({ path, sha256: createHash("sha256").update(text).digest("hex"), numbers: parsed.list.numbers.size });
+  }
+  if (problems.length > 0) {
+    printDiagnostics(problems, context);
+    throw new ToolError("invalid-input", `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`, "fix the lines above");
+  }
+  return { lists, bindings };
+}
+
+const MAX_SUPPRESSION_FINDINGS = 20;
+
+/** Numbers on a suppression list: left out (suppressed: skip) or errors naming campaign, number and list. */
+function applySuppression(campaign: LoadedCampaign, lists: readonly SuppressionList[], findings: Diagnostic[]): number {
+  if (lists.length === 0) return 0;
+  const kept = [];
+  let skipped = 0;
+  let reported = 0;
+  for (const recipient of campaign.recipients) {
+    const list = suppressedBy(lists, recipient.calleeNumber);
+    if (list === undefined) {
+      kept.push(recipient);
+      continue;
+    }
+    if (campaign.campaign.suppressed === "skip") {
+      skipped++;
+      continue;
+    }
+    kept.push(recipient);
+    if (++reported <= MAX_SUPPRESSION_FINDINGS) {
+      findings.push({ severity: "error", code: "suppressed-number", message: `"${campaign.taskName}" would call ${maskPhoneNumber(recipient.calleeNumber)}, which is on the suppression list ${list}`, hint: "remove the number, or set suppressed: skip to leave suppressed numbers out of what is sent", file: campaign.source.file, line: campaign.source.line, column: 1 });
+    }
+  }
+  if (reported > MAX_SUPPRESSION_FINDINGS) {
+    findings.push({ severity: "error", code: "suppressed-number", message: `"${campaign.taskName}" would call ${reported - MAX_SUPPRESSION_FINDINGS} more suppressed numbers (${reported} in all)`, file: campaign.source.file, line: campaign.source.line, column: 1 });
+  }
+  if (skipped > 0) campaign.recipients = kept;
+  return skipped;
 }
 
 /** Loads and validates the campaigns; any error is printed and ends the command (nothing is planned). */
@@ -46,9 +104,12 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
   };
   // Each campaign is described (hashed) as soon as it is loaded; a plan that will not submit
   // drops the recipients right away, so memory stays flat however many numbers there are.
+  const { lists, bindings } = await loadSuppressionLists(workspace, context);
+  const suppressionFindings: Diagnostic[] = [];
   const described = new Map<LoadedCampaign, DesiredCampaign>();
   const describe = (campaign: LoadedCampaign): void => {
-    const desired = describeDesired(campaign, hash);
+    const skipped = applySuppression(campaign, lists, suppressionFindings);
+    const desired = { ...describeDesired(campaign, hash), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
     described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
   };
   const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission });
@@ -57,7 +118,7 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
     printDiagnostics(loaded.diagnostics, context);
     throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)");
   }
-  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics(loaded.diagnostics), paths: searched };
+  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics([...loaded.diagnostics, ...suppressionFindings]), paths: searched, suppressionLists: bindings };
 }
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], context: CliContext): void {

@@ -25,6 +25,8 @@ export interface DesiredCampaign {
   textVariables: string[];
   /** The campaign's description: campaigns sharing one form a series (growth guard). */
   series?: string;
+  /** Recipients left out because they are on a suppression list (suppressed: skip). */
+  suppressedSkipped?: number;
 }
 
 const SAMPLE_SIZE = 3;

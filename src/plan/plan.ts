@@ -1,4 +1,4 @@
-import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary } from "../schema/generated/index.js";
+import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary, SuppressionListBinding } from "../schema/generated/index.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
 import { blastRadiusFindings, type GuardInput } from "./guards.js";
@@ -17,6 +17,7 @@ export interface PlanInput {
   /** With no state yet: the lineage and hash key the first apply will create it with. */
   newState?: { lineage: string; salt: string };
   guards?: Omit<GuardInput, "toSubmit" | "state">;
+  suppressionLists?: SuppressionListBinding[];
 }
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
@@ -69,6 +70,7 @@ export function plan(input: PlanInput): CampaignPlan {
     summary: summarize(entries, findings),
     findings,
     ...(input.guards?.allowLarge ? { allowLarge: true } : {}),
+    ...(input.suppressionLists && input.suppressionLists.length > 0 ? { suppressionLists: input.suppressionLists } : {}),
   };
 }
 
@@ -117,8 +119,8 @@ function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
   };
 }
 
-function preview(desired: DesiredCampaign): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables"> {
-  return { fields: desired.settings, recipientSample: desired.sample, textVariables: desired.textVariables };
+function preview(desired: DesiredCampaign): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables" | "suppressedSkipped"> {
+  return { fields: desired.settings, recipientSample: desired.sample, textVariables: desired.textVariables, ...(desired.suppressedSkipped ? { suppressedSkipped: desired.suppressedSkipped } : {}) };
 }
 
 function previousOf(applied: CampaignState): NonNullable<PlanEntry["previous"]> {

@@ -82,6 +82,7 @@ function toSend(entry: PlanEntry): string[] {
   const out = Object.entries(fields).map(([key, value]) => `${key.padEnd(width)} = ${formatValue(value)}`);
   const sample = entry.recipientSample ?? [];
   const texts = entry.textVariables?.length ? `; ${entry.textVariables.join(", ")} set` : "";
-  out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts})`);
+  const skipped = entry.suppressedSkipped ? `; ${entry.suppressedSkipped} suppressed number${entry.suppressedSkipped === 1 ? "" : "s"} left out` : "";
+  out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts}${skipped})`);
   return out;
 }

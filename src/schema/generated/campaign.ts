@@ -17,6 +17,10 @@ export interface Campaign {
    */
   cancel?: boolean;
   /**
+   * What a number on a suppression list (guards.suppressionLists) does: error (the plan fails, naming it) or skip (it is left out of what is sent, and counted in the plan). The tool's own; never sent.
+   */
+  suppressed?: "error" | "skip";
+  /**
    * AI agent application id from the console.
    */
   appId: string;
@@ -172,6 +176,15 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "boolean",
       "default": false,
       "description": "Cancel this campaign's task on the platform (reviewed like any change): plan shows `- cancel` while it is waiting or calling, apply cancels it. The tool's own; never sent."
+    },
+    "suppressed": {
+      "type": "string",
+      "enum": [
+        "error",
+        "skip"
+      ],
+      "default": "error",
+      "description": "What a number on a suppression list (guards.suppressionLists) does: error (the plan fails, naming it) or skip (it is left out of what is sent, and counted in the plan). The tool's own; never sent."
     },
     "appId": {
       "type": "string",

@@ -115,6 +115,14 @@ export interface GuardsConfig {
    * A campaign with this much more recipients than the last submitted campaign of the same series (description) is an error unless --allow-large.
    */
   maxGrowthPercent?: number;
+  /**
+   * Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the working directory. Numbers are compared as E.164 digits.
+   */
+  suppressionLists?: string[];
+  /**
+   * Country (ISO 3166 alpha-2) for suppression-list numbers written in national format.
+   */
+  defaultCountry?: string;
 }
 
 export const configSchema: Record<string, unknown> = {
@@ -307,6 +315,19 @@ export const configSchema: Record<string, unknown> = {
           "type": "number",
           "minimum": 0,
           "description": "A campaign with this much more recipients than the last submitted campaign of the same series (description) is an error unless --allow-large."
+        },
+        "suppressionLists": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": "Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the working directory. Numbers are compared as E.164 digits."
+        },
+        "defaultCountry": {
+          "type": "string",
+          "pattern": "^[A-Z]{2}$",
+          "description": "Country (ISO 3166 alpha-2) for suppression-list numbers written in national format."
         }
       }
     }

@@ -7,7 +7,7 @@ export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, Receiver
 export { configSchema } from "./config.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
-export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlanSummary, Diagnostic, RelatedLocation } from "./plan.js";
+export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlanSummary, Diagnostic, RelatedLocation, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";
 export type { StateView, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state-view.js";
 export { stateViewSchema } from "./state-view.js";

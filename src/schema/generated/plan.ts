@@ -20,6 +20,10 @@ export interface CampaignPlan {
    * The plan was made with --allow-large: blast-radius guards are reported as warnings, and apply may pass them with --allow-large.
    */
   allowLarge?: boolean;
+  /**
+   * The suppression lists the plan was checked against; apply refuses when one changed or cannot be read.
+   */
+  suppressionLists?: SuppressionListBinding[];
 }
 /**
  * The state the plan was made against; apply refuses the plan when it no longer holds. lineage null = no state yet.
@@ -67,6 +71,10 @@ export interface PlanEntry {
   previous?: PreviousOutcome;
   platform?: EntryPlatformStatus;
   recallKeyId?: number;
+  /**
+   * Recipients left out because they are on a suppression list (suppressed: skip).
+   */
+  suppressedSkipped?: number;
 }
 export interface FieldChange {
   field: string;
@@ -126,6 +134,11 @@ export interface RelatedLocation {
   line: number;
   column: number;
   message?: string;
+}
+export interface SuppressionListBinding {
+  path: string;
+  sha256: string;
+  numbers: number;
 }
 
 export const planSchema: Record<string, unknown> = {
@@ -286,6 +299,33 @@ export const planSchema: Record<string, unknown> = {
     "allowLarge": {
       "type": "boolean",
       "description": "The plan was made with --allow-large: blast-radius guards are reported as warnings, and apply may pass them with --allow-large."
+    },
+    "suppressionLists": {
+      "type": "array",
+      "description": "The suppression lists the plan was checked against; apply refuses when one changed or cannot be read.",
+      "items": {
+        "type": "object",
+        "title": "SuppressionListBinding",
+        "additionalProperties": false,
+        "required": [
+          "path",
+          "sha256",
+          "numbers"
+        ],
+        "properties": {
+          "path": {
+            "type": "string"
+          },
+          "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$"
+          },
+          "numbers": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      }
     }
   },
   "definitions": {
@@ -414,6 +454,11 @@ export const planSchema: Record<string, unknown> = {
         },
         "recallKeyId": {
           "type": "integer"
+        },
+        "suppressedSkipped": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Recipients left out because they are on a suppression list (suppressed: skip)."
         }
       }
     },
