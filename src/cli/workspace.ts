@@ -54,7 +54,7 @@ export async function loadSuppressionLists(workspace: Workspace, context: CliCon
     const parsed = parseSuppressionList(path, text, guards.defaultCountry);
     problems.push(...parsed.diagnostics);
     lists.push(parsed.list);
-    bindings.push({ path, sha256: createHash("sha256").update(text).digest("hex"), numbers: parsed.list.numbers.size });
+    bindings.push({ path, sha256: createHash("sha256").update(text).digest("hex"), numbers: parsed.list.numbers.length });
   }
   if (problems.length > 0) {
     printDiagnostics(problems, context);

@@ -62,7 +62,7 @@ describe("suppression lists", () => {
     expect(e164Digits("07700 900123", "GB")).toBe("447700900123");
     expect(e164Digits("07700 900123")).toBeUndefined();
     const parsed = parseSuppressionList("dnc.csv", "number,reason\n+14155550123,asked\nnot a number,x\n", "US");
-    expect([...parsed.list.numbers]).toEqual(["14155550123"]);
+    expect([...parsed.list.numbers]).toEqual([14155550123]);
     expect(parsed.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(["dnc.csv:3 suppression-list-number"]);
   });
 });
