@@ -1,9 +1,8 @@
 import { epochMsToWallTime } from "../campaigns/platform-time.js";
-import type { LaafficClient, TaskRecord } from "../laaffic/index.js";
+import { TASK_STATUS, type LaafficClient, type TaskRecord } from "../laaffic/index.js";
 import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
 import type { HistoryInput, Mutation } from "../state/index.js";
 
-const TASK_STATUS: Record<number, PlatformStatus["status"]> = { 0: "waiting", 1: "calling", 2: "finished", 3: "submission-failed", 4: "cancelled", 5: "suspended", 6: "submitting" };
 const FLOW_STATUS: Record<number, RecallStatus["status"]> = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" };
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
@@ -64,7 +63,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     return;
   }
   const platform: PlatformStatus = {
-    status: TASK_STATUS[task.status] ?? "unknown-status",
+    status: (TASK_STATUS as Record<number, PlatformStatus["status"]>)[task.status] ?? "unknown-status",
     statusCode: task.status,
     ...(task.numCnt !== undefined ? { numCnt: Number(task.numCnt) } : {}),
     ...(task.callNum !== undefined ? { callNum: Number(task.callNum) } : {}),

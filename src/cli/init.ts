@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ToolError } from "../errors/index.js";
 import type { CliContext } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { TOOL_VERSION } from "./workspace.js";
+import { TOOL_VERSION } from "./version.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GITIGNORE_LINES = [".campaign/*.lock", ".campaign/*.tmp", ".campaign/.*.tmp", ".campaign/reports.db*", "plan.json", "plan.md"];

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isToolError } from "../errors/index.js";
 import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
@@ -9,14 +8,14 @@ import type { ResolveOptions } from "./state.js";
 import type { OutcomesOptions, ReceiveOptions, StoreOption } from "./reports.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import { processTerminal, type Terminal } from "./terminal.js";
+import { TOOL_VERSION } from "./version.js";
 
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Builds the command tree. Command modules are imported when run, so `--version` stays fast. */
 export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Terminal, setExit: (code: number) => void): Command {
   const program = new Command("campaign")
     .description("Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.")
-    .version(version, "-V, --version")
+    .version(TOOL_VERSION, "-V, --version")
     .option("--config <file>", "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)")
     .option("--state <file>", "applied-state file (default: .campaign/state.json)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))

@@ -5,7 +5,8 @@ import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { hmacHasher, newId, newLineage, newSalt } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { palette } from "./terminal.js";
-import { TOOL_VERSION, loadDesired, type Workspace } from "./workspace.js";
+import { TOOL_VERSION } from "./version.js";
+import { loadDesired, type Workspace } from "./workspace.js";
 
 export interface MadePlan {
   plan: CampaignPlan;

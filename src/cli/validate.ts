@@ -1,11 +1,11 @@
 import { discoverCampaignFiles, loadCampaigns, nodeFileReader, summaryLine, validationReport } from "../campaigns/index.js";
-import type { CampaignDefaultsSource } from "../campaigns/index.js";
 import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
-import { loadConfig, type LoadedConfig } from "../config/index.js";
+import { loadConfig } from "../config/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { palette } from "./terminal.js";
+import { campaignDefaults } from "./workspace.js";
 
 /** `campaign validate [paths…]`: exit 0 when every campaign is valid (warnings allowed), else 1. */
 export async function validateCommand(paths: string[], options: GlobalOptions, context: CliContext): Promise<ExitCode> {
@@ -18,20 +18,11 @@ export async function validateCommand(paths: string[], options: GlobalOptions, c
     reader: nodeFileReader(context.cwd),
     now: context.now(),
     timeZone: config.settings.api.timezone,
-    defaults: defaultsSource(config),
+    defaults: campaignDefaults(config),
   });
   const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics]);
   context.terminal.out(render(report, options, context.terminal.color));
   return report.valid ? ExitCode.ok : ExitCode.error;
-}
-
-function defaultsSource(config: LoadedConfig): CampaignDefaultsSource {
-  const { settings, source } = config;
-  const values = { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults };
-  return {
-    values,
-    locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
-  };
 }
 
 function render(report: ValidationReport, options: GlobalOptions, color: boolean): string {

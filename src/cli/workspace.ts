@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
@@ -14,7 +13,6 @@ import type { SuppressionListBinding } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { palette } from "./terminal.js";
 
-export const TOOL_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export interface Workspace {
   config: LoadedConfig;
@@ -32,6 +30,15 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
   }
   const statePath = options.state ?? config.settings.statePath;
   return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath) };
+}
+
+/** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
+export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
+  const { settings, source } = config;
+  return {
+    values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
+    locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
+  };
 }
 
 export interface DesiredLoad {
@@ -95,13 +102,10 @@ function applySuppression(campaign: LoadedCampaign, lists: readonly SuppressionL
 
 /** Loads and validates the campaigns; any error is printed and ends the command (nothing is planned). */
 export async function loadDesired(workspace: Workspace, paths: string[], hash: Hasher, context: CliContext, options: { forSubmission: boolean } = { forSubmission: true }): Promise<DesiredLoad> {
-  const { settings, source } = workspace.config;
+  const { settings } = workspace.config;
   const searched = paths.length > 0 ? paths : [settings.campaignsDir];
   const files = await discoverCampaignFiles(searched, context.cwd);
-  const defaults: CampaignDefaultsSource = {
-    values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
-    locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
-  };
+  const defaults = campaignDefaults(workspace.config);
   // Each campaign is described (hashed) as soon as it is loaded; a plan that will not submit
   // drops the recipients right away, so memory stays flat however many numbers there are.
   const { lists, bindings } = await loadSuppressionLists(workspace, context);
