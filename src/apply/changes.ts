@@ -1,7 +1,7 @@
 import type { LaafficClient } from "../laaffic/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import type { CampaignState, RecallFlow } from "../schema/generated/index.js";
-import type { Mutation, StateWriter } from "../state/index.js";
+import { updateCampaign, type StateWriter } from "../state/index.js";
 import type { ApplyEvent, ApplyOutcome } from "./engine.js";
 import { lastError } from "./engine.js";
 
@@ -36,12 +36,12 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
       outcomes.push(await failed(input, cancel.taskName, result.failure));
       continue;
     }
-    await input.writer.commit(update(cancel.taskName, input.now(), (c) => {
+    await input.writer.commit(updateCampaign(cancel.taskName, input.now(), (c) => {
       c.status = "cancelled";
       c.cancelledAt = new Date(input.now()).toISOString();
       delete c.lastError;
-      return `task ${cancel.taskId} cancelled`;
-    }, "cancel"));
+      return { action: "cancel", taskName: cancel.taskName, detail: `task ${cancel.taskId} cancelled` };
+    }));
     input.emit({ type: "cancelled", taskName: cancel.taskName, taskId: cancel.taskId });
     outcomes.push({ taskName: cancel.taskName, status: "cancelled", taskId: cancel.taskId });
   }
@@ -53,15 +53,16 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
       outcomes.push(await failed(input, name, result.failure));
       continue;
     }
-    await input.writer.commit(update(name, input.now(), (c) => {
+    const what = flow ? `recall flow ${change.keyId} updated` : `recall flow ${change.keyId} cancelled`;
+    await input.writer.commit(updateCampaign(name, input.now(), (c) => {
       // The platform now holds the declared definition: the state says so too.
       c.definitionHash = change.desired.definitionHash;
       c.recipientsHash = change.desired.recipientsHash;
       c.settings = change.desired.settings as CampaignState["settings"];
       if (c.recall) c.recall.status = flow ? c.recall.status : "cancelled";
-      return flow ? `recall flow ${change.keyId} updated` : `recall flow ${change.keyId} cancelled`;
-    }, flow ? "recall-update" : "recall-cancel"));
-    input.emit({ type: "updated", taskName: name, what: flow ? `recall flow ${change.keyId} updated` : `recall flow ${change.keyId} cancelled` });
+      return { action: flow ? "recall-update" : "recall-cancel", taskName: name, detail: what };
+    }));
+    input.emit({ type: "updated", taskName: name, what });
     outcomes.push({ taskName: name, status: "updated" });
   }
   return outcomes;
@@ -79,20 +80,10 @@ function recallUpdateBody(keyId: number, flow: RecallFlow) {
 }
 
 async function failed(input: ChangesInput, taskName: string, failure: Parameters<typeof lastError>[0]): Promise<ApplyOutcome> {
-  await input.writer.commit(update(taskName, input.now(), (c) => {
+  await input.writer.commit(updateCampaign(taskName, input.now(), (c) => {
     c.lastError = lastError(failure);
-    return `change failed: ${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}`;
-  }, "refresh"));
+    return { action: "refresh", taskName, detail: `change failed: ${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}` };
+  }));
   input.emit({ type: "rejected", taskName, failure });
   return { taskName, status: "rejected", failure };
-}
-
-function update(taskName: string, now: number, change: (c: CampaignState) => string, action: "cancel" | "recall-update" | "recall-cancel" | "refresh"): Mutation {
-  return (state) => {
-    const c = state.campaigns[taskName];
-    if (!c) return [];
-    const detail = change(c);
-    c.updatedAt = new Date(now).toISOString();
-    return [{ action, taskName, detail }];
-  };
 }

@@ -1,1 +1,2 @@
 export { readBody } from "./read-body.js";
+export { sendJson } from "./send-json.js";

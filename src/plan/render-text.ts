@@ -1,5 +1,5 @@
 import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
-import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
+import type { CampaignPlan, FieldChange, PlanEntry } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
 
 export interface TextStyle extends DiagnosticStyle {
@@ -56,11 +56,11 @@ function details(entry: PlanEntry): string[] {
     }
     case "update-recall":
       out.push(`task ${previous?.taskId ?? "?"}: its recall flow ${entry.recallKeyId ?? ""} is still pending and will be updated:`);
-      for (const c of entry.changes ?? []) out.push(`  ~ ${c.field}: ${"before" in c ? formatValue(c.before) : "(absent)"} → ${"after" in c ? formatValue(c.after) : "(absent: the flow is cancelled)"}`);
+      for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent: the flow is cancelled)"));
       break;
     case "blocked":
       out.push(`submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}${entry.platform ? ` (platform: ${entry.platform.status})` : ""}; changed since:`);
-      for (const c of entry.changes ?? []) out.push(`  ~ ${c.field}: ${"before" in c ? formatValue(c.before) : "(absent)"} → ${"after" in c ? formatValue(c.after) : "(absent)"}`);
+      for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent)"));
       break;
     case "unknown":
       out.push(`${previous?.status === "pending" ? "apply was interrupted" : "no answer"}${previous?.attemptStartedAt ? ` at ${previous.attemptStartedAt}` : ""}${previous?.error ? `: ${previous.error}` : ""}`);
@@ -85,4 +85,8 @@ function toSend(entry: PlanEntry): string[] {
   const skipped = entry.suppressedSkipped ? `; ${entry.suppressedSkipped} suppressed number${entry.suppressedSkipped === 1 ? "" : "s"} left out` : "";
   out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts}${skipped})`);
   return out;
+}
+
+function changeLine(change: FieldChange, absentAfter: string): string {
+  return `  ~ ${change.field}: ${"before" in change ? formatValue(change.before) : "(absent)"} → ${"after" in change ? formatValue(change.after) : absentAfter}`;
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readBody } from "../http/index.js";
+import { readBody, sendJson } from "../http/index.js";
 import { parseBatch, recordsOf } from "./record.js";
 import type { ReportStore } from "./store.js";
 
@@ -37,7 +37,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     handle(req, res).catch((error: unknown) => {
       options.log({ event: "error", message: error instanceof Error ? error.message : String(error) });
       // The platform retries a failed push; nothing acknowledged was lost.
-      if (!res.headersSent) answer(res, 500, { error: "the batch could not be stored; push it again" });
+      if (!res.headersSent) sendJson(res, 500, { error: "the batch could not be stored; push it again" });
     });
   });
   server.on("clientError", (_error, socket) => socket.destroy());
@@ -48,36 +48,36 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     if (options.allowIps && !options.allowIps.some((allowed) => ipMatches(remote, allowed))) {
       options.log({ event: "refused", remote, reason: "source address not allowed" });
       req.resume();
-      return answer(res, 403, { error: "source address not allowed" });
+      return sendJson(res, 403, { error: "source address not allowed" });
     }
     if (req.method === "GET" && path === "/health") {
       req.resume();
-      return answer(res, 200, { ok: true, reports: await options.store.count() });
+      return sendJson(res, 200, { ok: true, reports: await options.store.count() });
     }
     if (req.method !== "POST" || !isReportPath(path)) {
       req.resume();
-      return answer(res, 404, { error: "not found" });
+      return sendJson(res, 404, { error: "not found" });
     }
     const body = await readBody(req, options.maxBodyBytes);
     if (body === undefined) {
       options.log({ event: "refused", remote, reason: "body too large" });
       res.setHeader("connection", "close");
-      return answer(res, 413, { error: `body larger than ${options.maxBodyBytes} bytes` });
+      return sendJson(res, 413, { error: `body larger than ${options.maxBodyBytes} bytes` });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
       options.log({ event: "refused", remote, reason: "malformed JSON", bytes: body.length });
-      return answer(res, 400, { error: "malformed JSON" });
+      return sendJson(res, 400, { error: "malformed JSON" });
     }
     const records = recordsOf(parsed);
-    if (!records) return answer(res, 400, { error: 'expected {"array": [...]}, a list of records or one record' });
+    if (!records) return sendJson(res, 400, { error: 'expected {"array": [...]}, a list of records or one record' });
     const batch = parseBatch(records);
     const result = await options.store.ingest(batch.reports);
     options.log({ event: "batch", remote, records: records.length, stored: result.stored, duplicates: result.duplicates, rejected: batch.bad.length });
-    if (batch.bad.length > 0) return answer(res, 400, { ...result, rejected: batch.bad, error: `${batch.bad.length} record(s) rejected; the others were stored` });
-    answer(res, 200, result);
+    if (batch.bad.length > 0) return sendJson(res, 400, { ...result, rejected: batch.bad, error: `${batch.bad.length} record(s) rejected; the others were stored` });
+    sendJson(res, 200, result);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -99,11 +99,6 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   };
 }
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json;charset=UTF-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 
 function normaliseIp(address: string): string {
   return address.startsWith("::ffff:") ? address.slice(7) : address;

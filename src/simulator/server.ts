@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { readBody } from "../http/index.js";
+import { readBody, sendJson } from "../http/index.js";
 import { sign } from "../laaffic/sign.js";
 import type { SimAccount } from "./accounts.js";
 import { handleEndpoint, type Envelope } from "./endpoints.js";
@@ -45,7 +45,7 @@ export function createSimulatorServer(deps: ServerDeps): { server: Server; socke
   const server = createServer((req, res) => {
     handle(req, res, deps).catch(() => {
       // Whatever went wrong, the simulator answers like the platform's system exception.
-      if (!res.headersSent && !res.destroyed) send(res, 200, { code: "-18", msg: "system exception", data: null });
+      if (!res.headersSent && !res.destroyed) sendJson(res, 200, { code: "-18", msg: "system exception", data: null });
     });
   });
   server.on("connection", (socket) => {
@@ -59,10 +59,10 @@ export function createSimulatorServer(deps: ServerDeps): { server: Server; socke
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
   const path = (req.url ?? "/").split("?")[0]!;
   const raw = await readBody(req, MAX_BODY_BYTES);
-  if (raw === undefined) return send(res, 413, { code: "-23", msg: "request body too large", data: null });
+  if (raw === undefined) return sendJson(res, 413, { code: "-23", msg: "request body too large", data: null });
   if (path.startsWith("/__sim/")) return control(path, req.method ?? "GET", raw, res, deps);
   const route = ROUTES.find(([suffix]) => path.endsWith(suffix));
-  if (!route || req.method !== "POST") return send(res, 404, { code: "-24", msg: "not found", data: null });
+  if (!route || req.method !== "POST") return sendJson(res, 404, { code: "-24", msg: "not found", data: null });
   const endpoint = route[1];
   const stats = deps.stats();
   stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1;
@@ -71,21 +71,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault?.resetBeforeStore) return void req.socket.destroy();
   if (fault?.httpStatus) return sendStatus(res, fault);
-  if (fault?.platformCode) return send(res, 200, { code: fault.platformCode, msg: "system exception", data: null });
+  if (fault?.platformCode) return sendJson(res, 200, { code: fault.platformCode, msg: "system exception", data: null });
 
   const account = authenticate(req, deps);
-  if ("code" in account) return send(res, 200, account);
+  if ("code" in account) return sendJson(res, 200, account);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString("utf8"));
   } catch {
-    return send(res, 200, { code: "-18", msg: "port program unusual: the body is not valid JSON", data: null });
+    return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not valid JSON", data: null });
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return send(res, 200, { code: "-18", msg: "port program unusual: the body is not a JSON object", data: null });
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not a JSON object", data: null });
   const envelope = handleEndpoint(endpoint, body as Record<string, unknown>, { world: deps.world, account, now: deps.simNow(), onCreated: deps.onCreated });
   if (fault?.hangAfterStore) return; // the socket stays open until the client gives up or the simulator stops
   if (fault?.resetAfterStore) return void req.socket.destroy();
-  send(res, 200, envelope);
+  sendJson(res, 200, envelope);
 }
 
 function authenticate(req: IncomingMessage, deps: ServerDeps): SimAccount | Envelope {
@@ -101,24 +101,24 @@ function authenticate(req: IncomingMessage, deps: ServerDeps): SimAccount | Enve
 }
 
 function control(path: string, method: string, raw: Buffer, res: ServerResponse, deps: ServerDeps): void {
-  if (path === "/__sim/health") return send(res, 200, { ok: true });
-  if (path === "/__sim/stats" && method === "GET") return send(res, 200, deps.stats());
+  if (path === "/__sim/health") return sendJson(res, 200, { ok: true });
+  if (path === "/__sim/stats" && method === "GET") return sendJson(res, 200, deps.stats());
   let body: Record<string, unknown> = {};
   try {
     body = raw.length > 0 ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
   } catch {
-    return send(res, 400, { error: "body is not JSON" });
+    return sendJson(res, 400, { error: "body is not JSON" });
   }
   if (path === "/__sim/faults" && method === "POST") {
-    if (!isEndpointName(body["endpoint"])) return send(res, 400, { error: "endpoint must be one of the simulated endpoints" });
+    if (!isEndpointName(body["endpoint"])) return sendJson(res, 400, { error: "endpoint must be one of the simulated endpoints" });
     deps.faults.set(body["endpoint"], (body["fault"] as Fault | null | undefined) ?? null);
-    return send(res, 200, { ok: true });
+    return sendJson(res, 200, { ok: true });
   }
   if (path === "/__sim/advance" && method === "POST" && typeof body["ms"] === "number") {
     deps.advance(body["ms"]);
-    return send(res, 200, { ok: true, simNow: deps.simNow() });
+    return sendJson(res, 200, { ok: true, simNow: deps.simNow() });
   }
-  send(res, 404, { error: "unknown control endpoint" });
+  sendJson(res, 404, { error: "unknown control endpoint" });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -126,12 +126,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json;charset=UTF-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 
 function sendStatus(res: ServerResponse, fault: Fault): void {
   const headers: Record<string, string> = { "content-type": "text/plain" };

@@ -36,18 +36,23 @@ export async function readStateFile(path: string): Promise<AppliedState | undefi
   return value;
 }
 
+/** Writes a new private file and fsyncs it before returning (the caller renames or links it). */
+export async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, "w", 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Atomic replace: temp file in the same directory, fsync, rename, fsync of the directory. */
 export async function writeStateFile(path: string, state: AppliedState): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temp, "w", 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(state) + "\n");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(temp, JSON.stringify(state) + "\n");
   try {
     await rename(temp, path);
   } catch (error) {

@@ -1,7 +1,8 @@
-import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
+import { link, mkdir, readFile, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { hostname, userInfo } from "node:os";
 import { ToolError } from "../errors/index.js";
+import { writeSynced } from "./file-store.js";
 import { newId } from "./hash.js";
 
 export interface LockInfo {
@@ -44,13 +45,7 @@ export async function acquireLock(statePath: string, details: { command: string;
   // Written in full to a private file, then linked into place: the lock appears whole or not at
   // all, even if this process dies half-way (link fails with EEXIST when the lock is held).
   const temp = `${path}.${process.pid}.${info.id}.tmp`;
-  const handle = await open(temp, "w", 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(info, null, 2) + "\n");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(temp, JSON.stringify(info, null, 2) + "\n");
   try {
     await link(temp, path);
   } catch (error) {

@@ -36,7 +36,7 @@ export function markPending(definition: DefinitionRecord, planId: string, now: n
 }
 
 export function markSubmitted(taskName: string, taskId: number | null, now: number): Mutation {
-  return update(taskName, now, (c) => {
+  return updateCampaign(taskName, now, (c) => {
     c.status = "submitted";
     c.taskId = taskId;
     c.submittedAt = iso(now);
@@ -46,7 +46,7 @@ export function markSubmitted(taskName: string, taskId: number | null, now: numb
 }
 
 export function markFailed(taskName: string, status: "rejected" | "unknown", error: LastError, now: number): Mutation {
-  return update(taskName, now, (c) => {
+  return updateCampaign(taskName, now, (c) => {
     c.status = status;
     c.lastError = error;
     return { action: status, taskName, detail: `${error.code ? `${error.code} ` : ""}${error.message}` };
@@ -55,7 +55,7 @@ export function markFailed(taskName: string, status: "rejected" | "unknown", err
 
 /** `campaign state resolve`: a person says what happened to an unknown outcome. */
 export function markResolved(taskName: string, resolution: { submitted: boolean; taskId?: number }, by: string, now: number): Mutation {
-  return update(taskName, now, (c) => {
+  return updateCampaign(taskName, now, (c) => {
     if (resolution.submitted) {
       c.status = "submitted";
       c.taskId = resolution.taskId ?? c.taskId ?? null;
@@ -81,7 +81,8 @@ export function logEvent(entry: HistoryInput): Mutation {
   return () => [entry];
 }
 
-function update(taskName: string, now: number, change: (c: CampaignState) => HistoryInput): Mutation {
+/** Changes one campaign's record (which must exist), stamps it and logs what `change` says. */
+export function updateCampaign(taskName: string, now: number, change: (c: CampaignState) => HistoryInput): Mutation {
   return (state) => {
     const campaign = state.campaigns[taskName];
     if (!campaign) throw new Error(`no state entry for ${taskName}`);
