@@ -38,7 +38,7 @@ export async function refreshState(state: AppliedState, options: RefreshOptions,
   return result;
 }
 
-async function tasksNamed(name: string, fromMs: number, toMs: number, options: RefreshOptions): Promise<{ records: TaskRecord[]; window: string }> {
+async function tasksNamed(name: string, fromMs: number, toMs: number, options: RefreshOptions): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
   const strTime = epochMsToWallTime(fromMs, options.timeZone);
   const endTime = epochMsToWallTime(toMs, options.timeZone);
   const records: TaskRecord[] = [];
@@ -48,13 +48,13 @@ async function tasksNamed(name: string, fromMs: number, toMs: number, options: R
     records.push(...answer.data.records);
     if (page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) break;
   }
-  return { records, window: `${strTime}..${endTime} ${options.timeZone}` };
+  return { records, window: `${strTime}..${endTime} ${options.timeZone}`, strTime, endTime };
 }
 
 async function refreshSubmitted(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
   const at = Date.parse(campaign.submittedAt!);
   const around = (options.windowMinutes ?? 120) * 60_000;
-  const { records, window } = await tasksNamed(name, at - around, at + around, options);
+  const { records, window, strTime, endTime } = await tasksNamed(name, at - around, at + around, options);
   // The query is fuzzy: match our task by id, or by exact name when the id was never returned.
   const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === name);
   const refreshedAt = new Date(options.now).toISOString();
@@ -74,7 +74,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
   };
   let recall: RecallStatus | undefined;
   if (campaign.settings?.["recallFlow"] !== undefined) {
-    const flows = await options.client.queryRecallFlows({ current: 1, size: PAGE_SIZE, strTime: epochMsToWallTime(at - around, options.timeZone), endTime: epochMsToWallTime(at + around, options.timeZone), taskName: name });
+    const flows = await options.client.queryRecallFlows({ current: 1, size: PAGE_SIZE, strTime, endTime, taskName: name });
     const flow = flows.ok ? flows.data.records.find((f) => f.taskId === task.taskId) : undefined;
     if (flow) recall = { keyId: flow.keyId, status: FLOW_STATUS[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
   }

@@ -89,8 +89,7 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined):
       }
       if (applied.definitionHash === desired.definitionHash) return { ...base, action: "unchanged", previous };
       const diff = changes(applied, desired);
-      const onlyRecall = diff.length > 0 && diff.every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
-      const canUpdate = onlyRecall && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending";
+      const canUpdate = onlyRecallFlow(diff) && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending";
       return canUpdate
         ? { ...base, action: "update-recall", previous, changes: diff, recallKeyId: applied.recall!.keyId }
         : { ...base, action: "blocked", previous, changes: diff, ...(platform ? { platform } : {}) };
@@ -182,10 +181,14 @@ function blockedFinding(taskName: string, applied: CampaignState, at: { file: st
   };
 }
 
+/** Whether everything that changed is inside recallFlow (which may change while it is pending). */
+function onlyRecallFlow(changes: readonly FieldChange[]): boolean {
+  return changes.length > 0 && changes.every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
+}
+
 function blockedHint(applied: CampaignState, entry: PlanEntry): string {
   const generic = "revert the change, or declare a new campaign with a new taskName (and set cancel: true on the old one if it must not run)";
-  const recallOnly = (entry.changes ?? []).length > 0 && (entry.changes ?? []).every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
-  if (!recallOnly) return generic;
+  if (!onlyRecallFlow(entry.changes ?? [])) return generic;
   if (applied.settings?.["recallFlow"] === undefined) return `a recall flow cannot be added to a submitted task; ${generic}`;
   if (!applied.recall) return `a recall flow can change only while it is pending: run campaign plan --refresh to check, else ${generic}`;
   return `its recall flow is ${applied.recall.status} (at ${applied.recall.refreshedAt}), so it can no longer change; ${generic}`;
