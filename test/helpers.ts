@@ -25,6 +25,14 @@ export async function tempDir(files: Record<string, string> = {}): Promise<strin
 /** 2026-11-25 12:00:00 UTC: a fixed clock for tests. */
 export const FIXED_NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
+/**
+ * Real time moved to FIXED_NOW's day at noon UTC (17:30 in India), for tests that talk to the
+ * simulator (signatures need a running clock) and must not depend on the hour they run at: the
+ * calling-hours guard would otherwise fail them at night. Give it to the simulator and the CLI.
+ */
+const DAYTIME_OFFSET = FIXED_NOW - Date.now();
+export const daytimeNow = (): number => Date.now() + DAYTIME_OFFSET;
+
 export async function loadDir(dir: string, paths: string[] = ["."], now = FIXED_NOW): Promise<LoadResult> {
   const files = await discoverCampaignFiles(paths, dir);
   return loadCampaigns({ files, reader: nodeFileReader(dir), now, timeZone: "Asia/Shanghai" });

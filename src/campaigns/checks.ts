@@ -1,7 +1,7 @@
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
-import { wallTimeToEpochMs } from "./platform-time.js";
+import { isValidTimeZone, wallTimeToEpochMs } from "./platform-time.js";
 
 /** The platform's cap on numbers per task. */
 export const MAX_RECIPIENTS_PER_TASK = 200_000;
@@ -92,4 +92,10 @@ export function tooManyRecipients(count: number, at: SourcePosition): Diagnostic
       at,
     }),
   ];
+}
+
+/** The campaign's `timezone` must be an IANA zone this machine knows. */
+export function unknownTimeZone(timeZone: string | undefined, at: SourcePosition): Diagnostic[] {
+  if (timeZone === undefined || isValidTimeZone(timeZone)) return [];
+  return [errorAt({ code: "unknown-time-zone", message: `timezone "${timeZone}" is not an IANA time zone`, hint: "use a name like Asia/Kolkata or America/Chicago", at, field: "/timezone" })];
 }

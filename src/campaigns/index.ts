@@ -4,3 +4,7 @@ export { parseYamlFile, type SourceDocument, type FieldPath } from "./yaml-docum
 export { wallTimeToEpochMs, epochMsToWallTime, isValidTimeZone } from "./platform-time.js";
 export { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
 export { validationReport, summaryLine } from "./report.js";
+export { createNumberClassifier, type NumberClassifier } from "./phone-numbers.js";
+export { createZoneLookup, type ZoneLookup } from "./time-zones.js";
+export { loadPhoneTimeZones } from "./time-zone-data.js";
+export type { Audience, NumberChecks, ZoneGroup } from "./audience.js";

@@ -1,7 +1,9 @@
 import { hasErrors, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import type { Campaign, CampaignDefaults, NumberInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
-import { duplicateCallees, duplicateTaskNames, sendTimePassed, tooManyRecipients } from "./checks.js";
+import { examineRecipients, type Audience, type NumberChecks } from "./audience.js";
+import { duplicateCallees, duplicateTaskNames, sendTimePassed, tooManyRecipients, unknownTimeZone } from "./checks.js";
+import { createNumberClassifier } from "./phone-numbers.js";
 import { parseRecipientsCsv } from "./recipients-csv.js";
 import { describeSchemaErrors, type Locator } from "./schema-errors.js";
 import { parseYamlFile, type FieldPath, type SourceDocument } from "./yaml-documents.js";
@@ -35,6 +37,8 @@ export interface LoadOptions {
    * numbers never holds them all at once (counts stay in recipientCount).
    */
   keepRecipients?: boolean;
+  /** How callee numbers are checked (default: libphonenumber metadata, invalid numbers are errors). */
+  numbers?: NumberChecks;
 }
 
 export interface LoadedCampaign {
@@ -47,6 +51,8 @@ export interface LoadedCampaign {
   /** Inline numberInfoList entries followed by the recipientsFile rows (empty when not kept). */
   recipients: NumberInfo[];
   recipientCount: number;
+  /** Countries, time zones and the set of numbers (kept when the recipients are dropped). */
+  audience?: Audience;
 }
 
 export interface LoadResult {
@@ -58,6 +64,7 @@ export interface LoadResult {
 export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
+  options = { ...options, numbers: options.numbers ?? { classify: createNumberClassifier(), invalid: "error" } };
   // Files are read and parsed a few at a time (the CPU works while the disk reads), and the
   // results kept in file order so diagnostics and campaigns come out the same every run.
   const perFile = await mapLimited(options.files, FILES_IN_FLIGHT, (file) => loadFile(file, options));
@@ -151,17 +158,22 @@ async function loadDocument(
   }
 
   const valid = !hasErrors(diagnostics) && !hasErrors(fileDiagnostics.filter((d) => d.code === "inexact-number"));
+  let audience: Audience | undefined;
   if (valid) {
     const positionOf = (index: number): SourcePosition =>
       index < inlineCount || !csvFile
         ? locator.locate(["numberInfoList", index, "calleeNumber"])
         : { file: csvFile, line: csvLineOf(index - inlineCount), column: 1 };
     diagnostics.push(...duplicateCallees(recipients, positionOf));
+    const examined = examineRecipients(recipients, options.numbers!, positionOf);
+    audience = examined.audience;
+    diagnostics.push(...examined.diagnostics);
+    diagnostics.push(...unknownTimeZone(campaign.timezone, locator.locate(["timezone"])));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));
     diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));
   }
   const taskName = typeof campaign.taskName === "string" ? campaign.taskName : undefined;
-  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length };
+  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length, ...(audience ? { audience } : {}) };
   if (loaded.valid) options.onLoaded?.(loaded);
   if (options.keepRecipients === false) {
     loaded.recipients = [];

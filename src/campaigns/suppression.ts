@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
 import { errorAt, type Diagnostic } from "../diagnostics/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
+import { contains, sortedUnique } from "./number-set.js";
 
 export interface SuppressionList {
   path: string;
@@ -36,26 +37,6 @@ export function parseSuppressionList(path: string, text: string, defaultCountry?
     else diagnostics.push(errorAt({ code: "suppression-list-number", message: `"${maskPhoneNumber(cell)}" is not a phone number that can be compared`, hint: defaultCountry ? "write it in international form, e.g. +44 7700 900123" : "write it in international form (+country code), or set guards.defaultCountry for national numbers", at: { file: path, line: index + 1, column: 1 } }));
   });
   return { list: { path, numbers: sortedUnique(found.subarray(0, count)) }, diagnostics };
-}
-
-function sortedUnique(values: Float64Array): Float64Array {
-  values.sort();
-  let kept = 0;
-  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[kept - 1]) values[kept++] = values[i]!;
-  return values.slice(0, kept);
-}
-
-function contains(sorted: Float64Array, value: number): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const at = sorted[mid]!;
-    if (at === value) return true;
-    if (at < value) low = mid + 1;
-    else high = mid - 1;
-  }
-  return false;
 }
 
 const MAX_E164_DIGITS = 15;

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
-import { blastRadiusFindings, type DesiredCampaign } from "../plan/index.js";
+import { guardFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { acquireLock, createStateWriter, emptyState, hmacHasher, logEvent, newLineage, readStateFile } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
@@ -38,7 +38,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
     const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context, allowLarge);
     if (!prepared) return ExitCode.ok;
     const { plan, toSubmit, salt, changes } = prepared;
-    checkGuards(plan, toSubmit, state, workspace, allowLarge);
+    checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
     if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
       if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
       else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
@@ -94,15 +94,18 @@ async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedS
 
 /**
  * The guards once more, right before the first request: the config may have changed since the
- * plan. Going past a limit needs --allow-large on this apply *and* a plan that was made with it.
+ * plan, and an immediate send is checked against the calling hours at this moment. Going past
+ * a size limit needs --allow-large on this apply *and* a plan that was made with it.
  */
-function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, workspace: Workspace, allowLarge: boolean): void {
-  const findings = blastRadiusFindings({ ...guardsOf(workspace, allowLarge && plan.allowLarge === true), toSubmit, state });
+function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, workspace: Workspace, allowLarge: boolean, now: number): void {
+  const findings = guardFindings({ ...guardsOf(workspace, allowLarge && plan.allowLarge === true), toSubmit, state, now });
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length === 0) return;
   const first = errors[0]!;
-  const why = allowLarge && !plan.allowLarge ? "; the plan was not made with --allow-large, so it does not show that this was reviewed" : "";
-  throw new ToolError("plan-has-errors", `apply refuses to start: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}${why}`, "nothing was submitted; when this size is intended, make the plan with --allow-large and apply with --allow-large");
+  const blastRadius = first.code.startsWith("blast-radius");
+  const why = blastRadius && allowLarge && !plan.allowLarge ? "; the plan was not made with --allow-large, so it does not show that this was reviewed" : "";
+  const hint = blastRadius ? "when this size is intended, make the plan with --allow-large and apply with --allow-large" : (first.hint ?? "fix the campaign and make a new plan");
+  throw new ToolError("plan-has-errors", `apply refuses to start: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}${why}`, `nothing was submitted; ${hint}`);
 }
 
 /** Right before the first request: every suppression list exactly as the plan saw it (fail closed). */

@@ -28,7 +28,7 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
   const simulator = await startSimulator({ speed: 60, pushUrl: receiver.reportUrl, pushRetryDelayMs: 50 });
   try {
     await cp(EXAMPLES, join(dir, "campaigns"), { recursive: true });
-    await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\n");
+    await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\nguards:\n  # the demo rings simulated phones, so at any hour; real configs keep the default 08:00-21:00\n  callingHours: { start: \"00:00\", end: \"24:00\" }\n");
     const env: Record<string, string | undefined> = {
       PATH: context.env["PATH"],
       LAAFFIC_BASE_URL: simulator.url,

@@ -31,7 +31,7 @@ description: An example to copy # for people; never sent
 appId: YOUR_APP_ID # the AI agent application id from the LAAFFIC console
 agentId: 110 # the AI agent that speaks
 maxCalls: 180 # maximum call duration, seconds
-sendTime: "2030-01-15 10:00:00" # in api.timezone; remove it to call as soon as apply runs
+sendTime: "2030-01-15 14:00:00" # in api.timezone (11:30 in India); remove it to call as soon as apply runs
 numberInfoList:
   - calleeNumber: "919700000001" # country code + number, digits only, always in quotes
     text1: Asha # text1..text10: variables of the agent's script, at most 30 characters

@@ -58,8 +58,8 @@ export async function savePlan(made: CampaignPlan, file: string, context: CliCon
   await writeFile(resolve(context.cwd, file), JSON.stringify(made, null, 2) + "\n", { mode: 0o600 });
 }
 
-/** The blast-radius guards as the plan core and apply's last check take them. */
+/** The guards as the plan core and apply's last check take them. */
 export function guardsOf(workspace: Workspace, allowLarge: boolean): Omit<GuardInput, "toSubmit" | "state"> {
   const { settings, source } = workspace.config;
-  return { guards: settings.guards, guardsAt: (key) => source.locate(["guards", key]), allowLarge };
+  return { guards: settings.guards, guardsAt: (key) => source.locate(["guards", key]), allowLarge, platformTimeZone: settings.api.timezone };
 }

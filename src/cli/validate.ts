@@ -1,4 +1,4 @@
-import { discoverCampaignFiles, loadCampaigns, nodeFileReader, summaryLine, validationReport } from "../campaigns/index.js";
+import { createNumberClassifier, discoverCampaignFiles, loadCampaigns, nodeFileReader, summaryLine, validationReport } from "../campaigns/index.js";
 import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
 import { loadConfig } from "../config/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
@@ -19,6 +19,7 @@ export async function validateCommand(paths: string[], options: GlobalOptions, c
     now: context.now(),
     timeZone: config.settings.api.timezone,
     defaults: campaignDefaults(config),
+    numbers: { classify: createNumberClassifier(), invalid: config.settings.guards.invalidNumbers ?? "error" },
   });
   const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics]);
   context.terminal.out(render(report, options, context.terminal.color));

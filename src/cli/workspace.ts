@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { discoverCampaignFiles, loadCampaigns, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign } from "../campaigns/index.js";
+import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, loadCampaigns, loadPhoneTimeZones, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
@@ -116,13 +116,23 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
     const desired = { ...describeDesired(campaign, hash), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
     described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
   };
-  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission });
+  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: await numberChecks(workspace) });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
     printDiagnostics(loaded.diagnostics, context);
     throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)");
   }
   return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics([...loaded.diagnostics, ...suppressionFindings]), paths: searched, suppressionLists: bindings };
+}
+
+/** Validity per number, and time zones only when the calling-hours guard is on. */
+async function numberChecks(workspace: Workspace): Promise<NumberChecks> {
+  const { guards } = workspace.config.settings;
+  return {
+    classify: createNumberClassifier(),
+    invalid: guards.invalidNumbers ?? "error",
+    ...(guards.callingHours === false ? {} : { zonesOf: createZoneLookup(await loadPhoneTimeZones()) }),
+  };
 }
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], context: CliContext): void {

@@ -1,3 +1,4 @@
+import type { ZoneGroup } from "../campaigns/audience.js";
 import type { LoadedCampaign } from "../campaigns/load.js";
 import { buildCreateTaskBody, type CreateTaskBody } from "../laaffic/request-body.js";
 import { maskPhoneNumber } from "../privacy/index.js";
@@ -27,6 +28,14 @@ export interface DesiredCampaign {
   series?: string;
   /** Recipients left out because they are on a suppression list (suppressed: skip). */
   suppressedSkipped?: number;
+  /** Recipients per country of the number. */
+  countries: Record<string, number>;
+  /** Recipients by country and candidate time zones (calling-hours guard). */
+  zoneGroups: ZoneGroup[];
+  /** The callee numbers, sorted, without repeats (recipient diffs, duplicates across campaigns). */
+  numbers: Float64Array;
+  /** The campaign's `timezone`, for numbers that do not tell theirs. */
+  timezone?: string;
 }
 
 const SAMPLE_SIZE = 3;
@@ -52,6 +61,10 @@ export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCa
     sample: body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),
     textVariables,
     ...(loaded.campaign.description ? { series: loaded.campaign.description } : {}),
+    countries: loaded.audience?.countries ?? {},
+    zoneGroups: loaded.audience?.zoneGroups ?? [],
+    numbers: loaded.audience?.numbers ?? new Float64Array(0),
+    ...(loaded.campaign.timezone ? { timezone: loaded.campaign.timezone } : {}),
   };
 }
 

@@ -1,5 +1,14 @@
 import type { AppliedState, Diagnostic, GuardsConfig } from "../schema/generated/index.js";
+import { callingHoursFindings } from "./calling-hours.js";
 import type { DesiredCampaign } from "./desired.js";
+
+/**
+ * Every guard on what is about to be submitted: at plan time, and again right before apply's
+ * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
+ */
+export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
+  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now })];
+}
 
 export interface GuardInput {
   /** The campaigns this plan or apply would submit. */
@@ -10,6 +19,8 @@ export interface GuardInput {
   guardsAt(key: keyof GuardsConfig): { file: string; line: number; column: number };
   /** --allow-large: limits are reported as warnings instead of errors. */
   allowLarge: boolean;
+  /** The zone sendTime is written in (api.timezone), for the calling-hours guard. */
+  platformTimeZone: string;
 }
 
 /** Blast-radius guards: how many people one campaign, one apply, or one series step may call. */
@@ -45,7 +56,7 @@ export function blastRadiusFindings(input: GuardInput): Diagnostic[] {
   return findings;
 }
 
-function lastOfSeries(state: AppliedState | undefined, series: string, except: string): { name: string; recipients: number } | undefined {
+export function lastOfSeries(state: AppliedState | undefined, series: string, except: string): { name: string; recipients: number } | undefined {
   let best: { name: string; recipients: number; at: string } | undefined;
   for (const [name, c] of Object.entries(state?.campaigns ?? {})) {
     if (name === except || c.series !== series || c.status !== "submitted" || !c.submittedAt) continue;

@@ -3,4 +3,4 @@ export { describeDesired, settingsOf, type DesiredCampaign, type Hasher } from "
 export { canonicalJson } from "./canonical.js";
 export { renderPlanText, formatValue, type TextStyle } from "./render-text.js";
 export { renderPlanMarkdown } from "./render-markdown.js";
-export { blastRadiusFindings, type GuardInput } from "./guards.js";
+export { guardFindings, type GuardInput } from "./guards.js";

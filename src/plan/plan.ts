@@ -1,7 +1,8 @@
 import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary, SuppressionListBinding } from "../schema/generated/index.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
-import { blastRadiusFindings, type GuardInput } from "./guards.js";
+import { guardFindings, type GuardInput } from "./guards.js";
+import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
 
 export interface PlanInput {
   desired: readonly DesiredCampaign[];
@@ -25,12 +26,11 @@ export function plan(input: PlanInput): CampaignPlan {
   const campaigns = input.state?.campaigns ?? {};
   const findings: Diagnostic[] = [...input.loadFindings];
   const entries: PlanEntry[] = [];
-  const declared = new Set<string>();
+  const declared = new Map(input.desired.map((d) => [d.taskName, d]));
 
   for (const desired of input.desired) {
-    declared.add(desired.taskName);
     const applied = campaigns[desired.taskName];
-    const entry = entryFor(desired, applied);
+    const entry = entryFor(desired, applied, declared, input.state);
     entries.push(entry);
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (entry.action === "blocked") findings.push(blockedFinding(desired.taskName, applied!, at, entry));
@@ -55,7 +55,9 @@ export function plan(input: PlanInput): CampaignPlan {
   entries.sort((a, b) => order(a) - order(b) || (a.taskName < b.taskName ? -1 : 1));
   if (input.guards) {
     const submitting = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
-    findings.push(...blastRadiusFindings({ ...input.guards, toSubmit: input.desired.filter((d) => submitting.has(d.taskName)), state: input.state }));
+    const toSubmit = input.desired.filter((d) => submitting.has(d.taskName));
+    findings.push(...guardFindings({ ...input.guards, toSubmit, state: input.state, now: input.now }));
+    findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
   return {
     formatVersion: 1,
@@ -76,9 +78,9 @@ export function plan(input: PlanInput): CampaignPlan {
 
 const FINISHED_ON_PLATFORM = new Set(["finished", "cancelled", "submission-failed"]);
 
-function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined): PlanEntry {
+function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): PlanEntry {
   const base = { taskName: desired.taskName, file: desired.source.file, line: desired.source.line, recipients: desired.recipients, definitionHash: desired.definitionHash };
-  if (!applied) return desired.cancel ? { ...base, action: "unchanged" } : { ...base, action: "create", ...preview(desired) };
+  if (!applied) return desired.cancel ? { ...base, action: "unchanged" } : { ...base, action: "create", ...preview(desired, declared, state) };
   const previous = previousOf(applied);
   const platform = platformOf(applied);
   switch (applied.status) {
@@ -98,7 +100,7 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined):
       return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
     case "rejected":
     case "not-submitted":
-      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "retry", previous, ...preview(desired) };
+      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "retry", previous, ...preview(desired, declared, state) };
     case "pending":
     case "unknown":
       return { ...base, action: "unknown", previous };
@@ -118,8 +120,16 @@ function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
   };
 }
 
-function preview(desired: DesiredCampaign): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables" | "suppressedSkipped"> {
-  return { fields: desired.settings, recipientSample: desired.sample, textVariables: desired.textVariables, ...(desired.suppressedSkipped ? { suppressedSkipped: desired.suppressedSkipped } : {}) };
+function preview(desired: DesiredCampaign, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables" | "suppressedSkipped" | "countries" | "recipientDiff"> {
+  const diff = recipientDiff(desired, declared, state);
+  return {
+    fields: desired.settings,
+    recipientSample: desired.sample,
+    textVariables: desired.textVariables,
+    countries: desired.countries,
+    ...(diff ? { recipientDiff: diff } : {}),
+    ...(desired.suppressedSkipped ? { suppressedSkipped: desired.suppressedSkipped } : {}),
+  };
 }
 
 function previousOf(applied: CampaignState): NonNullable<PlanEntry["previous"]> {

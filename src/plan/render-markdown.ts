@@ -1,6 +1,6 @@
 import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
-import { formatValue, renderPlanText } from "./render-text.js";
+import { countriesLine, formatValue, recipientDiffLine, renderPlanText } from "./render-text.js";
 
 const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
 const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
@@ -42,7 +42,12 @@ function note(entry: PlanEntry): string {
       return "resolve with `campaign state resolve`";
     case "orphaned":
       return entry.previous?.taskId ? `task ${entry.previous.taskId} still scheduled` : "never created";
-    default:
-      return (entry.fields as Record<string, unknown> | undefined)?.["sendTime"] ? `sends at ${String((entry.fields as Record<string, unknown>)["sendTime"])}` : "calls on apply";
+    default: {
+      const sendTime = (entry.fields as Record<string, unknown> | undefined)?.["sendTime"];
+      const when = sendTime ? `sends at ${String(sendTime)}` : "calls on apply";
+      const countries = entry.countries && Object.keys(entry.countries).length > 0 ? `; ${countriesLine(entry.countries)}` : "";
+      const diff = entry.recipientDiff ? `; vs ${recipientDiffLine(entry.recipientDiff)}` : "";
+      return `${when}${countries}${diff}`;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
-import type { CampaignPlan, FieldChange, PlanEntry } from "../schema/generated/index.js";
+import type { CampaignPlan, FieldChange, PlanEntry, RecipientDiff } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
 
 export interface TextStyle extends DiagnosticStyle {
@@ -84,7 +84,26 @@ function toSend(entry: PlanEntry): string[] {
   const texts = entry.textVariables?.length ? `; ${entry.textVariables.join(", ")} set` : "";
   const skipped = entry.suppressedSkipped ? `; ${entry.suppressedSkipped} suppressed number${entry.suppressedSkipped === 1 ? "" : "s"} left out` : "";
   out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts}${skipped})`);
+  if (entry.countries && Object.keys(entry.countries).length > 0) out.push(`${"countries".padEnd(width)} = ${countriesLine(entry.countries)}`);
+  if (entry.recipientDiff) out.push(`${"vs series".padEnd(width)} = ${recipientDiffLine(entry.recipientDiff)}`);
   return out;
+}
+
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/** `IN 1,204 · US 3`, most first. */
+export function countriesLine(countries: Record<string, number>): string {
+  return Object.entries(countries)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([country, n]) => `${country === "ZZ" ? "unknown" : country} ${count(n)}`)
+    .join(" · ");
+}
+
+/** Against the previous campaign of the series: who is new, who is no longer called. */
+export function recipientDiffLine(diff: RecipientDiff): string {
+  if (!diff.available) return `"${diff.against}" (previous of the series) is no longer declared: no recipient diff (the state keeps no numbers)`;
+  const sample = (label: string, numbers: string[] | undefined, n: number) => (numbers && numbers.length > 0 ? `; ${label} ${numbers.join(", ")}${n > numbers.length ? ", …" : ""}` : "");
+  return `"${diff.against}": +${count(diff.added ?? 0)} added, -${count(diff.removed ?? 0)} removed, ${count(diff.kept ?? 0)} kept${sample("added", diff.addedSample, diff.added ?? 0)}${sample("removed", diff.removedSample, diff.removed ?? 0)}`;
 }
 
 function changeLine(change: FieldChange, absentAfter: string): string {

@@ -120,7 +120,7 @@ describe("checks beyond the schema", () => {
   });
 
   test("more than 200,000 recipients in one campaign is an error", async () => {
-    const rows = Array.from({ length: 200_001 }, (_, i) => String(910_000_000_000 + i)).join("\n");
+    const rows = Array.from({ length: 200_001 }, (_, i) => String(919_700_000_000 + i)).join("\n");
     const dir = await tempDir({
       "big.yaml": "taskName: big-one\nappId: A1\nagentId: 1\nrecipientsFile: big.csv\n",
       "big.csv": `calleeNumber\n${rows}\n`,

@@ -2,14 +2,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readStateFile } from "../../src/state/index.js";
-import { campaignYaml, runCli, simulatorEnv, tempDir, testClient, testSimulator } from "../helpers.js";
+import { campaignYaml, runCli, simulatorEnv, tempDir, testClient, testSimulator, daytimeNow } from "../helpers.js";
 import { buildCreateTaskBody } from "../../src/laaffic/index.js";
 
 async function workspace(files: Record<string, string>) {
-  const sim = await testSimulator();
+  const sim = await testSimulator({ now: daytimeNow });
   const dir = await tempDir(files);
   const env = simulatorEnv(sim);
-  const cli = (...args: string[]) => runCli(args, dir, env, Date.now());
+  const cli = (...args: string[]) => runCli(args, dir, env, daytimeNow());
   const state = () => readStateFile(join(dir, ".campaign", "state.json"));
   return { sim, dir, env, cli, state };
 }
@@ -51,7 +51,7 @@ describe("plan and apply against the simulator", () => {
   test("rejections (-67, -22, duplicate taskName) are recorded with code, reason and hint, and retried after a fix", async () => {
     const intent = "recallFlow:\n  recallType: 3\n  recallInterval: 5\n  recallNum: 1\n  nodeList: [{agentId: \"110\"}]\n  recallIntent: [\"201\"]\n";
     const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("wrong-intent", intent), "campaigns/b.yaml": campaignYaml("taken-name"), "campaigns/c.yaml": campaignYaml("flaky") });
-    await testClient(sim).createTask(buildCreateTaskBody({ taskName: "taken-name", appId: "Jgd8oFei", agentId: 110 }, [{ calleeNumber: "919700000009" }]));
+    await testClient(sim, { now: daytimeNow }).createTask(buildCreateTaskBody({ taskName: "taken-name", appId: "Jgd8oFei", agentId: 110 }, [{ calleeNumber: "919700000009" }]));
     // The plan lists flaky, taken-name, wrong-intent; at parallelism 1 the one -22 fault hits flaky.
     sim.setFault("create", { platformCode: "-22", times: 1 });
     const result = await cli("apply", "--auto-approve", "--parallelism", "1");

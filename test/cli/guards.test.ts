@@ -1,15 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
+import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator, daytimeNow } from "../helpers.js";
 
 const three = ["919700000001", "919700000002", "919700000003"];
 
 async function workspace(config: string, files: Record<string, string>) {
-  const sim = await testSimulator();
+  const sim = await testSimulator({ now: daytimeNow });
   const dir = await tempDir({ "campaign.config.yaml": config, ...files });
   const env = simulatorEnv(sim);
-  const cli = (...args: string[]) => runCli(args, dir, env, Date.now());
+  const cli = (...args: string[]) => runCli(args, dir, env, daytimeNow());
   return { sim, dir, cli };
 }
 

@@ -3,15 +3,15 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { TaskStatus, FlowStatus } from "../../src/simulator/index.js";
 import { readStateFile } from "../../src/state/index.js";
-import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
+import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator, daytimeNow } from "../helpers.js";
 
 const RECALL = 'recallFlow:\n  recallType: 1\n  recallInterval: 30\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n';
-const LATER = 'sendTime: "2035-01-01 10:00:00"\n';
+const LATER = 'sendTime: "2035-01-01 14:00:00"\n';
 
 async function workspace(files: Record<string, string>) {
   // One clock for the platform and the tool, so a test can let time pass for both.
   let offset = 0;
-  const clock = () => Date.now() + offset;
+  const clock = () => daytimeNow() + offset;
   const sim = await testSimulator({ now: clock });
   const dir = await tempDir({ "campaign.config.yaml": "api:\n  reconcileAfterSeconds: 600\n", ...files });
   const env = simulatorEnv(sim);

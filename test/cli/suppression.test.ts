@@ -2,15 +2,15 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { e164Digits, parseSuppressionList } from "../../src/campaigns/suppression.js";
-import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
+import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator, daytimeNow } from "../helpers.js";
 
 const CONFIG = "guards:\n  suppressionLists: [lists/opt-out.txt]\n";
 
 async function workspace(files: Record<string, string>) {
-  const sim = await testSimulator();
+  const sim = await testSimulator({ now: daytimeNow });
   const dir = await tempDir({ "campaign.config.yaml": CONFIG, "lists/opt-out.txt": "# internal opt-outs\n+91 97000 00002\n", ...files });
   const env = simulatorEnv(sim);
-  const cli = (...args: string[]) => runCli(args, dir, env, Date.now());
+  const cli = (...args: string[]) => runCli(args, dir, env, daytimeNow());
   return { sim, dir, cli };
 }
 

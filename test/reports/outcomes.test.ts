@@ -4,20 +4,20 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
 import { outcomesSchema, type OutcomesReport } from "../../src/schema/generated/index.js";
-import { campaignYaml, reportRecord, runCli, simulatorEnv, tempDir, testReceiver, testSimulator } from "../helpers.js";
+import { campaignYaml, reportRecord, runCli, simulatorEnv, tempDir, testReceiver, testSimulator, daytimeNow } from "../helpers.js";
 
 describe("simulator → pushes → receiver → campaign outcomes", () => {
   test("outcome numbers equal the simulator's own counts, recall rounds included", async () => {
     const dir = await tempDir();
     const { receiver } = await testReceiver({ dir });
-    const sim = await testSimulator({ seed: 11, pushUrl: receiver.reportUrl, pushRetryDelayMs: 0 });
+    const sim = await testSimulator({ seed: 11, pushUrl: receiver.reportUrl, pushRetryDelayMs: 0, now: daytimeNow });
     const numbers = (base: number, n: number) => Array.from({ length: n }, (_, i) => String(base + i));
     const recall = "recallFlow:\n  recallType: 1\n  recallInterval: 30\n  recallNum: 2\n  nodeList: [{agentId: \"110\"}, {agentId: \"111\"}]\n";
     await writeFile(join(dir, "campaign.config.yaml"), "reports:\n  path: reports.db\n");
     await writeFile(join(dir, "a.yaml"), campaignYaml("e2e-recall", recall, numbers(919_700_100_000, 60)));
-    await writeFile(join(dir, "b.yaml"), campaignYaml("e2e-plain", 'sendTime: "2031-01-01 09:00:00"\n', numbers(919_700_200_000, 25)));
+    await writeFile(join(dir, "b.yaml"), campaignYaml("e2e-plain", 'sendTime: "2031-01-01 14:00:00"\n', numbers(919_700_200_000, 25)));
     const env = simulatorEnv(sim);
-    expect((await runCli(["apply", "--auto-approve", "a.yaml", "b.yaml"], dir, env, Date.now())).code).toBe(0);
+    expect((await runCli(["apply", "--auto-approve", "a.yaml", "b.yaml"], dir, env, daytimeNow())).code).toBe(0);
     sim.fastForward();
     await sim.drainPushes();
 

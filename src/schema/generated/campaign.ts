@@ -21,6 +21,10 @@ export interface Campaign {
    */
   suppressed?: "error" | "skip";
   /**
+   * IANA time zone (e.g. America/Chicago) the callees are in, for the calling-hours guard where a number does not tell its zone (or tells several). The tool's own; never sent.
+   */
+  timezone?: string;
+  /**
    * AI agent application id from the console.
    */
   appId: string;
@@ -185,6 +189,11 @@ export const campaignSchema: Record<string, unknown> = {
       ],
       "default": "error",
       "description": "What a number on a suppression list (guards.suppressionLists) does: error (the plan fails, naming it) or skip (it is left out of what is sent, and counted in the plan). The tool's own; never sent."
+    },
+    "timezone": {
+      "type": "string",
+      "minLength": 1,
+      "description": "IANA time zone (e.g. America/Chicago) the callees are in, for the calling-hours guard where a number does not tell its zone (or tells several). The tool's own; never sent."
     },
     "appId": {
       "type": "string",

@@ -123,6 +123,40 @@ export interface GuardsConfig {
    * Country (ISO 3166 alpha-2) for suppression-list numbers written in national format.
    */
   defaultCountry?: string;
+  /**
+   * When a campaign may start ringing, in each callee's local time (derived from the number's country and, where the number tells it, region). Default 08:00–21:00 everywhere; false turns the guard off.
+   */
+  callingHours?: false | CallingHours;
+  /**
+   * What a callee number that libphonenumber's metadata does not know as valid for its country prefix is: an error (default) or a warning (for number ranges newer than the metadata).
+   */
+  invalidNumbers?: "error" | "warning";
+}
+export interface CallingHours {
+  /**
+   * Earliest local time a call may start, HH:mm (24-hour).
+   */
+  start?: string;
+  /**
+   * Local time from which no call may start, HH:mm (24:00 = midnight). An end before the start spans midnight.
+   */
+  end?: string;
+  /**
+   * Windows for single countries (ISO 3166 alpha-2), e.g. US: {start: "09:00", end: "20:00"}.
+   */
+  countries?: {
+    [k: string]: CallingWindow;
+  };
+}
+export interface CallingWindow {
+  /**
+   * Earliest local time a call may start, HH:mm (24-hour).
+   */
+  start: string;
+  /**
+   * Local time from which no call may start, HH:mm (24:00 = midnight). An end before the start spans midnight.
+   */
+  end: string;
 }
 
 export const configSchema: Record<string, unknown> = {
@@ -328,6 +362,68 @@ export const configSchema: Record<string, unknown> = {
           "type": "string",
           "pattern": "^[A-Z]{2}$",
           "description": "Country (ISO 3166 alpha-2) for suppression-list numbers written in national format."
+        },
+        "callingHours": {
+          "description": "When a campaign may start ringing, in each callee's local time (derived from the number's country and, where the number tells it, region). Default 08:00–21:00 everywhere; false turns the guard off.",
+          "oneOf": [
+            {
+              "const": false
+            },
+            {
+              "type": "object",
+              "title": "CallingHours",
+              "additionalProperties": false,
+              "properties": {
+                "start": {
+                  "type": "string",
+                  "pattern": "^([01]\\d|2[0-3]):[0-5]\\d$",
+                  "description": "Earliest local time a call may start, HH:mm (24-hour)."
+                },
+                "end": {
+                  "type": "string",
+                  "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$",
+                  "description": "Local time from which no call may start, HH:mm (24:00 = midnight). An end before the start spans midnight."
+                },
+                "countries": {
+                  "type": "object",
+                  "description": "Windows for single countries (ISO 3166 alpha-2), e.g. US: {start: \"09:00\", end: \"20:00\"}.",
+                  "propertyNames": {
+                    "pattern": "^[A-Z]{2}$"
+                  },
+                  "additionalProperties": {
+                    "title": "CallingWindow",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": [
+                      "start",
+                      "end"
+                    ],
+                    "properties": {
+                      "start": {
+                        "type": "string",
+                        "pattern": "^([01]\\d|2[0-3]):[0-5]\\d$",
+                        "description": "Earliest local time a call may start, HH:mm (24-hour)."
+                      },
+                      "end": {
+                        "type": "string",
+                        "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$",
+                        "description": "Local time from which no call may start, HH:mm (24:00 = midnight). An end before the start spans midnight."
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          ]
+        },
+        "invalidNumbers": {
+          "type": "string",
+          "enum": [
+            "error",
+            "warning"
+          ],
+          "default": "error",
+          "description": "What a callee number that libphonenumber's metadata does not know as valid for its country prefix is: an error (default) or a warning (for number ranges newer than the metadata)."
         }
       }
     }

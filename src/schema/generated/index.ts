@@ -3,11 +3,11 @@ export type { ApplyReport, ApplySummary, ApplyOutcomeReport, ApplyError } from "
 export { applyReportSchema } from "./apply-report.js";
 export type { Campaign, NumberInfo, RecallFlow, RecallNode } from "./campaign.js";
 export { campaignSchema } from "./campaign.js";
-export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig } from "./config.js";
+export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CallingWindow } from "./config.js";
 export { configSchema } from "./config.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
-export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlanSummary, Diagnostic, RelatedLocation, SuppressionListBinding } from "./plan.js";
+export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, RecipientDiff, PlanSummary, Diagnostic, RelatedLocation, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";
 export type { StateView, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state-view.js";
 export { stateViewSchema } from "./state-view.js";

@@ -75,6 +75,13 @@ export interface PlanEntry {
    * Recipients left out because they are on a suppression list (suppressed: skip).
    */
   suppressedSkipped?: number;
+  /**
+   * Recipients per country of the number (ISO 3166 alpha-2; ZZ = unknown), for create and retry.
+   */
+  countries?: {
+    [k: string]: number;
+  };
+  recipientDiff?: RecipientDiff;
 }
 export interface FieldChange {
   field: string;
@@ -96,6 +103,30 @@ export interface EntryPlatformStatus {
   success?: number;
   fail?: number;
   refreshedAt?: string;
+}
+/**
+ * Who is called compared with the previous submitted campaign of the same series (description).
+ */
+export interface RecipientDiff {
+  /**
+   * taskName of the previous campaign of the series.
+   */
+  against: string;
+  /**
+   * false when that campaign is no longer declared: the state keeps no numbers, so there is nothing to compare.
+   */
+  available: boolean;
+  added?: number;
+  removed?: number;
+  kept?: number;
+  /**
+   * Masked numbers.
+   */
+  addedSample?: string[];
+  /**
+   * Masked numbers.
+   */
+  removedSample?: string[];
 }
 export interface PlanSummary {
   create: number;
@@ -459,6 +490,60 @@ export const planSchema: Record<string, unknown> = {
           "type": "integer",
           "minimum": 0,
           "description": "Recipients left out because they are on a suppression list (suppressed: skip)."
+        },
+        "countries": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "description": "Recipients per country of the number (ISO 3166 alpha-2; ZZ = unknown), for create and retry."
+        },
+        "recipientDiff": {
+          "type": "object",
+          "title": "RecipientDiff",
+          "additionalProperties": false,
+          "required": [
+            "against",
+            "available"
+          ],
+          "description": "Who is called compared with the previous submitted campaign of the same series (description).",
+          "properties": {
+            "against": {
+              "type": "string",
+              "description": "taskName of the previous campaign of the series."
+            },
+            "available": {
+              "type": "boolean",
+              "description": "false when that campaign is no longer declared: the state keeps no numbers, so there is nothing to compare."
+            },
+            "added": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "removed": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "kept": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "addedSample": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Masked numbers."
+            },
+            "removedSample": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Masked numbers."
+            }
+          }
         }
       }
     },

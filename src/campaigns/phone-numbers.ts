@@ -1,0 +1,119 @@
+import { Metadata } from "libphonenumber-js/max";
+
+/** What the metadata says about a callee number (country code + national digits, as dialled). */
+export interface NumberClass {
+  /** ISO country (e.g. "IN"); undefined for non-geographic codes (+800…) and unknown codes. */
+  country: string | undefined;
+  /** Valid for its country prefix by libphonenumber's full ("max") metadata. */
+  valid: boolean;
+}
+
+export type NumberClassifier = (digits: string) => NumberClass;
+
+// The parts of libphonenumber-js's Metadata class this module reads (its typings show fewer).
+interface NumberType {
+  pattern(): string;
+  possibleLengths(): number[] | undefined;
+}
+interface NumberingPlan {
+  leadingDigits(): string | undefined;
+  hasTypes(): boolean;
+  type(name: string): NumberType | undefined;
+  nationalNumberPattern(): string;
+}
+interface PhoneMetadata {
+  numberingPlan: NumberingPlan;
+  selectNumberingPlan(countryOrCallingCode: string): void;
+  countryCallingCodes(): Record<string, string[]>;
+  nonGeographic(): Record<string, unknown> | undefined;
+}
+
+// libphonenumber's order: fixed line first, then the rest (getNumberType).
+const TYPES = ["FIXED_LINE", "MOBILE", "PREMIUM_RATE", "TOLL_FREE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL"];
+
+const UNKNOWN_CODE: NumberClass = Object.freeze({ country: undefined, valid: false });
+
+interface CompiledPlan {
+  leadingDigits: RegExp | undefined;
+  hasTypes: boolean;
+  /** Per national number length: one expression for "the general pattern and one of the types". */
+  validFor(length: number): RegExp;
+}
+
+/**
+ * The same answer as libphonenumber-js's `parsePhoneNumber("+" + digits)` with `isValid()` and
+ * `country` (max metadata), in a fraction of the time: the library compiles its regular
+ * expressions on every call (≈15–30 µs a number), this compiles each country's once. One
+ * difference on purpose: no national prefix is stripped after the country code, because the
+ * platform dials the digits exactly as written ("4407700…" is not a valid number to dial).
+ */
+export function createNumberClassifier(): NumberClassifier {
+  const metadata = new Metadata() as unknown as PhoneMetadata;
+  const plans = new Map<string, CompiledPlan>();
+  const planOf = (countryOrCode: string): CompiledPlan => {
+    let plan = plans.get(countryOrCode);
+    if (!plan) {
+      metadata.selectNumberingPlan(countryOrCode);
+      plan = compile(metadata.numberingPlan);
+      plans.set(countryOrCode, plan);
+    }
+    return plan;
+  };
+  // Calling code → the countries sharing it, or [] for a non-geographic code (+800, +882…).
+  const codes = new Map<string, readonly string[]>();
+  for (const [code, countries] of Object.entries(metadata.countryCallingCodes())) {
+    const nonGeographic = countries.length === 1 && countries[0]!.length === 3;
+    codes.set(code, nonGeographic ? [] : countries);
+  }
+  for (const code of Object.keys(metadata.nonGeographic() ?? {})) codes.set(code, []);
+  return (digits) => {
+    for (let length = 1; length <= 3 && length < digits.length; length++) {
+      const code = digits.slice(0, length);
+      const countries = codes.get(code);
+      if (countries === undefined) continue;
+      const national = digits.slice(length);
+      const country = countries.length <= 1 ? countries[0] : countryByNationalNumber(national, countries, planOf);
+      return { country, valid: matchesType(national, planOf(country ?? code)) };
+    }
+    return UNKNOWN_CODE;
+  };
+}
+
+function compile(plan: NumberingPlan): CompiledPlan {
+  const leading = plan.leadingDigits();
+  const general = plan.nationalNumberPattern();
+  const types = TYPES.map((name) => (plan.hasTypes() ? plan.type(name) : undefined))
+    .filter((t): t is NumberType => t !== undefined && t.pattern() !== "")
+    .map((t) => ({ pattern: t.pattern(), lengths: t.possibleLengths() }));
+  const byLength = new Map<number, RegExp>();
+  return {
+    leadingDigits: leading ? new RegExp(`^(?:${leading})`) : undefined,
+    hasTypes: plan.hasTypes(),
+    validFor(length) {
+      let expression = byLength.get(length);
+      if (!expression) {
+        const fitting = types.filter((t) => !t.lengths || t.lengths.includes(length)).map((t) => `(?:${t.pattern})`);
+        // No type of this length: nothing of this length is valid (an expression that never matches).
+        const anyType = plan.hasTypes() ? (fitting.length > 0 ? fitting.join("|") : "(?!)") : "[\\s\\S]*";
+        expression = new RegExp(`^(?=(?:${general})$)(?:${anyType})$`);
+        byLength.set(length, expression);
+      }
+      return expression;
+    },
+  };
+}
+
+function matchesType(national: string, plan: CompiledPlan): boolean {
+  return plan.validFor(national.length).test(national);
+}
+
+/** Several countries share the calling code (NANPA, +44, +7…): leading digits, else a type match. */
+function countryByNationalNumber(national: string, countries: readonly string[], planOf: (country: string) => CompiledPlan): string | undefined {
+  for (const country of countries) {
+    const plan = planOf(country);
+    if (plan.leadingDigits) {
+      if (plan.leadingDigits.test(national)) return country;
+    } else if (plan.hasTypes && matchesType(national, plan)) return country;
+  }
+  return undefined;
+}

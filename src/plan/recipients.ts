@@ -1,0 +1,106 @@
+import { difference } from "../campaigns/number-set.js";
+import { epochMsToWallTime, wallTimeToEpochMs } from "../campaigns/platform-time.js";
+import { maskPhoneNumber } from "../privacy/index.js";
+import type { AppliedState, Diagnostic, RecipientDiff } from "../schema/generated/index.js";
+import type { DesiredCampaign } from "./desired.js";
+import { lastOfSeries } from "./guards.js";
+
+/**
+ * Who a campaign calls compared with the previous submitted campaign of its series. The state
+ * keeps no numbers (only counts and hashes), so the comparison needs that campaign still declared.
+ */
+export function recipientDiff(desired: DesiredCampaign, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): RecipientDiff | undefined {
+  if (desired.series === undefined) return undefined;
+  const previous = lastOfSeries(state, desired.series, desired.taskName);
+  if (!previous) return undefined;
+  const before = declared.get(previous.name);
+  if (!before) return { against: previous.name, available: false };
+  const added = difference(desired.numbers, before.numbers);
+  const removed = difference(before.numbers, desired.numbers);
+  return {
+    against: previous.name,
+    available: true,
+    added: added.onlyCount,
+    removed: removed.onlyCount,
+    kept: added.common,
+    addedSample: added.only.map(masked),
+    removedSample: removed.only.map(masked),
+  };
+}
+
+const masked = (n: number): string => maskPhoneNumber(String(n));
+
+/**
+ * The same number in two campaigns of this plan that start on the same day (platform calendar):
+ * one warning per pair, with how many numbers and one masked example.
+ */
+export function crossCampaignDuplicates(toSubmit: readonly DesiredCampaign[], platformTimeZone: string, now: number): Diagnostic[] {
+  const byDay = new Map<string, DesiredCampaign[]>();
+  for (const desired of toSubmit) {
+    const start = desired.body.sendTime ? wallTimeToEpochMs(desired.body.sendTime, platformTimeZone) : now;
+    const day = epochMsToWallTime(start, platformTimeZone).slice(0, 10);
+    byDay.set(day, [...(byDay.get(day) ?? []), desired]);
+  }
+  const findings: Diagnostic[] = [];
+  for (const [day, campaigns] of byDay) {
+    if (campaigns.length < 2) continue;
+    for (const pair of sharedNumbers(campaigns)) {
+      const [first, second] = [campaigns[pair.first]!, campaigns[pair.second]!];
+      findings.push({
+        severity: "warning",
+        code: "duplicate-across-campaigns",
+        message: `"${second.taskName}" and "${first.taskName}" would both call ${pair.count} number${pair.count === 1 ? "" : "s"} on ${day} (e.g. ${masked(pair.example)})`,
+        hint: "remove the numbers from one of them unless calling twice that day is intended",
+        file: second.source.file,
+        line: second.source.line,
+        column: 1,
+        related: [{ file: first.source.file, line: first.source.line, column: 1, message: `"${first.taskName}" is declared here` }],
+      });
+    }
+  }
+  return findings;
+}
+
+interface SharedPair {
+  first: number;
+  second: number;
+  count: number;
+  example: number;
+}
+
+/**
+ * Which campaigns share numbers: one open-addressing table over all their numbers (typed arrays,
+ * no objects per number), so a day with a thousand campaigns costs one pass, not one per pair.
+ */
+function sharedNumbers(campaigns: readonly DesiredCampaign[]): SharedPair[] {
+  const total = campaigns.reduce((n, c) => n + c.numbers.length, 0);
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const keys = new Float64Array(capacity); // 0 = empty: no phone number is 0
+  const owners = new Int32Array(capacity);
+  const mask = capacity - 1;
+  const pairs = new Map<number, SharedPair>();
+  campaigns.forEach((campaign, index) => {
+    for (const value of campaign.numbers) {
+      let slot = hash(value) & mask;
+      while (keys[slot] !== 0 && keys[slot] !== value) slot = (slot + 1) & mask;
+      if (keys[slot] === 0) {
+        keys[slot] = value;
+        owners[slot] = index;
+        continue;
+      }
+      const first = owners[slot]!;
+      const key = first * campaigns.length + index;
+      const pair = pairs.get(key);
+      if (pair) pair.count++;
+      else pairs.set(key, { first, second: index, count: 1, example: value });
+    }
+  });
+  return [...pairs.values()];
+}
+
+function hash(value: number): number {
+  const low = value % 4294967296;
+  const high = Math.floor(value / 4294967296);
+  return Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b) >>> 0;
+}
