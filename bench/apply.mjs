@@ -19,9 +19,9 @@ const { createClient, signedHeaders } = await import(join(ROOT, "dist/laaffic/in
 async function desiredIn(dir, prefix) {
   await mkdir(join(dir, prefix), { recursive: true });
   for (let c = 0; c < CAMPAIGNS; c++) {
-    const numbers = Array.from({ length: PER_CAMPAIGN }, (_, r) => `  - {calleeNumber: "${910_000_000_000 + c * PER_CAMPAIGN + r}", text1: "N${r}"}`).join("\n");
+    const numbers = Array.from({ length: PER_CAMPAIGN }, (_, r) => `  - {calleeNumber: "${919_700_000_000 + c * PER_CAMPAIGN + r}", text1: "N${r}"}`).join("\n");
     // A future sendTime: the simulator stores the tasks but places no calls during the run.
-    await writeFile(join(dir, prefix, `${c}.yaml`), `taskName: ${prefix}-${c}\nappId: Jgd8oFei\nagentId: 110\nsendTime: "2035-01-01 10:00:00"\nnumberInfoList:\n${numbers}\n`);
+    await writeFile(join(dir, prefix, `${c}.yaml`), `taskName: ${prefix}-${c}\nappId: Jgd8oFei\nagentId: 110\nsendTime: "2035-01-01 14:00:00"\nnumberInfoList:\n${numbers}\n`);
   }
   const files = await discoverCampaignFiles([prefix], dir);
   const loaded = await loadCampaigns({ files, reader: nodeFileReader(dir), now: Date.now(), timeZone: "Asia/Shanghai" });

@@ -40,9 +40,9 @@ if (mode === "--floor" || mode === "--ours" || mode === "--guarded") {
     await mkdir(join(dir, "campaigns"));
     for (let c = 0; c < CAMPAIGNS; c++) {
       const name = `bench-${String(c).padStart(4, "0")}`;
-      await writeFile(join(dir, "campaigns", `${name}.yaml`), `taskName: ${name}\nappId: Jgd8oFei\nagentId: 110\nmaxCalls: 180\nsendTime: "2030-01-15 10:00:00"\nrecipientsFile: ${name}.csv\nrecallFlow:\n  recallType: 1\n  recallInterval: 60\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n`);
+      await writeFile(join(dir, "campaigns", `${name}.yaml`), `taskName: ${name}\nappId: Jgd8oFei\nagentId: 110\nmaxCalls: 180\nsendTime: "2030-01-15 14:00:00"\nrecipientsFile: ${name}.csv\nrecallFlow:\n  recallType: 1\n  recallInterval: 60\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n`);
       const rows = ["calleeNumber,text1,text2"];
-      for (let r = 0; r < PER_CAMPAIGN; r++) rows.push(`${910_000_000_000 + c * PER_CAMPAIGN + r},Name${r},2030-01-${String((r % 28) + 1).padStart(2, "0")}`);
+      for (let r = 0; r < PER_CAMPAIGN; r++) rows.push(`${919_700_000_000 + c * PER_CAMPAIGN + r},Name${r},2030-01-${String((r % 28) + 1).padStart(2, "0")}`);
       await writeFile(join(dir, "campaigns", `${name}.csv`), rows.join("\n") + "\n");
     }
     const script = new URL(import.meta.url).pathname;

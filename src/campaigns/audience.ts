@@ -2,7 +2,7 @@ import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../dia
 import { maskPhoneNumber } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
 import { sortedUnique } from "./number-set.js";
-import type { NumberClassifier } from "./phone-numbers.js";
+import type { NumberClass, NumberClassifier } from "./phone-numbers.js";
 import type { ZoneLookup } from "./time-zones.js";
 
 /** Recipients that share a country and candidate time zones (what the calling-hours guard needs). */
@@ -45,34 +45,61 @@ export function examineRecipients(recipients: readonly NumberInfo[], checks: Num
   let count = 0;
   let invalid = 0;
   const finding = checks.invalid === "error" ? errorAt : warningAt;
+  // Neighbouring recipients mostly share country and zone: counted as runs, so the maps below
+  // are touched once per run rather than once per number.
+  let runClass: NumberClass | undefined;
+  let runZones: string | undefined;
+  let runLength = 0;
+  let runExample = "";
+  const flush = (): void => {
+    if (runLength === 0 || !runClass) return;
+    const key = runClass.country ?? UNKNOWN_COUNTRY;
+    countries[key] = (countries[key] ?? 0) + runLength;
+    if (checks.zonesOf) {
+      let byZone = groups.get(runClass.country);
+      if (!byZone) groups.set(runClass.country, (byZone = new Map()));
+      const group = byZone.get(runZones);
+      if (group) group.recipients += runLength;
+      else byZone.set(runZones, { country: runClass.country, zones: runZones ? runZones.split("&") : [], recipients: runLength, example: maskPhoneNumber(runExample) });
+    }
+  };
   for (let index = 0; index < recipients.length; index++) {
     const digits = recipients[index]!.calleeNumber;
-    const { country, valid } = checks.classify(digits);
-    const key = country ?? UNKNOWN_COUNTRY;
-    countries[key] = (countries[key] ?? 0) + 1;
-    if (digits.length <= 15) numbers[count++] = Number(digits);
-    if (!valid && ++invalid <= MAX_INVALID_FINDINGS) {
+    const numberClass = checks.classify(digits);
+    const zones = checks.zonesOf?.(digits);
+    if (numberClass !== runClass || zones !== runZones) {
+      flush();
+      runClass = numberClass;
+      runZones = zones;
+      runLength = 0;
+      runExample = digits;
+    }
+    runLength++;
+    if (digits.length <= MAX_E164_DIGITS) numbers[count++] = digitsValue(digits);
+    if (!numberClass.valid && ++invalid <= MAX_INVALID_FINDINGS) {
       diagnostics.push(
         finding({
           code: "invalid-number",
-          message: `calleeNumber ${maskPhoneNumber(digits)} is not a valid phone number${country ? ` for ${country}` : " (no known country code)"}`,
+          message: `calleeNumber ${maskPhoneNumber(digits)} is not a valid phone number${numberClass.country ? ` for ${numberClass.country}` : " (no known country code)"}`,
           hint: "write the country code, then the number without its national 0; numbers newer than the phone-number metadata can be allowed with guards.invalidNumbers: warning",
           at: positionOf(index),
           field: "calleeNumber",
         }),
       );
     }
-    if (checks.zonesOf) {
-      const zones = checks.zonesOf(digits);
-      let byZone = groups.get(country);
-      if (!byZone) groups.set(country, (byZone = new Map()));
-      const group = byZone.get(zones);
-      if (group) group.recipients++;
-      else byZone.set(zones, { country, zones: zones ? zones.split("&") : [], recipients: 1, example: maskPhoneNumber(digits) });
-    }
   }
+  flush();
   if (invalid > MAX_INVALID_FINDINGS) {
     diagnostics.push(finding({ code: "invalid-number", message: `${invalid - MAX_INVALID_FINDINGS} more invalid callee numbers in this campaign (${invalid} in all)`, at: positionOf(0) }));
   }
   return { audience: { countries, zoneGroups: [...groups.values()].flatMap((m) => [...m.values()]), numbers: sortedUnique(numbers.subarray(0, count)) }, diagnostics };
+}
+
+const MAX_E164_DIGITS = 15;
+
+/** The digits as a number (callee numbers are digits only: the schema says so). */
+function digitsValue(digits: string): number {
+  let value = 0;
+  for (let i = 0; i < digits.length; i++) value = value * 10 + (digits.charCodeAt(i) - 48);
+  return value;
 }

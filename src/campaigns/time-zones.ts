@@ -9,25 +9,27 @@ const UNKNOWN_ZONE = "Etc/Unknown";
 /** Longest-prefix lookup; undefined when the map has nothing for the number (or says unknown). */
 export function createZoneLookup(prefixes: Readonly<Record<string, string>>): ZoneLookup {
   const zones = new Map(Object.entries(prefixes));
-  // For each calling-code entry: how deep the map goes below it (1 when it has nothing longer),
-  // so a country with one zone costs one look-up per number.
-  const depth = new Map<string, number>();
+  // Calling-code entries by number (no string cut per look-up), with how deep the map goes below
+  // each: a country with one zone for all its numbers costs one look-up per number.
+  const roots = new Map<number, { zones: string; depth: number }>();
+  for (const [prefix, value] of zones) if (prefix.length <= 3) roots.set(Number(prefix), { zones: value, depth: prefix.length });
   for (const prefix of zones.keys()) {
     for (let length = 1; length <= 3 && length < prefix.length; length++) {
-      const root = prefix.slice(0, length);
-      if (zones.has(root)) depth.set(root, Math.max(depth.get(root) ?? root.length, prefix.length));
+      const root = roots.get(Number(prefix.slice(0, length)));
+      if (root) root.depth = Math.max(root.depth, prefix.length);
     }
   }
   return (digits) => {
+    let value = 0;
     for (let length = 1; length <= 3 && length <= digits.length; length++) {
-      const root = digits.slice(0, length);
-      const rootZones = zones.get(root);
-      if (rootZones === undefined) continue;
-      for (let deeper = Math.min(depth.get(root) ?? length, digits.length); deeper > length; deeper--) {
+      value = value * 10 + digits.charCodeAt(length - 1) - 48;
+      const root = roots.get(value);
+      if (root === undefined) continue;
+      for (let deeper = Math.min(root.depth, digits.length); deeper > length; deeper--) {
         const found = zones.get(digits.slice(0, deeper));
         if (found !== undefined) return known(found);
       }
-      return known(rootZones);
+      return known(root.zones);
     }
     return undefined;
   };

@@ -59,7 +59,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
     .option("--refresh", "first ask the platform for each task's status and record it (needs credentials)")
     .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
-    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
       await run((ctx, options) => planCommand(paths, commandOptions, options, ctx));
@@ -75,6 +75,8 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .addHelpText(
       "after",
       "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +
+        "Right before the first request the guards run again: size limits, suppression lists (unchanged since the plan)\n" +
+        "and calling hours in each callee's zone (an immediate send is checked against this moment).\n" +
         "Exit codes: 0 all submitted · 1 a rejection or error · 3 saved plan stale or already applied · 4 state locked · 5 an outcome is unknown\n",
     )
     .action(async (args: string[], commandOptions: ApplyCommandOptions) => {
