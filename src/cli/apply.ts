@@ -4,7 +4,7 @@ import { executeApply, executeChanges, plainProgress, terminalProgress, type App
 import { ToolError } from "../errors/index.js";
 import { guardFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
-import { acquireLock, createStateWriter, emptyState, hmacHasher, logEvent, newLineage, readStateFile } from "../state/index.js";
+import { emptyState, hmacHasher, logEvent, newLineage, type StateBackend } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
 import { clientFromEnvironment } from "./client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -12,7 +12,7 @@ import { ExitCode } from "./exit-codes.js";
 import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan } from "./saved-plan.js";
 import { palette } from "./terminal.js";
-import { loadDesired, loadSuppressionLists, openWorkspace, type Workspace } from "./workspace.js";
+import { loadDesired, loadSuppressionLists, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
 export interface ApplyCommandOptions {
   autoApprove?: boolean;
@@ -31,34 +31,36 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
   const parallelism = parseParallelism(commandOptions.parallelism ?? String(workspace.config.settings.api.parallelism));
   const planFile = await savedPlanArgument(args, context.cwd);
   const command = ["campaign", "apply", ...(commandOptions.autoApprove ? ["--auto-approve"] : []), ...args].join(" ");
-  const lock = await acquireLock(workspace.absoluteStatePath, { command, env: context.env, now: context.now() });
-  try {
-    const state = await readStateFile(workspace.absoluteStatePath);
-    const allowLarge = Boolean(commandOptions.allowLarge);
-    const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, options, context, allowLarge);
-    if (!prepared) return ExitCode.ok;
-    const { plan, toSubmit, salt, changes } = prepared;
-    checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
-    if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
-      if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
-      else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
-      return ExitCode.ok;
-    }
-    if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
-    await checkSuppressionLists(plan, workspace, context);
-    const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
+  return withStateBackend(workspace, async (backend) => {
+    const lock = await backend.lock({ command, env: context.env, now: context.now() });
     try {
-      const outcomes = await submit(plan, toSubmit, changes, state, salt, workspace, parallelism, context, interrupts, client);
-      const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
-      context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
-      if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
-      return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
+      const state = await backend.read();
+      const allowLarge = Boolean(commandOptions.allowLarge);
+      const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, backend.location, options, context, allowLarge);
+      if (!prepared) return ExitCode.ok;
+      const { plan, toSubmit, salt, changes } = prepared;
+      checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
+      if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
+        if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
+        else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
+        return ExitCode.ok;
+      }
+      if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
+      await checkSuppressionLists(plan, workspace, context);
+      const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
+      try {
+        const outcomes = await submit(plan, toSubmit, changes, state, salt, backend, parallelism, context, interrupts, client);
+        const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
+        context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
+        if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
+        return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
+      } finally {
+        await client.close();
+      }
     } finally {
-      await client.close();
+      await lock.release();
     }
-  } finally {
-    await lock.release();
-  }
+  });
 }
 
 interface Prepared {
@@ -68,8 +70,8 @@ interface Prepared {
   salt: string;
 }
 
-async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, options: GlobalOptions, context: CliContext, allowLarge: boolean): Promise<Prepared | undefined> {
-  const made = await makePlan(workspace, state, paths, context, { forSubmission: true, allowLarge });
+async function fromCampaigns(paths: string[], workspace: Workspace, state: AppliedState | undefined, stateLocation: string, options: GlobalOptions, context: CliContext, allowLarge: boolean): Promise<Prepared | undefined> {
+  const made = await makePlan(workspace, state, stateLocation, paths, context, { forSubmission: true, allowLarge });
   if (options.format !== "json") context.terminal.out(renderPlan(made.plan, options, context));
   if (made.plan.summary.errors > 0) {
     throw new ToolError("plan-has-errors", `apply refuses to start: the plan has ${made.plan.summary.errors} error${made.plan.summary.errors === 1 ? "" : "s"} (see above)`, "resolve the blocked or unknown campaigns first; nothing was submitted");
@@ -131,9 +133,9 @@ async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {
   if (answer.trim() !== "yes") throw new ToolError("approval-needed", "apply cancelled; nothing was submitted", "answer yes to submit");
 }
 
-async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, workspace: Workspace, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
   const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
-  const writer = createStateWriter(workspace.absoluteStatePath, initial, context.now);
+  const writer = backend.writer(initial, context.now);
   await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
   const names = [...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
   const progress: Progress = context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
@@ -150,7 +152,7 @@ async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: 
   } finally {
     unlisten();
     await progress.done();
-    // Folds the journal into the state file (skipped if a write failed: then the journal stays).
+    // File: folds the journal into the state file (skipped if a write failed: the journal stays).
     await writer.compact();
   }
 }

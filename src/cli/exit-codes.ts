@@ -27,6 +27,9 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case "approval-needed":
     case "not-found":
     case "credentials-missing":
+    case "backend-unreachable":
+    case "state-conflict":
+    case "state-exists":
       return ExitCode.error;
     case "plan-stale":
       return ExitCode.stalePlan;

@@ -120,6 +120,20 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
       const { stateForgetCommand } = await import("./state.js");
       await run((ctx, options) => stateForgetCommand(name, options, ctx));
     });
+  state
+    .command("migrate")
+    .description("move the state between backends, keeping lineage, serial and history, under the locks of both")
+    .requiredOption("--to <backend>", "postgres or file")
+    .addHelpText(
+      "after",
+      "\nThe file side is state.path (or --state FILE); the Postgres side is CAMPAIGN_PG_URL (or state.url) and state.schema.\n" +
+        "The target must hold no state; the source is left as it was. Then set state.backend in the config.\n\n" +
+        "Example:\n  CAMPAIGN_PG_URL=postgres://campaigns@db.internal/campaigns campaign state migrate --to postgres\n",
+    )
+    .action(async (migrateOptions: { to: string }) => {
+      const { stateMigrateCommand } = await import("./state.js");
+      await run((ctx, options) => stateMigrateCommand(migrateOptions.to, options, ctx));
+    });
 
   program
     .command("refresh")

@@ -1,9 +1,8 @@
 import { ToolError } from "../errors/index.js";
-import { readStateFile } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
-import { openWorkspace } from "./workspace.js";
+import { openWorkspace, withStateBackend } from "./workspace.js";
 
 export interface PlanCommandOptions {
   out?: string;
@@ -20,8 +19,7 @@ export async function planCommand(paths: string[], commandOptions: PlanCommandOp
     const { failures } = await refreshWorkspace(workspace, context, "campaign plan --refresh", context.terminal.err);
     if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
   }
-  const state = await readStateFile(workspace.absoluteStatePath);
-  const { plan } = await makePlan(workspace, state, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) });
+  const { plan } = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
   context.terminal.out(renderPlan(plan, options, context));
   await appendStepSummary(plan, context);
   if (plan.summary.errors > 0) {

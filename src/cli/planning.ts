@@ -16,7 +16,7 @@ export interface MadePlan {
 }
 
 /** Loads the campaigns and plans them against the given state. */
-export async function makePlan(workspace: Workspace, state: AppliedState | undefined, paths: string[], context: CliContext, options: { forSubmission?: boolean; allowLarge?: boolean } = {}): Promise<MadePlan> {
+export async function makePlan(workspace: Workspace, state: AppliedState | undefined, stateLocation: string, paths: string[], context: CliContext, options: { forSubmission?: boolean; allowLarge?: boolean } = {}): Promise<MadePlan> {
   const forSubmission = options.forSubmission ?? false;
   const newState = state ? undefined : { lineage: newLineage(), salt: newSalt() };
   const salt = state?.salt ?? newState!.salt;
@@ -25,7 +25,7 @@ export async function makePlan(workspace: Workspace, state: AppliedState | undef
     desired: loaded.desired,
     loadFindings: loaded.warnings,
     state,
-    statePath: workspace.statePath,
+    statePath: stateLocation,
     now: context.now(),
     planId: newId(),
     toolVersion: TOOL_VERSION,

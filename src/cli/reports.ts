@@ -3,10 +3,9 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ToolError } from "../errors/index.js";
 import { campaignOutcomes, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
-import { readStateFile } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { openWorkspace, type Workspace } from "./workspace.js";
+import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
 export interface StoreOption {
   store?: string;
@@ -54,8 +53,11 @@ export type OutcomesOptions = StoreOption;
 /** `campaign outcomes [NAME]`: per-campaign outcomes from the received reports. */
 export async function outcomesCommand(name: string | undefined, outcomesOptions: OutcomesOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const state = await readStateFile(workspace.absoluteStatePath);
-  if (name !== undefined && !state?.campaigns[name]) throw new ToolError("not-found", `"${name}" is not in the state ${workspace.statePath}`, "campaign state list shows the applied campaigns");
+  const state = await withStateBackend(workspace, async (backend) => {
+    const read = await backend.read();
+    if (name !== undefined && !read?.campaigns[name]) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows the applied campaigns");
+    return read;
+  });
   const store = openStore(workspace, outcomesOptions, context);
   try {
     const report = campaignOutcomes(await store.aggregate(), state, name);

@@ -1,33 +1,38 @@
 import { ToolError } from "../errors/index.js";
 import type { AppliedState, CampaignState } from "../schema/generated/index.js";
-import { acquireLock, createStateWriter, forceUnlock, forgetCampaign, markResolved, readStateFile, type Mutation } from "../state/index.js";
+import { fileBackend, forgetCampaign, markResolved, openPgStateBackend, type Mutation, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { actor, openWorkspace, type Workspace } from "./workspace.js";
+import { actor, openWorkspace, withStateBackend } from "./workspace.js";
 
-async function existingState(workspace: Workspace): Promise<AppliedState> {
-  const state = await readStateFile(workspace.absoluteStatePath);
-  if (!state) throw new ToolError("not-found", `there is no state at ${workspace.statePath}`, "nothing has been applied yet (or pass --state FILE)");
+async function existingState(backend: StateBackend): Promise<AppliedState> {
+  const state = await backend.read();
+  if (!state) throw new ToolError("not-found", `there is no state at ${backend.location}`, "nothing has been applied yet (or pass --state FILE)");
   return state;
 }
 
-function entry(state: AppliedState, name: string, workspace: Workspace): CampaignState {
+function entry(state: AppliedState, name: string, backend: StateBackend): CampaignState {
   const campaign = state.campaigns[name];
-  if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${workspace.statePath}`, "campaign state list shows what is there");
+  if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows what is there");
   return campaign;
+}
+
+/** Reads the state (which must exist) from the configured backend. */
+async function readExisting(options: GlobalOptions, context: CliContext): Promise<{ state: AppliedState; location: string }> {
+  const workspace = await openWorkspace(options, context);
+  return withStateBackend(workspace, async (backend) => ({ state: await existingState(backend), location: backend.location }));
 }
 
 /** `campaign state list` */
 export async function stateListCommand(options: GlobalOptions, context: CliContext): Promise<ExitCode> {
-  const workspace = await openWorkspace(options, context);
-  const state = await existingState(workspace);
+  const { state, location } = await readExisting(options, context);
   if (options.format === "json") {
     context.terminal.out(JSON.stringify({ formatVersion: 1, lineage: state.lineage, serial: state.serial, campaigns: state.campaigns }, null, 2) + "\n");
     return ExitCode.ok;
   }
   const rows = Object.entries(state.campaigns).sort(([a], [b]) => (a < b ? -1 : 1));
   const width = Math.max(8, ...rows.map(([n]) => n.length));
-  const lines = [`State ${workspace.statePath}: serial ${state.serial}, lineage ${state.lineage}`, "", `${"campaign".padEnd(width)}  ${"status".padEnd(13)}  ${"task id".padEnd(9)}  recipients  updated`];
+  const lines = [`State ${location}: serial ${state.serial}, lineage ${state.lineage}`, "", `${"campaign".padEnd(width)}  ${"status".padEnd(13)}  ${"task id".padEnd(9)}  recipients  updated`];
   for (const [name, c] of rows) lines.push(`${name.padEnd(width)}  ${c.status.padEnd(13)}  ${String(c.taskId ?? "-").padEnd(9)}  ${String(c.recipients).padStart(10)}  ${c.updatedAt}`);
   if (rows.length === 0) lines.push("(no campaigns)");
   context.terminal.out(lines.join("\n") + "\n");
@@ -36,9 +41,9 @@ export async function stateListCommand(options: GlobalOptions, context: CliConte
 
 /** `campaign state show NAME` */
 export async function stateShowCommand(name: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
-  const workspace = await openWorkspace(options, context);
-  const state = await existingState(workspace);
-  const campaign = entry(state, name, workspace);
+  const { state, location } = await readExisting(options, context);
+  const campaign = state.campaigns[name];
+  if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${location}`, "campaign state list shows what is there");
   const history = state.history.filter((h) => h.taskName === name);
   if (options.format === "json") {
     context.terminal.out(JSON.stringify({ formatVersion: 1, taskName: name, ...campaign, history }, null, 2) + "\n");
@@ -70,8 +75,8 @@ export async function stateResolveCommand(name: string, resolveOptions: ResolveO
   const taskId = resolveOptions.taskId === undefined ? undefined : Number(resolveOptions.taskId);
   if (taskId !== undefined && (!Number.isInteger(taskId) || taskId <= 0)) throw new ToolError("usage", `--task-id must be a positive whole number, not ${resolveOptions.taskId}`);
   if (taskId !== undefined && resolveOptions.notSubmitted) throw new ToolError("usage", "--task-id goes with --submitted");
-  return changeState(`campaign state resolve ${name}`, options, context, (state, workspace) => {
-    const campaign = entry(state, name, workspace);
+  return changeState(`campaign state resolve ${name}`, options, context, (state, backend) => {
+    const campaign = entry(state, name, backend);
     if (campaign.status !== "unknown" && campaign.status !== "pending") {
       throw new ToolError("usage", `"${name}" is ${campaign.status}; only an unknown or pending outcome can be resolved`, "campaign state show NAME shows its history");
     }
@@ -81,33 +86,75 @@ export async function stateResolveCommand(name: string, resolveOptions: ResolveO
 
 /** `campaign state forget NAME` */
 export async function stateForgetCommand(name: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
-  return changeState(`campaign state forget ${name}`, options, context, (state, workspace) => {
-    const campaign = entry(state, name, workspace);
+  return changeState(`campaign state forget ${name}`, options, context, (state, backend) => {
+    const campaign = entry(state, name, backend);
     if (campaign.status === "submitted") context.terminal.err(`note: task ${campaign.taskId ?? "?"} stays scheduled on the platform; forgetting it here cancels nothing\n`);
     return forgetCampaign(name, actor());
   }, `forgot "${name}"`);
 }
 
-async function changeState(command: string, options: GlobalOptions, context: CliContext, change: (state: AppliedState, workspace: Workspace) => Mutation, done: string): Promise<ExitCode> {
+async function changeState(command: string, options: GlobalOptions, context: CliContext, change: (state: AppliedState, backend: StateBackend) => Mutation, done: string): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const lock = await acquireLock(workspace.absoluteStatePath, { command, env: context.env, now: context.now() });
-  try {
-    const state = await existingState(workspace);
-    const mutation = change(state, workspace);
-    const writer = createStateWriter(workspace.absoluteStatePath, state, context.now);
-    await writer.commit(mutation);
-    await writer.compact();
-    context.terminal.out(`${done}; state serial ${writer.current().serial}.\n`);
-    return ExitCode.ok;
-  } finally {
-    await lock.release();
-  }
+  return withStateBackend(workspace, async (backend) => {
+    const lock = await backend.lock({ command, env: context.env, now: context.now() });
+    try {
+      const state = await existingState(backend);
+      const mutation = change(state, backend);
+      const writer = backend.writer(state, context.now);
+      await writer.commit(mutation);
+      await writer.compact();
+      context.terminal.out(`${done}; state serial ${writer.current().serial}.\n`);
+      return ExitCode.ok;
+    } finally {
+      await lock.release();
+    }
+  });
 }
 
 /** `campaign force-unlock LOCK_ID` */
 export async function forceUnlockCommand(lockId: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const holder = await forceUnlock(workspace.absoluteStatePath, lockId);
+  const holder = await withStateBackend(workspace, (backend) => backend.forceUnlock(lockId));
   context.terminal.out(`Removed lock ${holder.id} held by ${holder.user}@${holder.host} (pid ${holder.pid}, "${holder.command}", since ${holder.startedAt}).\n`);
   return ExitCode.ok;
+}
+
+/**
+ * `campaign state migrate --to postgres|file`: copies the state, lineage, serial and history
+ * unchanged, under the locks of both sides. The file side is state.path (or --state FILE), the
+ * Postgres side state.url / CAMPAIGN_PG_URL and state.schema. The source is left as it was.
+ */
+export async function stateMigrateCommand(to: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+  if (to !== "postgres" && to !== "file") throw new ToolError("usage", `--to takes postgres or file, not ${to}`);
+  const workspace = await openWorkspace(options, context);
+  const { state: settings } = workspace.config.settings;
+  const file = fileBackend(workspace.absoluteStatePath, workspace.statePath);
+  const postgres = await openPgStateBackend(settings.url, settings.schema);
+  const [source, target] = to === "postgres" ? [file, postgres] : [postgres, file];
+  try {
+    const request = { command: `campaign state migrate --to ${to}`, env: context.env, now: context.now() };
+    const sourceLock = await source.lock(request);
+    try {
+      const targetLock = await target.lock(request);
+      try {
+        const state = await existingState(source);
+        await target.importState(state);
+        const copied = await target.read();
+        if (!copied || copied.lineage !== state.lineage || copied.serial !== state.serial || JSON.stringify(copied.campaigns) !== JSON.stringify(state.campaigns) || copied.history.length !== state.history.length) {
+          throw new ToolError("state-conflict", `the state read back from ${target.location} differs from what was written`, "nothing was changed at the source; inspect the target before trying again");
+        }
+        context.terminal.out(
+          `Moved the state (lineage ${state.lineage}, serial ${state.serial}, ${Object.keys(state.campaigns).length} campaigns, ${state.history.length} history entries) from ${source.location} to ${target.location}.\n` +
+            `Next: set state.backend: ${to} in ${workspace.config.settings.configFile ?? "the config"}. The source is left as it was: keep it as a backup, but do not apply with it (it stops at serial ${state.serial}).\n`,
+        );
+        return ExitCode.ok;
+      } finally {
+        await targetLock.release();
+      }
+    } finally {
+      await sourceLock.release();
+    }
+  } finally {
+    await postgres.close();
+  }
 }

@@ -10,6 +10,7 @@ import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/inde
 import { parseSuppressionList, suppressedBy, type SuppressionList } from "../campaigns/suppression.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import type { SuppressionListBinding } from "../schema/generated/index.js";
+import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { palette } from "./terminal.js";
 
@@ -19,6 +20,19 @@ export interface Workspace {
   /** As the user sees it (relative to the working directory when given so). */
   statePath: string;
   absoluteStatePath: string;
+  /** --state FILE was given: the file backend, whatever the config says. */
+  stateFileChosen: boolean;
+}
+
+/** The state backend the config names (--state FILE picks the file); closed when `work` ends. */
+export async function withStateBackend<T>(workspace: Workspace, work: (backend: StateBackend) => Promise<T>): Promise<T> {
+  const { state } = workspace.config.settings;
+  const backend = state.backend === "postgres" && !workspace.stateFileChosen ? await openPgStateBackend(state.url, state.schema) : fileBackend(workspace.absoluteStatePath, workspace.statePath);
+  try {
+    return await work(backend);
+  } finally {
+    await backend.close();
+  }
 }
 
 /** Config loaded and checked; config errors are printed (stderr) and end the command. */
@@ -29,7 +43,7 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
     throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above");
   }
   const statePath = options.state ?? config.settings.statePath;
-  return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath) };
+  return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined };
 }
 
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */

@@ -10,6 +10,8 @@ export interface Settings {
   configFile: string | undefined;
   campaignsDir: string;
   statePath: string;
+  /** state.backend; with postgres, the URL (CAMPAIGN_PG_URL or state.url) and schema. */
+  state: StoreLocation<"file" | "postgres">;
   api: {
     baseUrl: string;
     pathPrefix: string;
@@ -30,9 +32,18 @@ export interface Settings {
   reports: {
     path: string;
     storeNumbers: boolean;
-  };
+  } & StoreLocation<"sqlite" | "postgres">;
   guards: GuardsConfig;
 }
+
+export interface StoreLocation<Backend extends string> {
+  backend: Backend;
+  /** Only for postgres: never printed unmasked. */
+  url: string | undefined;
+  schema: string;
+}
+
+export const DEFAULT_PG_SCHEMA = "laaffic_campaign";
 
 export interface ConfigSource {
   file: string | undefined;
@@ -66,6 +77,12 @@ export function checkConfig(source: ConfigSource): Diagnostic[] {
 
 function secretsInConfig(source: ConfigSource): Diagnostic[] {
   const out: Diagnostic[] = [];
+  for (const section of ["state", "reports"]) {
+    const url = ((source.value as Record<string, Record<string, unknown> | undefined> | null)?.[section])?.["url"];
+    if (typeof url === "string" && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url)) {
+      out.push(errorAt({ code: "secret-in-config", message: `${section}.url holds a password, which must not be in a config file`, hint: "drop the password from the URL and set CAMPAIGN_PG_URL (or PGPASSWORD) in the environment instead", at: source.locate([section, "url"]), field: `/${section}/url` }));
+    }
+  }
   const scan = (value: unknown, path: string[]): void => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
@@ -94,6 +111,7 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
     configFile: file,
     campaignsDir: config.campaignsDir ?? "campaigns",
     statePath: config.state?.path ?? ".campaign/state.json",
+    state: { backend: config.state?.backend ?? "file", url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.state?.url, schema: config.state?.schema ?? DEFAULT_PG_SCHEMA },
     api: {
       baseUrl: nonEmpty(env["LAAFFIC_BASE_URL"]) ?? config.api?.baseUrl ?? DEFAULT_BASE_URL,
       pathPrefix: config.api?.pathPrefix ?? "",
@@ -114,6 +132,9 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
     reports: {
       path: config.reports?.path ?? ".campaign/reports.db",
       storeNumbers: config.reports?.storeNumbers ?? false,
+      backend: config.reports?.backend ?? "sqlite",
+      url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.reports?.url,
+      schema: config.reports?.schema ?? DEFAULT_PG_SCHEMA,
     },
     guards: config.guards ?? {},
   };

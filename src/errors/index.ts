@@ -19,7 +19,10 @@ export type ErrorCode =
   | "plan-has-errors"
   | "approval-needed"
   | "not-found"
-  | "credentials-missing";
+  | "credentials-missing"
+  | "backend-unreachable"
+  | "state-conflict"
+  | "state-exists";
 
 export class ToolError extends Error {
   readonly code: ErrorCode;

@@ -1,8 +1,9 @@
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ToolError } from "../errors/index.js";
-import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
+import type { AppliedState } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
+import type { JournalRecord, StateSink } from "./writer.js";
 
 export const STATE_FORMAT_VERSION = 1;
 
@@ -67,127 +68,39 @@ export async function writeStateFile(path: string, state: AppliedState): Promise
   }
 }
 
-export type HistoryInput = Omit<HistoryEntry, "serial" | "at">;
-
-/**
- * Changes the state in memory and says what to log. Every campaign it changes must be named by
- * one of its history entries (`taskName`): that is how the journal knows what to record.
- */
-export type Mutation = (state: AppliedState) => HistoryInput[];
-
-export interface StateWriter {
-  /** The state as last written. */
-  current(): AppliedState;
-  /** Applies the mutation; resolves once a write containing it is durable. */
-  commit(mutation: Mutation): Promise<void>;
-  /** Folds the journal into the state file (atomic rewrite) and removes the journal. */
-  compact(): Promise<void>;
-}
-
-export const journalPathFor = (statePath: string): string => `${statePath}.journal`;
-
-interface JournalRecord {
-  serial: number;
-  campaigns: Record<string, CampaignState | null>;
-  history: HistoryEntry[];
-}
-
-/**
- * One serialised writer per process (held under the lock). The first commit rewrites the state
- * file atomically; later ones append a line to a journal beside it and fsync — a write-ahead
- * record costs one small append, not a rewrite of the whole state. Mutations that arrive while a
- * write is in flight are grouped into the next one; each caller waits until its own is durable.
- * Readers replay the journal (readStateFile), so the state is never behind what was acknowledged.
- */
-export function createStateWriter(path: string, initial: AppliedState, now: () => number): StateWriter {
-  const state = structuredClone(initial);
+/** The file's sink for the state writer: the first write replaces the file, later ones append to the journal. */
+export function fileSink(path: string): StateSink {
   const journal = journalPathFor(path);
-  let queue: { mutation: Mutation; resolve(): void; reject(e: unknown): void }[] = [];
-  let writing: Promise<void> | undefined;
   let based = false;
-  let broken: unknown;
   let journalHandle: FileHandle | undefined;
-
-  const write = async (record: JournalRecord): Promise<void> => {
-    if (!based) {
-      await writeStateFile(path, state);
-      await unlink(journal).catch(() => undefined);
-      based = true;
-      return;
-    }
-    // The journal stays open while the writer lives: one write and one fsync per group.
-    journalHandle ??= await open(journal, "a", 0o600);
-    await journalHandle.write(JSON.stringify(record) + "\n");
-    await journalHandle.datasync();
-  };
   const closeJournal = async (): Promise<void> => {
     const handle = journalHandle;
     journalHandle = undefined;
     await handle?.close();
   };
-
-  const drain = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      if (broken !== undefined) {
-        for (const item of batch) item.reject(broken);
-        continue;
-      }
-      state.serial += 1;
-      const record: JournalRecord = { serial: state.serial, campaigns: {}, history: [] };
-      const at = new Date(now()).toISOString();
-      const applied: typeof batch = [];
-      for (const item of batch) {
-        try {
-          for (const entry of item.mutation(state)) {
-            const logged = { serial: state.serial, at, ...entry };
-            state.history.push(logged);
-            record.history.push(logged);
-            if (entry.taskName !== undefined) record.campaigns[entry.taskName] = state.campaigns[entry.taskName] ?? null;
-          }
-          applied.push(item);
-        } catch (error) {
-          item.reject(error);
-        }
-      }
-      try {
-        await write(record);
-        for (const item of applied) item.resolve();
-      } catch (error) {
-        // Memory is ahead of the disk now: refuse every later change rather than diverge.
-        broken = error;
-        for (const item of applied) item.reject(error);
-      }
-    }
-  };
-
-  const kick = (): void => {
-    if (writing) return;
-    // A mutation queued just as a drain ends is picked up by the next one.
-    writing = drain().finally(() => {
-      writing = undefined;
-      if (queue.length > 0) kick();
-    });
-  };
-
   return {
-    current: () => state,
-    commit(mutation) {
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ mutation, resolve, reject });
-        kick();
-      });
+    async write(record, state) {
+      if (!based) {
+        await writeStateFile(path, state);
+        await unlink(journal).catch(() => undefined);
+        based = true;
+        return;
+      }
+      // The journal stays open while the writer lives: one write and one fsync per group.
+      journalHandle ??= await open(journal, "a", 0o600);
+      await journalHandle.write(JSON.stringify(record) + "\n");
+      await journalHandle.datasync();
     },
-    async compact() {
-      await writing;
+    async compact(state, healthy) {
       await closeJournal();
-      if (broken !== undefined || !based) return;
+      if (!healthy || !based) return;
       await writeStateFile(path, state);
       await unlink(journal).catch(() => undefined);
     },
   };
 }
+
+export const journalPathFor = (statePath: string): string => `${statePath}.journal`;
 
 /** Replays the journal's complete lines onto the state; a torn last line was never acknowledged. */
 export function replayJournal(state: AppliedState, text: string): AppliedState {

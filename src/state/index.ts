@@ -1,4 +1,7 @@
-export { readStateFile, writeStateFile, createStateWriter, replayJournal, journalPathFor, STATE_FORMAT_VERSION, type StateWriter, type Mutation, type HistoryInput } from "./file-store.js";
+export { readStateFile, writeStateFile, replayJournal, journalPathFor, fileSink, STATE_FORMAT_VERSION } from "./file-store.js";
+export { createStateWriter, type StateWriter, type StateSink, type Mutation, type HistoryInput, type JournalRecord } from "./writer.js";
+export { fileBackend, type StateBackend, type LockRequest } from "./backend.js";
+export { openPgStateBackend } from "./pg-store.js";
 export { acquireLock, forceUnlock, readLock, lockPathFor, ciRunUrl, type LockInfo, type HeldLock } from "./lock.js";
 export { hmacHasher, newSalt, newLineage, newId } from "./hash.js";
 export { emptyState, markPending, markSubmitted, markFailed, markResolved, forgetCampaign, logEvent, updateCampaign, type DefinitionRecord } from "./transitions.js";

@@ -31,16 +31,7 @@ export function ciRunUrl(env: Record<string, string | undefined>): string | unde
 /** Takes the exclusive lock beside the state (O_EXCL create); fails at once when it is held. */
 export async function acquireLock(statePath: string, details: { command: string; env: Record<string, string | undefined>; now: number }): Promise<HeldLock> {
   const path = lockPathFor(statePath);
-  const run = ciRunUrl(details.env);
-  const info: LockInfo = {
-    id: newId(),
-    pid: process.pid,
-    host: hostname(),
-    user: safeUser(),
-    command: details.command,
-    startedAt: new Date(details.now).toISOString(),
-    ...(run ? { ciRunUrl: run } : {}),
-  };
+  const info = newLockInfo(details);
   await mkdir(dirname(path), { recursive: true });
   // Written in full to a private file, then linked into place: the lock appears whole or not at
   // all, even if this process dies half-way (link fails with EEXIST when the lock is held).
@@ -64,6 +55,20 @@ export async function acquireLock(statePath: string, details: { command: string;
   };
 }
 
+/** Who is taking a lock: this process, its command, and the CI run when there is one. */
+export function newLockInfo(details: { command: string; env: Record<string, string | undefined>; now: number }): LockInfo {
+  const run = ciRunUrl(details.env);
+  return {
+    id: newId(),
+    pid: process.pid,
+    host: hostname(),
+    user: safeUser(),
+    command: details.command,
+    startedAt: new Date(details.now).toISOString(),
+    ...(run ? { ciRunUrl: run } : {}),
+  };
+}
+
 export async function readLock(path: string): Promise<LockInfo | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
@@ -77,7 +82,11 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
 async function lockedError(path: string): Promise<ToolError> {
   const holder = await readLock(path);
   if (!holder) return new ToolError("state-locked", `the state is locked (${path})`, "try again");
-  const stale = holder.host === hostname() && !processAlive(holder.pid);
+  return lockedBy(holder, holder.host === hostname() && !processAlive(holder.pid));
+}
+
+/** The error a command gets when someone else holds the lock: who, since when, and what to do. */
+export function lockedBy(holder: LockInfo, stale: boolean): ToolError {
   const who = `${holder.user}@${holder.host} pid ${holder.pid} running "${holder.command}" since ${holder.startedAt}${holder.ciRunUrl ? ` (${holder.ciRunUrl})` : ""}`;
   return new ToolError(
     "state-locked",

@@ -1,5 +1,5 @@
 import type { AppliedState, CampaignState, LastError } from "../schema/generated/index.js";
-import type { HistoryInput, Mutation } from "./file-store.js";
+import type { HistoryInput, Mutation } from "./writer.js";
 
 /** What the state keeps of a campaign definition: hashes, a count and masked settings. */
 export interface DefinitionRecord {

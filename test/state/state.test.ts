@@ -2,7 +2,7 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { acquireLock, createStateWriter, emptyState, forceUnlock, lockPathFor, logEvent, markPending, markSubmitted, readStateFile } from "../../src/state/index.js";
+import { acquireLock, createStateWriter, emptyState, fileSink, forceUnlock, lockPathFor, logEvent, markPending, markSubmitted, readStateFile } from "../../src/state/index.js";
 import { FIXED_NOW, tempDir } from "../helpers.js";
 
 const definition = (taskName: string) => ({ taskName, definitionHash: `hmac-sha256:${"a".repeat(64)}`, recipientsHash: `hmac-sha256:${"b".repeat(64)}`, recipients: 2, settings: { appId: "A" } });
@@ -11,7 +11,7 @@ describe("state file", () => {
   test("writes are atomic and bump the serial once per write; lineage stays; history logs each change", async () => {
     const dir = await tempDir();
     const path = join(dir, ".campaign", "state.json");
-    const writer = createStateWriter(path, emptyState("lin-1", "c".repeat(32)), () => FIXED_NOW);
+    const writer = createStateWriter(fileSink(path), emptyState("lin-1", "c".repeat(32)), () => FIXED_NOW);
     await writer.commit(markPending(definition("a"), "plan-1", FIXED_NOW));
     await writer.commit(markSubmitted("a", 100001, FIXED_NOW));
     const state = await readStateFile(path);
@@ -27,7 +27,7 @@ describe("state file", () => {
   test("concurrent commits are grouped, every one durable when it resolves", async () => {
     const dir = await tempDir();
     const path = join(dir, "state.json");
-    const writer = createStateWriter(path, emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
+    const writer = createStateWriter(fileSink(path), emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
     await Promise.all(Array.from({ length: 50 }, (_, i) => writer.commit(markPending(definition(`c${i}`), "p", FIXED_NOW))));
     const state = await readStateFile(path);
     expect(Object.keys(state!.campaigns)).toHaveLength(50);
@@ -47,7 +47,7 @@ describe("state file", () => {
 
   test("a failing write rejects the commit, and every later one: memory never runs ahead of the disk silently", async () => {
     const dir = await tempDir({ "file-not-dir": "x" });
-    const writer = createStateWriter(join(dir, "file-not-dir", "state.json"), emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
+    const writer = createStateWriter(fileSink(join(dir, "file-not-dir", "state.json")), emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
     await expect(writer.commit(logEvent({ action: "apply-start" }))).rejects.toThrow();
     await expect(writer.commit(markPending(definition("late"), "p", FIXED_NOW))).rejects.toThrow();
   });
@@ -55,7 +55,7 @@ describe("state file", () => {
   test("after the first full write, changes go to a journal that readers replay; compact folds it in", async () => {
     const dir = await tempDir();
     const path = join(dir, "state.json");
-    const writer = createStateWriter(path, emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
+    const writer = createStateWriter(fileSink(path), emptyState("lin", "c".repeat(32)), () => FIXED_NOW);
     await writer.commit(logEvent({ action: "apply-start" }));
     await writer.commit(markPending(definition("j1"), "p", FIXED_NOW));
     await writer.commit(markSubmitted("j1", 100001, FIXED_NOW));

@@ -18,9 +18,21 @@ export interface CampaignConfig {
 }
 export interface StateConfig {
   /**
+   * Where the applied state lives: a file beside the campaigns, or PostgreSQL (shared by several runners, locks that die with their holder).
+   */
+  backend?: "file" | "postgres";
+  /**
    * The applied-state file.
    */
   path?: string;
+  /**
+   * PostgreSQL connection URL (postgres://user@host:5432/db). CAMPAIGN_PG_URL overrides it; a password belongs in CAMPAIGN_PG_URL or PGPASSWORD, never in this file.
+   */
+  url?: string;
+  /**
+   * PostgreSQL schema holding the tables (created and migrated automatically).
+   */
+  schema?: string;
 }
 export interface ApiConfig {
   /**
@@ -91,9 +103,21 @@ export interface ReceiverConfig {
 }
 export interface ReportsConfig {
   /**
+   * Where received status reports are stored: an embedded SQLite file, or PostgreSQL (several receivers at once).
+   */
+  backend?: "sqlite" | "postgres";
+  /**
    * The report store (SQLite).
    */
   path?: string;
+  /**
+   * PostgreSQL connection URL (postgres://user@host:5432/db). CAMPAIGN_PG_URL overrides it; a password belongs in CAMPAIGN_PG_URL or PGPASSWORD, never in this file.
+   */
+  url?: string;
+  /**
+   * PostgreSQL schema holding the tables (created and migrated automatically).
+   */
+  schema?: string;
   /**
    * Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form.
    */
@@ -181,11 +205,31 @@ export const configSchema: Record<string, unknown> = {
       "title": "StateConfig",
       "additionalProperties": false,
       "properties": {
+        "backend": {
+          "type": "string",
+          "enum": [
+            "file",
+            "postgres"
+          ],
+          "default": "file",
+          "description": "Where the applied state lives: a file beside the campaigns, or PostgreSQL (shared by several runners, locks that die with their holder)."
+        },
         "path": {
           "type": "string",
           "minLength": 1,
           "default": ".campaign/state.json",
           "description": "The applied-state file."
+        },
+        "url": {
+          "type": "string",
+          "pattern": "^postgres(ql)?://",
+          "description": "PostgreSQL connection URL (postgres://user@host:5432/db). CAMPAIGN_PG_URL overrides it; a password belongs in CAMPAIGN_PG_URL or PGPASSWORD, never in this file."
+        },
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z_][a-z0-9_]{0,62}$",
+          "description": "PostgreSQL schema holding the tables (created and migrated automatically).",
+          "default": "laaffic_campaign"
         }
       }
     },
@@ -316,11 +360,31 @@ export const configSchema: Record<string, unknown> = {
       "title": "ReportsConfig",
       "additionalProperties": false,
       "properties": {
+        "backend": {
+          "type": "string",
+          "enum": [
+            "sqlite",
+            "postgres"
+          ],
+          "default": "sqlite",
+          "description": "Where received status reports are stored: an embedded SQLite file, or PostgreSQL (several receivers at once)."
+        },
         "path": {
           "type": "string",
           "minLength": 1,
           "default": ".campaign/reports.db",
           "description": "The report store (SQLite)."
+        },
+        "url": {
+          "type": "string",
+          "pattern": "^postgres(ql)?://",
+          "description": "PostgreSQL connection URL (postgres://user@host:5432/db). CAMPAIGN_PG_URL overrides it; a password belongs in CAMPAIGN_PG_URL or PGPASSWORD, never in this file."
+        },
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z_][a-z0-9_]{0,62}$",
+          "description": "PostgreSQL schema holding the tables (created and migrated automatically).",
+          "default": "laaffic_campaign"
         },
         "storeNumbers": {
           "type": "boolean",

@@ -1,0 +1,54 @@
+import { access } from "node:fs/promises";
+import { ToolError } from "../errors/index.js";
+import type { AppliedState } from "../schema/generated/index.js";
+import { fileSink, readStateFile, writeStateFile } from "./file-store.js";
+import { acquireLock, forceUnlock, type HeldLock, type LockInfo } from "./lock.js";
+import { createStateWriter, type StateWriter } from "./writer.js";
+
+export interface LockRequest {
+  command: string;
+  env: Record<string, string | undefined>;
+  now: number;
+}
+
+/**
+ * Where the applied state lives. Every command goes through this: the file beside the campaigns
+ * (embedded default) or PostgreSQL (shared by runners and repositories). A write never replaces
+ * a state newer than the one the writer started from.
+ */
+export interface StateBackend {
+  readonly kind: "file" | "postgres";
+  /** For messages and findings: the path as the user wrote it, or the masked URL and schema. */
+  readonly location: string;
+  read(): Promise<AppliedState | undefined>;
+  /** Exclusive for the whole command; fails at once (state-locked, naming the holder) when held. */
+  lock(request: LockRequest): Promise<HeldLock>;
+  /** Breaks a lock, given its id only. */
+  forceUnlock(lockId: string): Promise<LockInfo>;
+  /** The one writer of a locked command, starting from `initial` (what it read, or a new state). */
+  writer(initial: AppliedState, now: () => number): StateWriter;
+  /** Writes a whole state into a backend that holds none (state migrate). */
+  importState(state: AppliedState): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The state file (with its journal and lock file beside it). */
+export function fileBackend(absolutePath: string, displayPath: string): StateBackend {
+  return {
+    kind: "file",
+    location: displayPath,
+    read: () => readStateFile(absolutePath),
+    lock: (request) => acquireLock(absolutePath, request),
+    forceUnlock: (lockId) => forceUnlock(absolutePath, lockId),
+    writer: (initial, now) => createStateWriter(fileSink(absolutePath), initial, now),
+    async importState(state) {
+      const exists = await access(absolutePath).then(
+        () => true,
+        () => false,
+      );
+      if (exists) throw new ToolError("state-exists", `there is already a state at ${displayPath}`, "move it away first, or migrate into another path (--state FILE)");
+      await writeStateFile(absolutePath, state);
+    },
+    close: async () => undefined,
+  };
+}

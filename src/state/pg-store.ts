@@ -1,0 +1,176 @@
+import { ToolError } from "../errors/index.js";
+import { ident, inTransaction, maskPgUrl, migrate, openPool, type Pool, type PoolClient } from "../pg/index.js";
+import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
+import { validators } from "../schema/validators.js";
+import type { LockRequest, StateBackend } from "./backend.js";
+import { STATE_FORMAT_VERSION } from "./file-store.js";
+import { lockedBy, newLockInfo, type LockInfo } from "./lock.js";
+import { createStateWriter, type JournalRecord, type StateSink } from "./writer.js";
+
+// Each entry brings the tables from the version before it; the applied version is recorded.
+const MIGRATIONS = [
+  (s: string) => `
+    CREATE TABLE ${s}.state (id smallint PRIMARY KEY CHECK (id = 1), format_version integer NOT NULL, lineage text NOT NULL, salt text NOT NULL, serial bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE ${s}.campaigns (task_name text PRIMARY KEY, record jsonb NOT NULL);
+    CREATE TABLE ${s}.history (seq bigserial PRIMARY KEY, serial bigint NOT NULL, entry jsonb NOT NULL);
+    CREATE TABLE ${s}.lock_holder (id smallint PRIMARY KEY CHECK (id = 1), lock_id text NOT NULL, info jsonb NOT NULL, backend_pid integer NOT NULL);`,
+];
+
+/**
+ * The applied state in PostgreSQL: one row with lineage and serial, a row per campaign, the
+ * history appended. A write is one transaction that moves the serial from the one the writer
+ * holds to the next (compare-and-swap): a writer holding an older serial fails and changes nothing.
+ */
+export async function openPgStateBackend(url: string | undefined, schema: string): Promise<StateBackend> {
+  const pool = await openPool(url, "the state (state.backend: postgres)");
+  const location = `${maskPgUrl(url!)} (schema ${schema})`;
+  try {
+    await migrate(pool, schema, "state", MIGRATIONS);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const s = ident(schema);
+  const lockKey = `laaffic-campaign:state:${schema}`;
+  return {
+    kind: "postgres",
+    location,
+    read: () => readState(pool, s, location),
+    lock: (request) => lockState(pool, s, lockKey, request),
+    forceUnlock: (lockId) => forceUnlockState(pool, s, lockKey, lockId, location),
+    writer: (initial, now) => createStateWriter(pgSink(pool, s, location), initial, now),
+    async importState(state) {
+      await inTransaction(pool, async (client) => {
+        const existing = await client.query(`SELECT lineage FROM ${s}.state WHERE id = 1 FOR UPDATE`);
+        if (existing.rowCount) throw new ToolError("state-exists", `there is already a state in ${location} (lineage ${existing.rows[0].lineage})`, "migrate into another schema (state.schema), or drop that state first");
+        await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, state.serial]);
+        await upsertCampaigns(client, s, Object.entries(state.campaigns));
+        await appendHistory(client, s, state.history);
+      });
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function readState(pool: Pool, s: string, location: string): Promise<AppliedState | undefined> {
+  // One snapshot for the three tables: a write in between cannot tear what is read.
+  const state = await inTransaction(pool, async (client) => {
+    await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const head = await client.query(`SELECT format_version, lineage, salt, serial FROM ${s}.state WHERE id = 1`);
+    if (!head.rowCount) return undefined;
+    const row = head.rows[0] as { format_version: number; lineage: string; salt: string; serial: string };
+    if (row.format_version > STATE_FORMAT_VERSION) throw new ToolError("state-too-new", `the state in ${location} has format ${row.format_version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the state is left untouched");
+    const campaigns = await client.query(`SELECT task_name, record FROM ${s}.campaigns ORDER BY task_name`);
+    const history = await client.query(`SELECT entry FROM ${s}.history ORDER BY seq`);
+    return {
+      formatVersion: row.format_version,
+      lineage: row.lineage,
+      serial: Number(row.serial),
+      salt: row.salt,
+      campaigns: Object.fromEntries(campaigns.rows.map((r: { task_name: string; record: CampaignState }) => [r.task_name, r.record])),
+      history: history.rows.map((r: { entry: HistoryEntry }) => r.entry),
+    } as AppliedState;
+  });
+  if (state === undefined) return undefined;
+  const validate = validators().state;
+  if (!validate(state)) {
+    const first = validate.errors?.[0];
+    throw new ToolError("state-corrupt", `the state in ${location} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), "restore the schema from a backup; it is never overwritten while it cannot be read");
+  }
+  return state;
+}
+
+function pgSink(pool: Pool, s: string, location: string): StateSink {
+  return {
+    async write(record: JournalRecord, state: AppliedState) {
+      await inTransaction(pool, async (client) => {
+        const head = await client.query(`SELECT lineage, serial FROM ${s}.state WHERE id = 1 FOR UPDATE`);
+        if (!head.rowCount) {
+          // A new state: only the writer that starts from nothing creates it, whole.
+          if (record.serial !== 1) throw conflict(location, "the state is gone");
+          await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, record.serial]);
+          await upsertCampaigns(client, s, Object.entries(state.campaigns));
+          await appendHistory(client, s, state.history);
+          return;
+        }
+        const { lineage, serial } = head.rows[0] as { lineage: string; serial: string };
+        if (lineage !== state.lineage || Number(serial) !== record.serial - 1) throw conflict(location, `it is at serial ${serial} of lineage ${lineage.slice(0, 8)}, this writer started from serial ${record.serial - 1} of lineage ${state.lineage.slice(0, 8)}`);
+        await client.query(`UPDATE ${s}.state SET serial = $1, updated_at = now() WHERE id = 1`, [record.serial]);
+        const removed = Object.entries(record.campaigns).filter(([, c]) => c === null).map(([name]) => name);
+        if (removed.length > 0) await client.query(`DELETE FROM ${s}.campaigns WHERE task_name = ANY($1::text[])`, [removed]);
+        await upsertCampaigns(client, s, Object.entries(record.campaigns).filter((e): e is [string, CampaignState] => e[1] !== null));
+        await appendHistory(client, s, record.history);
+      });
+    },
+    compact: async () => undefined, // every write already lands in the tables
+  };
+}
+
+function conflict(location: string, why: string): ToolError {
+  return new ToolError("state-conflict", `the state in ${location} changed under this command (${why}); nothing was overwritten`, "another writer got there first: run campaign plan again and review what it shows");
+}
+
+async function upsertCampaigns(client: PoolClient, s: string, campaigns: readonly [string, CampaignState][]): Promise<void> {
+  if (campaigns.length === 0) return;
+  await client.query(
+    `INSERT INTO ${s}.campaigns (task_name, record) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (task_name) DO UPDATE SET record = EXCLUDED.record`,
+    [campaigns.map(([name]) => name), campaigns.map(([, c]) => JSON.stringify(c))],
+  );
+}
+
+async function appendHistory(client: PoolClient, s: string, history: readonly HistoryEntry[]): Promise<void> {
+  if (history.length === 0) return;
+  // In order: seq is how the history is read back.
+  await client.query(`INSERT INTO ${s}.history (serial, entry) SELECT serial, entry FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS t(serial, entry, n) ORDER BY n`, [history.map((h) => h.serial), history.map((h) => JSON.stringify(h))]);
+}
+
+/**
+ * A session-level advisory lock held by one connection for the whole command, plus a row saying
+ * who holds it. The lock dies with the connection: a killed holder frees it without anyone's help.
+ */
+async function lockState(pool: Pool, s: string, lockKey: string, request: LockRequest) {
+  const client = await pool.connect();
+  try {
+    const taken = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey]);
+    if (!taken.rows[0].ok) {
+      const holder = await client.query(`SELECT info FROM ${s}.lock_holder WHERE id = 1`);
+      client.release();
+      if (!holder.rowCount) throw new ToolError("state-locked", "the state is locked by a command that has not yet said who it is", "try again in a moment");
+      throw lockedBy(holder.rows[0].info as LockInfo, false);
+    }
+    const info = newLockInfo(request);
+    await client.query(
+      `INSERT INTO ${s}.lock_holder (id, lock_id, info, backend_pid) VALUES (1, $1, $2, pg_backend_pid()) ON CONFLICT (id) DO UPDATE SET lock_id = EXCLUDED.lock_id, info = EXCLUDED.info, backend_pid = EXCLUDED.backend_pid`,
+      [info.id, JSON.stringify(info)],
+    );
+    return {
+      info,
+      release: async () => {
+        try {
+          await client.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [info.id]);
+          await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
+          client.release();
+        } catch (error) {
+          // The connection is gone, and the lock with it: drop the client rather than reuse it.
+          client.release(error as Error);
+        }
+      },
+    };
+  } catch (error) {
+    if (error instanceof ToolError) throw error;
+    client.release(error as Error);
+    throw error;
+  }
+}
+
+/** For a hung but connected holder: ends its database session (which frees the lock), by lock id only. */
+async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: string, location: string): Promise<LockInfo> {
+  const holder = await pool.query(`SELECT lock_id, info, backend_pid FROM ${s}.lock_holder WHERE id = 1`);
+  const row = holder.rows[0] as { lock_id: string; info: LockInfo; backend_pid: number } | undefined;
+  if (!row) throw new ToolError("not-found", `there is no lock on the state in ${location}`, "nothing to unlock");
+  if (row.lock_id !== lockId) throw new ToolError("lock-mismatch", `the lock on the state in ${location} has id ${row.lock_id}, not ${lockId}`, "pass the id printed by the command that found the state locked");
+  const stillHeld = await pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1 AND objid = (hashtext($2)::bigint & 4294967295)::oid", [row.backend_pid, lockKey]);
+  if (stillHeld.rowCount) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
+  await pool.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [lockId]);
+  return row.info;
+}
