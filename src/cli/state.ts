@@ -1,4 +1,5 @@
 import { ToolError } from "../errors/index.js";
+import { canonicalJson } from "../plan/index.js";
 import type { AppliedState, CampaignState } from "../schema/generated/index.js";
 import { fileBackend, forgetCampaign, markResolved, openPgStateBackend, type Mutation, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -140,7 +141,8 @@ export async function stateMigrateCommand(to: string, options: GlobalOptions, co
         const state = await existingState(source);
         await target.importState(state);
         const copied = await target.read();
-        if (!copied || copied.lineage !== state.lineage || copied.serial !== state.serial || JSON.stringify(copied.campaigns) !== JSON.stringify(state.campaigns) || copied.history.length !== state.history.length) {
+        // Compared canonically: jsonb keeps objects, not the order of their keys.
+        if (!copied || canonicalJson(copied) !== canonicalJson(state)) {
           throw new ToolError("state-conflict", `the state read back from ${target.location} differs from what was written`, "nothing was changed at the source; inspect the target before trying again");
         }
         context.terminal.out(

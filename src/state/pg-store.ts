@@ -32,13 +32,16 @@ export async function openPgStateBackend(url: string | undefined, schema: string
   }
   const s = ident(schema);
   const lockKey = `laaffic-campaign:state:${schema}`;
+  // Set when the connection holding this command's lock goes away (killed session, network):
+  // from then on nothing more is written, so nothing more is sent.
+  const held = { lost: false };
   return {
     kind: "postgres",
     location,
     read: () => readState(pool, s, location),
-    lock: (request) => lockState(pool, s, lockKey, request),
+    lock: (request) => lockState(pool, s, lockKey, request, held),
     forceUnlock: (lockId) => forceUnlockState(pool, s, lockKey, lockId, location),
-    writer: (initial, now) => createStateWriter(pgSink(pool, s, location), initial, now),
+    writer: (initial, now) => createStateWriter(pgSink(pool, s, location, held), initial, now),
     async importState(state) {
       await inTransaction(pool, async (client) => {
         const existing = await client.query(`SELECT lineage FROM ${s}.state WHERE id = 1 FOR UPDATE`);
@@ -80,9 +83,10 @@ async function readState(pool: Pool, s: string, location: string): Promise<Appli
   return state;
 }
 
-function pgSink(pool: Pool, s: string, location: string): StateSink {
+function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }): StateSink {
   return {
     async write(record: JournalRecord, state: AppliedState) {
+      if (held.lost) throw new ToolError("state-locked", `this command lost its lock on the state in ${location} (its database session ended, e.g. by force-unlock); nothing more is recorded or sent`, "run campaign plan to see where things stand");
       await inTransaction(pool, async (client) => {
         const head = await client.query(`SELECT lineage, serial FROM ${s}.state WHERE id = 1 FOR UPDATE`);
         if (!head.rowCount) {
@@ -128,15 +132,29 @@ async function appendHistory(client: PoolClient, s: string, history: readonly Hi
  * A session-level advisory lock held by one connection for the whole command, plus a row saying
  * who holds it. The lock dies with the connection: a killed holder frees it without anyone's help.
  */
-async function lockState(pool: Pool, s: string, lockKey: string, request: LockRequest) {
+async function lockState(pool: Pool, s: string, lockKey: string, request: LockRequest, held: { lost: boolean }) {
   const client = await pool.connect();
+  let released = false;
+  const lose = (): void => {
+    if (!released) held.lost = true;
+  };
+  // A checked-out client that loses its server emits 'error': without a listener that would end
+  // the process; with it, the command only stops writing.
+  client.on("error", lose);
+  client.on("end", lose);
   try {
-    const taken = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey]);
-    if (!taken.rows[0].ok) {
-      const holder = await client.query(`SELECT info FROM ${s}.lock_holder WHERE id = 1`);
-      client.release();
-      if (!holder.rowCount) throw new ToolError("state-locked", "the state is locked by a command that has not yet said who it is", "try again in a moment");
-      throw lockedBy(holder.rows[0].info as LockInfo, false);
+    // The holder writes its row just after taking the lock: a loser that looks in between sees an
+    // old row (or none), so it looks again for a moment before naming who holds the lock.
+    for (let attempt = 0; ; attempt++) {
+      const taken = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey]);
+      if (taken.rows[0].ok) break;
+      const holder = await client.query(`SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = h.backend_pid AND l.objid = (hashtext($1)::bigint & 4294967295)::oid)`, [lockKey]);
+      if (holder.rowCount || attempt >= 20) {
+        client.release();
+        if (!holder.rowCount) throw new ToolError("state-locked", "the state is locked by a command that does not say who it is", "try again in a moment");
+        throw lockedBy(holder.rows[0].info as LockInfo, false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const info = newLockInfo(request);
     await client.query(
@@ -146,6 +164,7 @@ async function lockState(pool: Pool, s: string, lockKey: string, request: LockRe
     return {
       info,
       release: async () => {
+        released = true;
         try {
           await client.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [info.id]);
           await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
