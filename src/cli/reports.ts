@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ToolError } from "../errors/index.js";
-import { campaignOutcomes, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
+import { maskPgUrl } from "../pg/index.js";
+import { campaignOutcomes, openPgReportStore, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
@@ -11,9 +12,18 @@ export interface StoreOption {
   store?: string;
 }
 
-function openStore(workspace: Workspace, option: StoreOption, context: CliContext): ReportStore {
-  const path = resolve(context.cwd, option.store ?? workspace.config.settings.reports.path);
-  return openSqliteStore(path, { storeNumbers: workspace.config.settings.reports.storeNumbers });
+/** reports.backend: SQLite at reports.path (or --store FILE), or PostgreSQL. */
+async function openStore(workspace: Workspace, option: StoreOption, context: CliContext): Promise<ReportStore> {
+  const settings = workspace.config.settings.reports;
+  if (settings.backend === "postgres" && option.store === undefined) return openPgReportStore(settings.url, settings.schema, { storeNumbers: settings.storeNumbers });
+  return openSqliteStore(resolve(context.cwd, option.store ?? settings.path), { storeNumbers: settings.storeNumbers });
+}
+
+/** Where reports go, for messages (a Postgres URL masked). */
+function storeLocation(workspace: Workspace, option: StoreOption): string {
+  const settings = workspace.config.settings.reports;
+  if (settings.backend === "postgres" && option.store === undefined) return `${maskPgUrl(settings.url ?? "")} (schema ${settings.schema})`;
+  return option.store ?? settings.path;
 }
 
 export interface ReceiveOptions extends StoreOption {
@@ -29,7 +39,7 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ToolError("usage", `--port must be a whole number from 0 to 65535, not ${receiveOptions.port}`);
   const generated = settings.token === undefined;
   const token = settings.token ?? randomBytes(24).toString("base64url");
-  const store = openStore(workspace, receiveOptions, context);
+  const store = await openStore(workspace, receiveOptions, context);
   const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
   const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
     await store.close();
@@ -38,7 +48,7 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   const where = generated ? receiver.reportUrl : `${receiver.url}/reports/<CAMPAIGN_RECEIVER_TOKEN>`;
   context.terminal.out(`Receiving status reports at POST ${where}\n`);
   if (generated) context.terminal.out("  (a new token each start: set CAMPAIGN_RECEIVER_TOKEN to keep the address stable)\n");
-  context.terminal.out(`  store: ${option(receiveOptions.store, workspace.config.settings.reports.path)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
+  context.terminal.out(`  store: ${storeLocation(workspace, receiveOptions)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
   const signal = await signals.wait();
   await receiver.stop();
   await store.close();
@@ -46,7 +56,6 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   return ExitCode.ok;
 }
 
-const option = (given: string | undefined, fallback: string): string => given ?? fallback;
 
 export type OutcomesOptions = StoreOption;
 
@@ -58,7 +67,7 @@ export async function outcomesCommand(name: string | undefined, outcomesOptions:
     if (name !== undefined && !read?.campaigns[name]) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows the applied campaigns");
     return read;
   });
-  const store = openStore(workspace, outcomesOptions, context);
+  const store = await openStore(workspace, outcomesOptions, context);
   try {
     const report = campaignOutcomes(await store.aggregate(), state, name);
     const text = options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : options.format === "markdown" ? renderOutcomesMarkdown(report) : renderOutcomesText(report);
@@ -77,7 +86,7 @@ export async function reportsImportCommand(file: string, importOptions: StoreOpt
   });
   const { records, unreadable } = parseImport(text);
   const batch = parseBatch(records);
-  const store = openStore(workspace, importOptions, context);
+  const store = await openStore(workspace, importOptions, context);
   try {
     const result = await store.ingest(batch.reports);
     for (const line of unreadable) context.terminal.err(`${file}:${line}:1: error malformed-json: not a JSON record\n`);
