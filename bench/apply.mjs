@@ -1,10 +1,13 @@
 // Apply of many campaigns against the simulator (its own process) at parallelism 8: submissions
 // per second of the apply engine — every write-ahead record durable (fsync) before its request —
 // against bare undici POSTs of the same signed bodies at the same concurrency. Target ≥ 0.9×.
+// With --pg the state is in PostgreSQL (one transaction per group of records, CAS on the serial).
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Pool } from "undici";
-import { BIN, FULL, ROOT, report, serve, withTempDir } from "./lib.mjs";
+import { BIN, FULL, PG_URL, ROOT, report, serve, withPgSchema, withTempDir } from "./lib.mjs";
+
+const PG = process.argv.includes("--pg");
 
 const CAMPAIGNS = FULL ? 1000 : 200;
 const PER_CAMPAIGN = 1000;
@@ -12,7 +15,7 @@ const PARALLELISM = 8;
 
 const { loadCampaigns, discoverCampaignFiles, nodeFileReader } = await import(join(ROOT, "dist/campaigns/index.js"));
 const { describeDesired } = await import(join(ROOT, "dist/plan/index.js"));
-const { hmacHasher, emptyState, createStateWriter, newSalt } = await import(join(ROOT, "dist/state/index.js"));
+const { hmacHasher, emptyState, createStateWriter, fileSink, newSalt, openPgStateBackend } = await import(join(ROOT, "dist/state/index.js"));
 const { executeApply } = await import(join(ROOT, "dist/apply/engine.js"));
 const { createClient, signedHeaders } = await import(join(ROOT, "dist/laaffic/index.js"));
 
@@ -48,14 +51,16 @@ async function floorRun(url, desired) {
   return desired.length / seconds;
 }
 
-async function oursRun(url, desired, dir) {
+async function oursRun(url, desired, dir, pgSchema) {
   const client = createClient({ baseUrl: url, credentials: { apiKey: "demo-key", apiSecret: "demo-secret" }, timeoutMs: 60_000, now: Date.now });
   await mkdir(dir, { recursive: true });
-  const writer = createStateWriter(join(dir, "state.json"), emptyState("bench", newSalt()), Date.now);
+  const backend = pgSchema ? await openPgStateBackend(PG_URL, pgSchema) : undefined;
+  const writer = backend ? backend.writer(emptyState(`bench-${pgSchema}`, newSalt()), Date.now) : createStateWriter(fileSink(join(dir, "state.json")), emptyState("bench", newSalt()), Date.now);
   const start = performance.now();
   const outcomes = await executeApply({ toSubmit: desired, writer, client, parallelism: PARALLELISM, planId: "bench", now: Date.now, emit: () => undefined, stopRequested: () => false });
   const seconds = (performance.now() - start) / 1000;
   await client.close();
+  await backend?.close();
   if (outcomes.some((o) => o.status !== "submitted")) throw new Error("ours: not every campaign was submitted");
   return { rate: desired.length / seconds, serial: writer.current().serial };
 }
@@ -74,10 +79,11 @@ await withTempDir(async (dir) => {
     let ours = { rate: 0, serial: 0 };
     for (const round of [1, 2, 3]) {
       floor = Math.max(floor, await floorRun(url, renamed(base, `floor${round}`)));
-      const run = await oursRun(url, renamed(base, `ours${round}`), join(dir, `state${round}`));
+      const run = PG ? await withPgSchema((schema) => oursRun(url, renamed(base, `ours${round}`), join(dir, `state${round}`), schema)) : await oursRun(url, renamed(base, `ours${round}`), join(dir, `state${round}`));
       if (run.rate > ours.rate) ours = run;
     }
-    report({ name: `apply (${CAMPAIGNS} campaigns × ${PER_CAMPAIGN} recipients, parallelism ${PARALLELISM})`, figure: ours.rate, unit: "submissions/s", floor, higherIsBetter: true, target: 0.9, extra: `${ours.serial} durable (fsynced) state writes for ${CAMPAIGNS * 2} write-ahead and outcome records` });
+    const where = PG ? "state in PostgreSQL" : "state file";
+    report({ name: `apply, ${where} (${CAMPAIGNS} campaigns × ${PER_CAMPAIGN} recipients, parallelism ${PARALLELISM})`, figure: ours.rate, unit: "submissions/s", floor, higherIsBetter: true, target: 0.9, extra: `${ours.serial} durable state writes (${PG ? "transactions" : "fsyncs"}) for ${CAMPAIGNS * 2} write-ahead and outcome records` });
   } finally {
     await sim.stop();
   }

@@ -47,6 +47,23 @@ export function serve(command, args, pattern, env = {}) {
   });
 }
 
+/** The PostgreSQL the --pg variants use (CAMPAIGN_BENCH_PG_URL, else the machine's local server). */
+export const PG_URL = process.env.CAMPAIGN_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A schema of its own for one benchmark run, dropped afterwards. */
+export async function withPgSchema(fn) {
+  const { default: pg } = await import("pg");
+  const schema = `bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    return await fn(schema);
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
+}
+
 export function report({ name, figure, unit, floor, higherIsBetter, target, extra = "" }) {
   const ratio = figure / floor;
   const ok = higherIsBetter ? ratio >= target : ratio <= target;
