@@ -17,7 +17,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .description("Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.")
     .version(TOOL_VERSION, "-V, --version")
     .option("--config <file>", "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)")
-    .option("--state <file>", "applied-state file (default: .campaign/state.json)")
+    .option("--state <file>", "applied-state file (default: state.path, .campaign/state.json); picks the file backend even when state.backend is postgres")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--json", "same as --format json")
     .option("--no-color", "never colour the output (NO_COLOR is respected too)")
@@ -147,6 +147,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("force-unlock")
     .description("remove a stale state lock, given its id (printed by the command that found the state locked)")
     .argument("<lock-id>", "the lock's id")
+    .addHelpText("after", "\nWith state.backend: postgres a dead holder's lock is already gone (it dies with its connection);\nthis ends the database session of a hung but connected holder, which then records and sends nothing more.\n")
     .action(async (lockId: string) => {
       const { forceUnlockCommand } = await import("./state.js");
       await run((ctx, options) => forceUnlockCommand(lockId, options, ctx));
@@ -157,7 +158,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .description("receive the platform's call status reports over HTTP and store them")
     .option("--port <n>", "port to listen on (default: receiver.port, 8766)")
     .option("--host <host>", "address to listen on (default: receiver.host, 127.0.0.1)")
-    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
     .addHelpText("after", "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n")
     .action(async (receiveOptions: ReceiveOptions) => {
       const { receiveCommand } = await import("./reports.js");
@@ -168,7 +169,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("outcomes")
     .description("outcomes per campaign from the received status reports")
     .argument("[name]", "one campaign (taskName)")
-    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
       const { outcomesCommand } = await import("./reports.js");
       await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
@@ -180,7 +181,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("import")
     .description("load saved status reports (a push body or NDJSON) into the store")
     .argument("<file>", "the file to import")
-    .option("--store <path>", "report store (default: reports.path, .campaign/reports.db)")
+    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
     .action(async (file: string, importOptions: StoreOption) => {
       const { reportsImportCommand } = await import("./reports.js");
       await run((ctx, options) => reportsImportCommand(file, importOptions, options, ctx));

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { located, runCli, tempDir } from "../helpers.js";
@@ -40,6 +42,17 @@ describe("configuration", () => {
       "remove it and set LAAFFIC_API_KEY in the environment (in CI: a repository secret)",
     ]);
     expect(JSON.stringify(diagnostics)).not.toMatch(/7bz1lzh9|bDqJFiq9/);
+  });
+
+  test("a PostgreSQL URL with a password in the config is refused; CAMPAIGN_PG_URL overrides the config's URL", async () => {
+    const dir = await tempDir({ "campaign.config.yaml": "state:\n  backend: postgres\n  url: postgres://campaigns:hunter2@db:5432/prod\nreports:\n  backend: postgres\n  url: postgres://campaigns@db:5432/prod\n" });
+    const { diagnostics } = await loadConfig({ cwd: dir, env: {} });
+    expect(located({ diagnostics })).toEqual(["campaign.config.yaml:3:8: error secret-in-config: state.url holds a password, which must not be in a config file"]);
+    expect(JSON.stringify(diagnostics)).not.toContain("hunter2");
+    await writeFile(join(dir, "campaign.config.yaml"), "state:\n  backend: postgres\n  url: postgres://campaigns@db:5432/prod\n");
+    const { settings } = await loadConfig({ cwd: dir, env: { CAMPAIGN_PG_URL: "postgres://other@db2/x" } });
+    expect(settings.state).toEqual({ backend: "postgres", url: "postgres://other@db2/x", schema: "laaffic_campaign" });
+    expect(settings.reports).toMatchObject({ backend: "sqlite", url: "postgres://other@db2/x" });
   });
 
   test("unknown keys, bad values and an unknown time zone are reported with positions", async () => {
