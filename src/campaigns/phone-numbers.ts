@@ -59,31 +59,34 @@ export function createNumberClassifier(): NumberClassifier {
     }
     return plan;
   };
+  // One shared answer object per country and validity: nothing is allocated per number.
+  const answers = new Map<string | undefined, readonly [NumberClass, NumberClass]>();
+  const answersFor = (country: string | undefined): readonly [NumberClass, NumberClass] => {
+    let pair = answers.get(country);
+    if (!pair) answers.set(country, (pair = [Object.freeze({ country, valid: false }), Object.freeze({ country, valid: true })]));
+    return pair;
+  };
   // Calling code (as a number, so no string is cut per look-up) → the countries sharing it, or
-  // [] for a non-geographic code (+800, +882…).
-  const codes = new Map<number, { code: string; countries: readonly string[] }>();
+  // [] for a non-geographic code (+800, +882…); a code of one country keeps its plan at hand.
+  const codes = new Map<number, { code: string; countries: readonly string[]; single?: { plan: CompiledPlan; answers: readonly [NumberClass, NumberClass] } }>();
   for (const [code, countries] of Object.entries(metadata.countryCallingCodes())) {
     const nonGeographic = countries.length === 1 && countries[0]!.length === 3;
     codes.set(Number(code), { code, countries: nonGeographic ? [] : countries });
   }
   for (const code of Object.keys(metadata.nonGeographic() ?? {})) codes.set(Number(code), { code, countries: [] });
-  // One shared answer object per country and validity: nothing is allocated per number.
-  const answers = new Map<string | undefined, [NumberClass, NumberClass]>();
-  const answer = (country: string | undefined, valid: boolean): NumberClass => {
-    let pair = answers.get(country);
-    if (!pair) answers.set(country, (pair = [Object.freeze({ country, valid: false }), Object.freeze({ country, valid: true })]));
-    return pair[valid ? 1 : 0];
-  };
   return (digits) => {
     let value = 0;
-    for (let length = 1; length <= 3 && length < digits.length; length++) {
-      value = value * 10 + digits.charCodeAt(length - 1) - 48;
+    for (let start = 1; start <= 3 && start < digits.length; start++) {
+      value = value * 10 + digits.charCodeAt(start - 1) - 48;
       const known = codes.get(value);
       if (known === undefined) continue;
-      const national = digits.slice(length);
       const { countries } = known;
-      const country = countries.length <= 1 ? countries[0] : countryByNationalNumber(national, countries, planOf);
-      return answer(country, matchesType(national, planOf(country ?? known.code)));
+      if (countries.length <= 1) {
+        const single = (known.single ??= { plan: planOf(countries[0] ?? known.code), answers: answersFor(countries[0]) });
+        return single.answers[matchesAt(digits, start, single.plan) ? 1 : 0];
+      }
+      const country = countryByNationalNumber(digits, start, countries, planOf);
+      return answersFor(country)[matchesAt(digits, start, planOf(country ?? known.code)) ? 1 : 0];
     }
     return UNKNOWN_CODE;
   };
@@ -97,7 +100,7 @@ function compile(plan: NumberingPlan): CompiledPlan {
     .map((t) => ({ pattern: t.pattern(), lengths: t.possibleLengths() }));
   const byLength: RegExp[] = [];
   return {
-    leadingDigits: leading ? new RegExp(`^(?:${leading})`) : undefined,
+    leadingDigits: leading ? new RegExp(`(?:${leading})`, "y") : undefined,
     hasTypes: plan.hasTypes(),
     validFor(length) {
       let expression = byLength[length];
@@ -105,7 +108,8 @@ function compile(plan: NumberingPlan): CompiledPlan {
         const fitting = types.filter((t) => !t.lengths || t.lengths.includes(length)).map((t) => `(?:${t.pattern})`);
         // No type of this length: nothing of this length is valid (an expression that never matches).
         const anyType = plan.hasTypes() ? (fitting.length > 0 ? fitting.join("|") : "(?!)") : "[\\s\\S]*";
-        expression = new RegExp(`^(?=(?:${general})$)(?:${anyType})$`);
+        // Sticky: tested from the national number's first digit inside the whole number, uncut.
+        expression = new RegExp(`(?=(?:${general})$)(?:${anyType})$`, "y");
         byLength[length] = expression;
       }
       return expression;
@@ -113,17 +117,21 @@ function compile(plan: NumberingPlan): CompiledPlan {
   };
 }
 
-function matchesType(national: string, plan: CompiledPlan): boolean {
-  return plan.validFor(national.length).test(national);
+/** Whether the national number (digits from `start` on) is valid for the plan. */
+function matchesAt(digits: string, start: number, plan: CompiledPlan): boolean {
+  const expression = plan.validFor(digits.length - start);
+  expression.lastIndex = start;
+  return expression.test(digits);
 }
 
 /** Several countries share the calling code (NANPA, +44, +7…): leading digits, else a type match. */
-function countryByNationalNumber(national: string, countries: readonly string[], planOf: (country: string) => CompiledPlan): string | undefined {
+function countryByNationalNumber(digits: string, start: number, countries: readonly string[], planOf: (country: string) => CompiledPlan): string | undefined {
   for (const country of countries) {
     const plan = planOf(country);
     if (plan.leadingDigits) {
-      if (plan.leadingDigits.test(national)) return country;
-    } else if (plan.hasTypes && matchesType(national, plan)) return country;
+      plan.leadingDigits.lastIndex = start;
+      if (plan.leadingDigits.test(digits)) return country;
+    } else if (plan.hasTypes && matchesAt(digits, start, plan)) return country;
   }
   return undefined;
 }
