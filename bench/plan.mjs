@@ -1,6 +1,8 @@
 // Plan over many campaigns and recipients (CSV files generated here): time and peak RSS of
 // `campaign plan`, against the floor of reading and parsing the same files with the same YAML
 // and CSV parsers (configured as the loader configures them) and nothing else. Target ≤ 1.3× the floor's time, ≤ 1 GiB.
+// The plan runs with the default guards (every number checked against its country's metadata,
+// calling hours in each callee's zone, the number sets for diffs and duplicates across campaigns).
 // Each side runs in its own child process, so peak RSS is its own.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -46,19 +48,21 @@ if (mode === "--floor" || mode === "--ours" || mode === "--guarded") {
       await writeFile(join(dir, "campaigns", `${name}.csv`), rows.join("\n") + "\n");
     }
     const script = new URL(import.meta.url).pathname;
-    const best = async (side) => {
-      const runs = [];
-      for (let i = 0; i < 3; i++) runs.push(await child(script, [side, dir, ...(FULL ? ["--full"] : [])]));
-      return runs.sort((a, b) => a.ms - b.ms)[0];
-    };
     // A 1,000,000-number suppression list (none of them recipients) for the guarded run.
     await writeFile(join(dir, "suppress.txt"), Array.from({ length: 1_000_000 }, (_, i) => `+44${7_000_000_000 + i}`).join("\n") + "\n");
     await writeFile(join(dir, "guards.yaml"), "guards:\n  suppressionLists: [suppress.txt]\n");
-    const floor = await best("--floor");
-    const ours = await best("--ours");
-    const guarded = await best("--guarded");
+    // The sides take turns, round after round, and each keeps its best run: on a shared VM a slow
+    // minute then hits all three alike instead of one side's whole block.
+    const best = { "--floor": undefined, "--ours": undefined, "--guarded": undefined };
+    for (let round = 0; round < 4; round++) {
+      for (const side of Object.keys(best)) {
+        const run = await child(script, [side, dir, ...(FULL ? ["--full"] : [])]);
+        if (!best[side] || run.ms < best[side].ms) best[side] = run;
+      }
+    }
+    const { "--floor": floor, "--ours": ours, "--guarded": guarded } = best;
     const recipients = CAMPAIGNS * PER_CAMPAIGN;
-    report({ name: `plan (${CAMPAIGNS} campaigns, ${recipients.toLocaleString("en")} recipients)`, figure: ours.ms, unit: "ms", floor: floor.ms, higherIsBetter: false, target: 1.3, extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB (floor ${floor.maxRssMiB.toFixed(0)} MiB, target ≤ 1024 MiB) ${ours.maxRssMiB <= 1024 ? "✓" : "✗ MISSED"}` });
-    console.log(`plan with a 1,000,000-number suppression list: ${guarded.ms.toFixed(0)} ms (+${(guarded.ms - ours.ms).toFixed(0)} ms over the plan without guards), peak RSS ${guarded.maxRssMiB.toFixed(0)} MiB`);
+    report({ name: `plan with the default guards (${CAMPAIGNS} campaigns, ${recipients.toLocaleString("en")} recipients)`, figure: ours.ms, unit: "ms", floor: floor.ms, higherIsBetter: false, target: 1.3, extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB (floor ${floor.maxRssMiB.toFixed(0)} MiB, target ≤ 1024 MiB) ${ours.maxRssMiB <= 1024 ? "✓" : "✗ MISSED"}` });
+    console.log(`the same plan with a 1,000,000-number suppression list as well: ${guarded.ms.toFixed(0)} ms (${guarded.ms >= ours.ms ? "+" : ""}${(guarded.ms - ours.ms).toFixed(0)} ms), peak RSS ${guarded.maxRssMiB.toFixed(0)} MiB`);
   });
 }

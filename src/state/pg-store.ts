@@ -84,26 +84,42 @@ async function readState(pool: Pool, s: string, location: string): Promise<Appli
 }
 
 function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }): StateSink {
+  // One statement, so one round trip and its own transaction: the serial moves only from the one
+  // this writer holds (and the lineage matches), and the campaign rows and history change only then.
+  const advance = `WITH head AS (UPDATE ${s}.state SET serial = $1, updated_at = now() WHERE id = 1 AND serial = $2 AND lineage = $3 RETURNING 1),
+    removed AS (DELETE FROM ${s}.campaigns WHERE task_name = ANY($4::text[]) AND EXISTS (SELECT 1 FROM head)),
+    upserted AS (INSERT INTO ${s}.campaigns (task_name, record) SELECT name, record FROM unnest($5::text[], $6::jsonb[]) AS t(name, record) WHERE EXISTS (SELECT 1 FROM head)
+      ON CONFLICT (task_name) DO UPDATE SET record = EXCLUDED.record),
+    logged AS (INSERT INTO ${s}.history (serial, entry) SELECT serial, entry FROM unnest($7::bigint[], $8::jsonb[]) WITH ORDINALITY AS t(serial, entry, n) WHERE EXISTS (SELECT 1 FROM head) ORDER BY n)
+    SELECT COUNT(*)::int AS advanced FROM head`;
   return {
     async write(record: JournalRecord, state: AppliedState) {
       if (held.lost) throw new ToolError("state-locked", `this command lost its lock on the state in ${location} (its database session ended, e.g. by force-unlock); nothing more is recorded or sent`, "run campaign plan to see where things stand");
+      const changed = Object.entries(record.campaigns);
+      const kept = changed.filter((e): e is [string, CampaignState] => e[1] !== null);
+      const result = await pool.query(advance, [
+        record.serial,
+        record.serial - 1,
+        state.lineage,
+        changed.filter(([, c]) => c === null).map(([name]) => name),
+        kept.map(([name]) => name),
+        kept.map(([, c]) => JSON.stringify(c)),
+        record.history.map((h) => h.serial),
+        record.history.map((h) => JSON.stringify(h)),
+      ]);
+      if (result.rows[0].advanced === 1) return;
+      // Nothing moved: either there is no state yet (this writer creates it) or someone else wrote.
       await inTransaction(pool, async (client) => {
         const head = await client.query(`SELECT lineage, serial FROM ${s}.state WHERE id = 1 FOR UPDATE`);
-        if (!head.rowCount) {
-          // A new state: only the writer that starts from nothing creates it, whole.
-          if (record.serial !== 1) throw conflict(location, "the state is gone");
-          await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, record.serial]);
-          await upsertCampaigns(client, s, Object.entries(state.campaigns));
-          await appendHistory(client, s, state.history);
-          return;
+        if (head.rowCount) {
+          const { lineage, serial } = head.rows[0] as { lineage: string; serial: string };
+          throw conflict(location, `it is at serial ${serial} of lineage ${lineage.slice(0, 8)}, this writer started from serial ${record.serial - 1} of lineage ${state.lineage.slice(0, 8)}`);
         }
-        const { lineage, serial } = head.rows[0] as { lineage: string; serial: string };
-        if (lineage !== state.lineage || Number(serial) !== record.serial - 1) throw conflict(location, `it is at serial ${serial} of lineage ${lineage.slice(0, 8)}, this writer started from serial ${record.serial - 1} of lineage ${state.lineage.slice(0, 8)}`);
-        await client.query(`UPDATE ${s}.state SET serial = $1, updated_at = now() WHERE id = 1`, [record.serial]);
-        const removed = Object.entries(record.campaigns).filter(([, c]) => c === null).map(([name]) => name);
-        if (removed.length > 0) await client.query(`DELETE FROM ${s}.campaigns WHERE task_name = ANY($1::text[])`, [removed]);
-        await upsertCampaigns(client, s, Object.entries(record.campaigns).filter((e): e is [string, CampaignState] => e[1] !== null));
-        await appendHistory(client, s, record.history);
+        // A new state: only the writer that starts from nothing creates it, whole.
+        if (record.serial !== 1) throw conflict(location, "the state is gone");
+        await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, record.serial]);
+        await upsertCampaigns(client, s, Object.entries(state.campaigns));
+        await appendHistory(client, s, state.history);
       });
     },
     compact: async () => undefined, // every write already lands in the tables
