@@ -27,7 +27,7 @@ export async function openPool(url: string | undefined, purpose: string, options
 
 export function unreachable(error: unknown, url: string, purpose: string): ToolError {
   const reason = maskPgUrl(error instanceof Error ? error.message : String(error));
-  return new ToolError("backend-unreachable", `cannot reach PostgreSQL for ${purpose} at ${maskPgUrl(url)}: ${reason}`, "check that the server runs and accepts this user (CAMPAIGN_PG_URL or the url in the config); on a laptop: pg_ctlcluster 15 main start");
+  return new ToolError("backend-unreachable", `cannot reach PostgreSQL for ${purpose} at ${maskPgUrl(url)}: ${reason}`, "check that the server runs and accepts this user and database (CAMPAIGN_PG_URL, or the url in the config); the README's \"Shared backends\" section says how to start a local one");
 }
 
 /** An identifier for SQL text (schema names are checked by the config schema, quoted anyway). */
