@@ -14,12 +14,17 @@ const CONFIG = `# laaffic-campaign configuration. Credentials never go here: set
 campaignsDir: campaigns
 state:
   path: .campaign/state.json
+  # backend: postgres # shared by several runners: URL from CAMPAIGN_PG_URL (README: Shared backends)
 api:
   baseUrl: https://api.laaffic.com # or LAAFFIC_BASE_URL
   timezone: Asia/Shanghai # the platform's wall clock, in which sendTime is read
   parallelism: 4
 defaults: # merged under every campaign; a campaign's own value wins
   maxRingingTime: 60
+guards: # checked at plan time and again right before apply's first request
+  callingHours: { start: "08:00", end: "21:00" } # in each callee's local time
+  # suppressionLists: [lists/opt-out.txt] # numbers never to call
+  # maxRecipientsPerApply: 100000 # more needs plan and apply with --allow-large
 `;
 
 const EXAMPLE = `# yaml-language-server: $schema=../.campaign/campaign.schema.json

@@ -47,11 +47,15 @@ describe("what a reviewer sees about who is called", () => {
 
   test("every callee number is checked against its country prefix; countries are counted", async () => {
     const numbers = ["919700000001", "910012345678", "12125550123", "8613800138000"];
-    const { dir, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("mixed", "", numbers) });
+    const { sim, dir, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("mixed", "", numbers) });
     const invalid = await cli("validate");
     expect(invalid.code).toBe(1);
     expect(invalid.stdout).toContain("campaigns/a.yaml:7:19: error invalid-number: calleeNumber 9100•••••678 is not a valid phone number for IN");
     expect(invalid.stdout).not.toContain("910012345678");
+    const refused = await cli("apply", "--auto-approve");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("error invalid-number");
+    expect(sim.stats().tasksCreated).toBe(0);
     await writeFile(join(dir, "campaign.config.yaml"), 'guards:\n  invalidNumbers: warning\n  callingHours: { start: "00:00", end: "24:00" }\n');
     const plan = await cli("plan");
     expect(plan.code).toBe(0);
