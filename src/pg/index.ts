@@ -13,7 +13,8 @@ export async function openPool(url: string | undefined, purpose: string, options
   if (!url) {
     throw new ToolError("config-invalid", `${purpose} uses PostgreSQL but no URL is set`, "set CAMPAIGN_PG_URL (e.g. postgres://user@127.0.0.1:5432/db), or the url in the config without a password");
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: 10_000, application_name: "laaffic-campaign" });
+  // keepAlive: a holder whose server vanished notices (and stops writing) instead of waiting forever.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: "laaffic-campaign" });
   // An idle client that loses its server must not crash the process: the next query reports it.
   pool.on("error", () => undefined);
   try {
