@@ -7,4 +7,4 @@ export { validationReport, summaryLine } from "./report.js";
 export { createNumberClassifier, type NumberClassifier } from "./phone-numbers.js";
 export { createZoneLookup, type ZoneLookup } from "./time-zones.js";
 export { loadPhoneTimeZones } from "./time-zone-data.js";
-export type { Audience, NumberChecks, ZoneGroup } from "./audience.js";
+export { examineRecipients, type Audience, type NumberChecks, type ZoneGroup } from "./audience.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, loadCampaigns, loadPhoneTimeZones, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
+import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, examineRecipients, loadCampaigns, loadPhoneTimeZones, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
@@ -125,12 +125,16 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
   const { lists, bindings } = await loadSuppressionLists(workspace, context);
   const suppressionFindings: Diagnostic[] = [];
   const described = new Map<LoadedCampaign, DesiredCampaign>();
+  const checks = await numberChecks(workspace);
   const describe = (campaign: LoadedCampaign): void => {
     const skipped = applySuppression(campaign, lists, suppressionFindings);
+    // Countries, zones and the number set describe who is called: without the skipped numbers.
+    // (Their findings were made on the whole list already; the kept ones are a subset.)
+    if (skipped > 0) campaign.audience = examineRecipients(campaign.recipients, checks, () => campaign.source).audience;
     const desired = { ...describeDesired(campaign, hash), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
     described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
   };
-  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: await numberChecks(workspace) });
+  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: checks });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
     printDiagnostics(loaded.diagnostics, context);

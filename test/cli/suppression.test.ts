@@ -30,6 +30,7 @@ describe("suppression lists", () => {
     const plan = await cli("plan");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/recipients += 2 \(9197•••••001, 9197•••••003; text1 set; 1 suppressed number left out\)/);
+    expect(plan.stdout).toMatch(/countries += IN 2\n/); // who is counted is who is called
     expect((await cli("apply", "--auto-approve")).code).toBe(0);
     const task = [...sim.world.tasks.values()][0]!;
     expect(task.task.numbers.map((n) => n.calleeNumber)).toEqual(["919700000001", "919700000003"]);
