@@ -12,17 +12,20 @@ export interface StoreOption {
   store?: string;
 }
 
+/** reports.backend: postgres, unless --store FILE picks a SQLite file. */
+const onPostgres = (workspace: Workspace, option: StoreOption): boolean => workspace.config.settings.reports.backend === "postgres" && option.store === undefined;
+
 /** reports.backend: SQLite at reports.path (or --store FILE), or PostgreSQL. */
 async function openStore(workspace: Workspace, option: StoreOption, context: CliContext): Promise<ReportStore> {
   const settings = workspace.config.settings.reports;
-  if (settings.backend === "postgres" && option.store === undefined) return openPgReportStore(settings.url, settings.schema, { storeNumbers: settings.storeNumbers });
+  if (onPostgres(workspace, option)) return openPgReportStore(settings.url, settings.schema, { storeNumbers: settings.storeNumbers });
   return openSqliteStore(resolve(context.cwd, option.store ?? settings.path), { storeNumbers: settings.storeNumbers });
 }
 
 /** Where reports go, for messages (a Postgres URL masked). */
 function storeLocation(workspace: Workspace, option: StoreOption): string {
   const settings = workspace.config.settings.reports;
-  if (settings.backend === "postgres" && option.store === undefined) return `${maskPgUrl(settings.url ?? "")} (schema ${settings.schema})`;
+  if (onPostgres(workspace, option)) return `${maskPgUrl(settings.url ?? "")} (schema ${settings.schema})`;
   return option.store ?? settings.path;
 }
 

@@ -25,7 +25,7 @@ export function callingHoursFindings(input: CallingHoursInput): Diagnostic[] {
   const findings: Diagnostic[] = [];
   for (const desired of input.toSubmit) {
     const sendTime = desired.body.sendTime;
-    const start = sendTime ? wallTimeToEpochMs(sendTime, input.platformTimeZone) : input.now;
+    const start = firstRingAt(desired, input.platformTimeZone, input.now);
     const when = sendTime ? `sendTime ${sendTime} (${input.platformTimeZone})` : `an immediate send (now, ${epochMsToWallTime(input.now, input.platformTimeZone)} ${input.platformTimeZone})`;
     const at = { file: desired.source.file, line: desired.source.line, column: 1, field: "/sendTime" };
     const problem = firstProblem(desired, hours, start);
@@ -49,6 +49,11 @@ export function callingHoursFindings(input: CallingHoursInput): Diagnostic[] {
     });
   }
   return findings;
+}
+
+/** When a campaign starts ringing: its sendTime (in the platform's zone), or now for an immediate send. */
+export function firstRingAt(desired: DesiredCampaign, platformTimeZone: string, now: number): number {
+  return desired.body.sendTime ? wallTimeToEpochMs(desired.body.sendTime, platformTimeZone) : now;
 }
 
 type Problem =

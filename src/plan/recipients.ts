@@ -1,7 +1,8 @@
 import { contains, difference } from "../campaigns/number-set.js";
-import { epochMsToWallTime, wallTimeToEpochMs } from "../campaigns/platform-time.js";
+import { epochMsToWallTime } from "../campaigns/platform-time.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import type { AppliedState, Diagnostic, RecipientDiff } from "../schema/generated/index.js";
+import { firstRingAt } from "./calling-hours.js";
 import type { DesiredCampaign } from "./desired.js";
 import { lastOfSeries } from "./guards.js";
 
@@ -37,8 +38,7 @@ const masked = (n: number): string => maskPhoneNumber(String(n));
 export function crossCampaignDuplicates(toSubmit: readonly DesiredCampaign[], platformTimeZone: string, now: number): Diagnostic[] {
   const byDay = new Map<string, DesiredCampaign[]>();
   for (const desired of toSubmit) {
-    const start = desired.body.sendTime ? wallTimeToEpochMs(desired.body.sendTime, platformTimeZone) : now;
-    const day = epochMsToWallTime(start, platformTimeZone).slice(0, 10);
+    const day = epochMsToWallTime(firstRingAt(desired, platformTimeZone, now), platformTimeZone).slice(0, 10);
     byDay.set(day, [...(byDay.get(day) ?? []), desired]);
   }
   const findings: Diagnostic[] = [];

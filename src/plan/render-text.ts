@@ -1,3 +1,4 @@
+import { UNKNOWN_COUNTRY } from "../campaigns/audience.js";
 import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
 import type { CampaignPlan, FieldChange, PlanEntry, RecipientDiff } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
@@ -95,7 +96,7 @@ const count = (n: number): string => n.toLocaleString("en-US");
 export function countriesLine(countries: Record<string, number>): string {
   return Object.entries(countries)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([country, n]) => `${country === "ZZ" ? "unknown" : country} ${count(n)}`)
+    .map(([country, n]) => `${country === UNKNOWN_COUNTRY ? "unknown" : country} ${count(n)}`)
     .join(" · ");
 }
 

@@ -22,17 +22,27 @@ export async function readStateFile(path: string): Promise<AppliedState | undefi
   } catch {
     throw new ToolError("state-corrupt", `the state file ${path} is not valid JSON`, "restore it from backup or version control; it is never overwritten while it cannot be read");
   }
-  const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === "number" && version > STATE_FORMAT_VERSION) {
-    throw new ToolError("state-too-new", `the state file ${path} has format ${version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the file is left untouched");
-  }
+  checkFormatVersion(value, `the state file ${path}`);
   const journal = await readFile(journalPathFor(path), "utf8").catch(() => undefined);
   const base = value as Partial<AppliedState> | null;
   if (journal !== undefined && typeof base?.serial === "number" && Array.isArray(base.history) && base.campaigns && typeof base.campaigns === "object") replayJournal(value as AppliedState, journal);
+  return checkedState(value, `the state file ${path}`, "restore it from backup or version control");
+}
+
+/** A state this version can read: a newer format is refused, so it is never overwritten. */
+export function checkFormatVersion(value: unknown, where: string): void {
+  const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === "number" && version > STATE_FORMAT_VERSION) {
+    throw new ToolError("state-too-new", `${where} has format ${version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the state is left untouched");
+  }
+}
+
+/** The state as read, checked against schemas/state.schema.json (any backend). */
+export function checkedState(value: unknown, where: string, restore: string): AppliedState {
   const validate = validators().state;
   if (!validate(value)) {
     const first = validate.errors?.[0];
-    throw new ToolError("state-corrupt", `the state file ${path} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), "restore it from backup or version control; it is never overwritten while it cannot be read");
+    throw new ToolError("state-corrupt", `${where} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), `${restore}; it is never overwritten while it cannot be read`);
   }
   return value;
 }

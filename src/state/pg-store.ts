@@ -1,9 +1,8 @@
 import { ToolError } from "../errors/index.js";
 import { ident, inTransaction, maskPgUrl, migrate, openPool, type Pool, type PoolClient } from "../pg/index.js";
 import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
-import { validators } from "../schema/validators.js";
 import type { LockRequest, StateBackend } from "./backend.js";
-import { STATE_FORMAT_VERSION } from "./file-store.js";
+import { checkedState, checkFormatVersion } from "./file-store.js";
 import { lockedBy, newLockInfo, type LockInfo } from "./lock.js";
 import { createStateWriter, type JournalRecord, type StateSink } from "./writer.js";
 
@@ -46,9 +45,7 @@ export async function openPgStateBackend(url: string | undefined, schema: string
       await inTransaction(pool, async (client) => {
         const existing = await client.query(`SELECT lineage FROM ${s}.state WHERE id = 1 FOR UPDATE`);
         if (existing.rowCount) throw new ToolError("state-exists", `there is already a state in ${location} (lineage ${existing.rows[0].lineage})`, "migrate into another schema (state.schema), or drop that state first");
-        await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, state.serial]);
-        await upsertCampaigns(client, s, Object.entries(state.campaigns));
-        await appendHistory(client, s, state.history);
+        await insertWholeState(client, s, state);
       });
     },
     close: () => pool.end(),
@@ -62,7 +59,7 @@ async function readState(pool: Pool, s: string, location: string): Promise<Appli
     const head = await client.query(`SELECT format_version, lineage, salt, serial FROM ${s}.state WHERE id = 1`);
     if (!head.rowCount) return undefined;
     const row = head.rows[0] as { format_version: number; lineage: string; salt: string; serial: string };
-    if (row.format_version > STATE_FORMAT_VERSION) throw new ToolError("state-too-new", `the state in ${location} has format ${row.format_version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the state is left untouched");
+    checkFormatVersion({ formatVersion: row.format_version }, `the state in ${location}`);
     const campaigns = await client.query(`SELECT task_name, record FROM ${s}.campaigns ORDER BY task_name`);
     const history = await client.query(`SELECT entry FROM ${s}.history ORDER BY seq`);
     return {
@@ -74,13 +71,7 @@ async function readState(pool: Pool, s: string, location: string): Promise<Appli
       history: history.rows.map((r: { entry: HistoryEntry }) => r.entry),
     } as AppliedState;
   });
-  if (state === undefined) return undefined;
-  const validate = validators().state;
-  if (!validate(state)) {
-    const first = validate.errors?.[0];
-    throw new ToolError("state-corrupt", `the state in ${location} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), "restore the schema from a backup; it is never overwritten while it cannot be read");
-  }
-  return state;
+  return state === undefined ? undefined : checkedState(state, `the state in ${location}`, "restore the schema from a backup");
 }
 
 function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }): StateSink {
@@ -117,9 +108,7 @@ function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }
         }
         // A new state: only the writer that starts from nothing creates it, whole.
         if (record.serial !== 1) throw conflict(location, "the state is gone");
-        await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, record.serial]);
-        await upsertCampaigns(client, s, Object.entries(state.campaigns));
-        await appendHistory(client, s, state.history);
+        await insertWholeState(client, s, state);
       });
     },
     compact: async () => undefined, // every write already lands in the tables
@@ -128,6 +117,13 @@ function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }
 
 function conflict(location: string, why: string): ToolError {
   return new ToolError("state-conflict", `the state in ${location} changed under this command (${why}); nothing was overwritten`, "another writer got there first: run campaign plan again and review what it shows");
+}
+
+/** A whole state into a schema that holds none (its row, every campaign, the whole history). */
+async function insertWholeState(client: PoolClient, s: string, state: AppliedState): Promise<void> {
+  await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, state.serial]);
+  await upsertCampaigns(client, s, Object.entries(state.campaigns));
+  await appendHistory(client, s, state.history);
 }
 
 async function upsertCampaigns(client: PoolClient, s: string, campaigns: readonly [string, CampaignState][]): Promise<void> {
@@ -164,7 +160,7 @@ async function lockState(pool: Pool, s: string, lockKey: string, request: LockRe
     for (let attempt = 0; ; attempt++) {
       const taken = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey]);
       if (taken.rows[0].ok) break;
-      const holder = await client.query(`SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = h.backend_pid AND l.objid = (hashtext($1)::bigint & 4294967295)::oid)`, [lockKey]);
+      const holder = await client.query(`SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND ${holdsAdvisoryLock("h.backend_pid", "$1")}`, [lockKey]);
       if (holder.rowCount || attempt >= 20) {
         client.release();
         if (!holder.rowCount) throw new ToolError("state-locked", "the state is locked by a command that does not say who it is", "try again in a moment");
@@ -198,14 +194,18 @@ async function lockState(pool: Pool, s: string, lockKey: string, request: LockRe
   }
 }
 
+/** Whether the session `pid` holds the advisory lock taken with `key` (its low 32 bits are pg_locks.objid). */
+const holdsAdvisoryLock = (pid: string, key: string): string =>
+  `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = ${pid} AND l.objid = (hashtext(${key})::bigint & 4294967295)::oid)`;
+
 /** For a hung but connected holder: ends its database session (which frees the lock), by lock id only. */
 async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: string, location: string): Promise<LockInfo> {
   const holder = await pool.query(`SELECT lock_id, info, backend_pid FROM ${s}.lock_holder WHERE id = 1`);
   const row = holder.rows[0] as { lock_id: string; info: LockInfo; backend_pid: number } | undefined;
   if (!row) throw new ToolError("not-found", `there is no lock on the state in ${location}`, "nothing to unlock");
   if (row.lock_id !== lockId) throw new ToolError("lock-mismatch", `the lock on the state in ${location} has id ${row.lock_id}, not ${lockId}`, "pass the id printed by the command that found the state locked");
-  const stillHeld = await pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1 AND objid = (hashtext($2)::bigint & 4294967295)::oid", [row.backend_pid, lockKey]);
-  if (stillHeld.rowCount) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
+  const stillHeld = await pool.query(`SELECT ${holdsAdvisoryLock("$1", "$2")} AS held`, [row.backend_pid, lockKey]);
+  if (stillHeld.rows[0].held) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
   await pool.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [lockId]);
   return row.info;
 }
