@@ -48,6 +48,8 @@ const VALIDATED = {
   config: "config.schema.json",
   state: "state.schema.json",
   plan: "plan.schema.json",
+  journalRecord: "state.schema.json#/definitions/journalRecord",
+  lockInfo: "state.schema.json#/definitions/lockInfo",
 };
 async function validatorsModule() {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, code: { source: true, esm: true } });

@@ -22,6 +22,8 @@ export interface ChangesInput {
   writer: StateWriter;
   now(): number;
   emit(event: ApplyEvent): void;
+  /** True once the user interrupted: the changes not yet begun are left for the next apply. */
+  stopRequested?(): boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface ChangesInput {
 export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   for (const cancel of input.cancels) {
+    if (input.stopRequested?.()) return outcomes;
     const result = await input.client.cancelTasks([cancel.taskId]);
     if (!result.ok) {
       outcomes.push(await failed(input, cancel.taskName, result.failure));
@@ -46,6 +49,7 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
     outcomes.push({ taskName: cancel.taskName, status: "cancelled", taskId: cancel.taskId });
   }
   for (const change of input.recallUpdates) {
+    if (input.stopRequested?.()) return outcomes;
     const flow = change.desired.body.recallFlow;
     const result = flow ? await input.client.updateRecallFlow(recallUpdateBody(change.keyId, flow)) : await input.client.cancelRecallFlow(1, change.keyId);
     const name = change.desired.taskName;

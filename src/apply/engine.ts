@@ -1,5 +1,6 @@
 import type { ApiFailure, LaafficClient } from "../laaffic/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import type { LastError } from "../schema/generated/index.js";
 import { markFailed, markPending, markSubmitted, type StateWriter } from "../state/index.js";
 
@@ -10,7 +11,9 @@ export type ApplyEvent =
   | { type: "rejected"; taskName: string; failure: ApiFailure }
   | { type: "unknown"; taskName: string; failure: ApiFailure }
   | { type: "cancelled"; taskName: string; taskId: number }
-  | { type: "updated"; taskName: string; what: string };
+  | { type: "updated"; taskName: string; what: string }
+  /** The client pauses before trying a request again (Retry-After or backoff); not tied to one campaign. */
+  | { type: "waiting"; waitMs: number; failure: ApiFailure };
 
 export interface ApplyOutcome {
   taskName: string;
@@ -27,7 +30,11 @@ export interface ApplyInput {
   planId: string;
   now(): number;
   emit(event: ApplyEvent): void;
-  /** True once the user interrupted: no new submission starts, running ones finish. */
+  /**
+   * True once the user interrupted: no new submission starts. The caller aborts the requests in
+   * flight through the client; each then ends `unknown` (it may have been sent) or, when it
+   * provably never left, `rejected` — recorded like any other answer.
+   */
   stopRequested(): boolean;
 }
 
@@ -84,10 +91,11 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   return [...outcomes.values()];
 }
 
+/** What the state records of a failure; the platform's words are masked again, since the state is committed. */
 export function lastError(failure: ApiFailure): LastError {
   switch (failure.kind) {
     case "platform":
-      return { kind: "platform", code: failure.code, message: failure.message, hint: failure.hint };
+      return { kind: "platform", code: maskSensitiveText(failure.code), message: maskSensitiveText(failure.message), hint: failure.hint };
     case "unknown":
       return { kind: "unknown", message: failure.reason, hint: failure.hint };
     case "unreachable":

@@ -1,4 +1,5 @@
 import { describeFailure } from "../laaffic/index.js";
+import { escapeControlChars } from "../privacy/index.js";
 import type { ApplyEvent } from "./engine.js";
 
 export interface Progress {
@@ -8,7 +9,9 @@ export interface Progress {
 }
 
 /** Off a terminal (CI logs): one timestamped line per event, no spinner frames. */
-export function plainProgress(write: (line: string) => void, now: () => number): Progress {
+export function plainProgress(writeRaw: (line: string) => void, now: () => number): Progress {
+  // Names and platform messages are user text: one line each, control characters escaped.
+  const write = (line: string): void => writeRaw(escapeControlChars(line.slice(0, -1)) + "\n");
   const stamp = () => new Date(now()).toISOString().replace(/\.\d{3}Z$/, "Z");
   return {
     emit(event) {
@@ -24,6 +27,8 @@ export function plainProgress(write: (line: string) => void, now: () => number):
           return write(`${stamp()} cancelled  ${event.taskName}: task ${event.taskId}\n`);
         case "updated":
           return write(`${stamp()} updated    ${event.taskName}: ${event.what}\n`);
+        case "waiting":
+          return write(`${stamp()} waiting    ${Math.ceil(event.waitMs / 1000)} s before trying again: ${describeFailure(event.failure)}\n`);
       }
     },
     done: () => Promise.resolve(),
@@ -44,13 +49,14 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
     const entry = outcome.get(name);
     if (!entry || entry.settled) return;
     entry.settled = true;
-    if (typeof result === "string") entry.resolve(result);
-    else entry.reject(result);
+    // listr2 draws straight onto the terminal: user text is escaped here.
+    if (typeof result === "string") entry.resolve(escapeControlChars(result));
+    else entry.reject(new Error(escapeControlChars(result.message)));
   };
   const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) });
   const list = new Listr(
     taskNames.map((name) => ({
-      title: `${name}: waiting`,
+      title: `${escapeControlChars(name)}: waiting`,
       task: async (_ctx: unknown, task: { title: string }) => {
         task.title = await outcome.get(name)!.promise;
       },
@@ -60,7 +66,7 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
   const running = list.run().catch(() => undefined);
   return {
     emit(event) {
-      if (event.type === "submitting") return;
+      if (event.type === "submitting" || event.type === "waiting") return;
       if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}`);
       else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: task ${event.taskId} cancelled`);
       else if (event.type === "updated") settle(event.taskName, `${event.taskName}: ${event.what}`);

@@ -1,6 +1,8 @@
 import { epochMsToWallTime } from "../campaigns/platform-time.js";
 import { TASK_STATUS, type LaafficClient, type TaskRecord } from "../laaffic/index.js";
 import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
+import { ownEntry } from "../plan/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import type { HistoryInput, Mutation } from "../state/index.js";
 
 const FLOW_STATUS: Record<number, RecallStatus["status"]> = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" };
@@ -32,7 +34,7 @@ export async function refreshState(state: AppliedState, options: RefreshOptions,
       if (campaign.status === "pending" || campaign.status === "unknown") await reconcile(name, campaign, options, result);
       else if ((campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt) await refreshSubmitted(name, campaign, options, result);
     } catch (error) {
-      result.failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      result.failures.push(`${name}: ${maskSensitiveText(error instanceof Error ? error.message : String(error))}`);
     }
   }
   return result;
@@ -69,7 +71,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     ...(task.callNum !== undefined ? { callNum: Number(task.callNum) } : {}),
     ...(task.success !== undefined ? { success: Number(task.success) } : {}),
     ...(task.fail !== undefined ? { fail: Number(task.fail) } : {}),
-    ...(task.rate !== undefined ? { rate: String(task.rate) } : {}),
+    ...(task.rate !== undefined ? { rate: maskSensitiveText(String(task.rate)) } : {}),
     refreshedAt,
   };
   let recall: RecallStatus | undefined;
@@ -80,7 +82,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
   }
   result.lines.push(`${name}: task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}`);
   result.mutations.push((state) => {
-    const c = state.campaigns[name];
+    const c = ownEntry(state.campaigns, name);
     if (!c) return [];
     c.platform = platform;
     if (recall) c.recall = recall;
@@ -106,7 +108,7 @@ async function reconcile(name: string, campaign: CampaignState, options: Refresh
   const started = Date.parse(campaign.attemptStartedAt ?? campaign.updatedAt);
   const { records, window } = await tasksNamed(name, started - 5 * 60_000, Math.max(started + options.settleMs, options.now) + 60_000, options);
   const matches = records.filter((r) => r.taskName === name);
-  const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime ?? "?"}`).join(", ")}`;
+  const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime === undefined ? "?" : maskSensitiveText(String(m.createdTime))}`).join(", ")}`;
   const settled = options.now - started >= options.settleMs;
   if (matches.length === 1) {
     const task = matches[0]!;
@@ -127,7 +129,7 @@ async function reconcile(name: string, campaign: CampaignState, options: Refresh
 
 function resolveTo(name: string, status: "submitted" | "not-submitted", evidence: string, now: number, taskId?: number): Mutation {
   return (state) => {
-    const c = state.campaigns[name];
+    const c = ownEntry(state.campaigns, name);
     if (!c || (c.status !== "pending" && c.status !== "unknown")) return [];
     c.status = status;
     c.updatedAt = new Date(now).toISOString();

@@ -1,5 +1,5 @@
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
-import { maskPhoneNumber } from "../privacy/index.js";
+import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
 import { isValidTimeZone, wallTimeToEpochMs } from "./platform-time.js";
 
@@ -97,5 +97,19 @@ export function tooManyRecipients(count: number, at: SourcePosition): Diagnostic
 /** The campaign's `timezone` must be an IANA zone this machine knows. */
 export function unknownTimeZone(timeZone: string | undefined, at: SourcePosition): Diagnostic[] {
   if (timeZone === undefined || isValidTimeZone(timeZone)) return [];
-  return [errorAt({ code: "unknown-time-zone", message: `timezone "${timeZone}" is not an IANA time zone`, hint: "use a name like Asia/Kolkata or America/Chicago", at, field: "/timezone" })];
+  return [errorAt({ code: "unknown-time-zone", message: `timezone "${maskSensitiveText(timeZone)}" is not an IANA time zone`, hint: "use a name like Asia/Kolkata or America/Chicago", at, field: "/timezone" })];
+}
+
+/** Nothing to validate or plan: said with where it was looked for, so a wrong directory is noticed. */
+export function noCampaigns(searched: readonly string[], files: number): Diagnostic[] {
+  const where = searched.map((path) => (path === "" ? "." : path)).join(", ");
+  const found = files === 0 ? "no .yaml or .yml files" : `${files} file${files === 1 ? "" : "s"}, none holding a campaign`;
+  return [
+    warningAt({
+      code: "no-campaigns",
+      message: `no campaigns found in ${where} (${found})`,
+      hint: "pass the campaign files or directories, or set campaignsDir in the config",
+      at: { file: where, line: 1, column: 1 },
+    }),
+  ];
 }

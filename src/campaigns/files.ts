@@ -1,8 +1,9 @@
 // The filesystem edge of loading: finding campaign files and reading them. Everything else in
 // src/campaigns/ is pure and receives a CampaignFileReader.
-import { readFile, readdir, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ToolError } from "../errors/index.js";
+import { FILE_LIMITS, readTextFile } from "../files/index.js";
 import type { CampaignFileReader } from "./load.js";
 
 const CAMPAIGN_FILE = /\.ya?ml$/i;
@@ -15,6 +16,7 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
     if (!info) throw new ToolError("path-not-found", `${path} does not exist`, "pass campaign files or directories, or set campaignsDir in the config");
+    // A path named explicitly is read even when it is no regular file: the reader says what it is.
     if (info.isDirectory()) for (const file of await walk(absolute)) found.add(display(file, cwd));
     else found.add(display(absolute, cwd));
   }
@@ -27,6 +29,7 @@ async function walk(dir: string): Promise<string[]> {
   for (const entry of entries) {
     if (entry.name.startsWith(".") || SKIPPED_DIRS.has(entry.name)) continue;
     const full = join(dir, entry.name);
+    // Only regular files: a FIFO, socket or device in the tree is never opened, symlinks never followed.
     if (entry.isDirectory()) files.push(...(await walk(full)));
     else if (entry.isFile() && CAMPAIGN_FILE.test(entry.name)) files.push(full);
   }
@@ -38,10 +41,45 @@ function display(absolute: string, cwd: string): string {
   return rel.startsWith("..") || isAbsolute(rel) ? absolute : rel;
 }
 
+export interface ProjectBounds {
+  /** Absolute: the config file's directory, else the working directory. */
+  root: string;
+  /** config allowPathsOutsideProject: referenced files may live anywhere. */
+  allowOutside: boolean;
+}
+
+/**
+ * Where `absolute` really leads when that is outside `root` (after `..`, and symlinks followed),
+ * else undefined. A path that does not exist is left to the reader to report.
+ */
+export async function outsideProject(absolute: string, root: string): Promise<string | undefined> {
+  if (!within(absolute, root)) return absolute;
+  const real = await realpath(absolute).catch(() => undefined);
+  if (real === undefined) return undefined;
+  const realRoot = await realpath(root).catch(() => root);
+  return within(real, realRoot) ? undefined : real;
+}
+
+function within(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 /** Reads files relative to `cwd`; paths in diagnostics stay as the user sees them. */
-export function nodeFileReader(cwd: string): CampaignFileReader {
+export function nodeFileReader(cwd: string, bounds: ProjectBounds = { root: cwd, allowOutside: false }): CampaignFileReader {
   return {
-    readText: (path) => readFile(resolve(cwd, path), "utf8").catch(() => undefined),
+    readText: async (path, kind) => {
+      const absolute = resolve(cwd, path);
+      // Campaign files are what the user names; the files they (or the config) refer to must stay inside.
+      if (kind !== "campaign file" && !bounds.allowOutside) {
+        const outside = await outsideProject(absolute, bounds.root);
+        if (outside !== undefined) {
+          return { ok: false, problem: { kind: "outside-project", resolved: outside, root: bounds.root, message: `${path} resolves to ${outside}, outside the project ${bounds.root}` } };
+        }
+      }
+      const maxBytes = kind === "campaign file" ? FILE_LIMITS.campaignFile : kind === "recipients file" ? FILE_LIMITS.recipientsCsv : FILE_LIMITS.suppressionList;
+      return readTextFile(absolute, { maxBytes, display: path, what: kind });
+    },
     resolve: (fromFile, rel) => display(resolve(cwd, dirname(fromFile), rel), cwd),
   };
 }

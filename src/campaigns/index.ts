@@ -1,8 +1,9 @@
 export { loadCampaigns, type CampaignFileReader, type CampaignDefaultsSource, type LoadOptions, type LoadedCampaign, type LoadResult } from "./load.js";
-export { discoverCampaignFiles, nodeFileReader } from "./files.js";
+export { discoverCampaignFiles, nodeFileReader, outsideProject, type ProjectBounds } from "./files.js";
+export { fileProblem, referencedFileProblem, type OutsideProject } from "./file-problems.js";
 export { parseYamlFile, type SourceDocument, type FieldPath } from "./yaml-documents.js";
 export { wallTimeToEpochMs, epochMsToWallTime, isValidTimeZone } from "./platform-time.js";
-export { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
+export { MAX_RECIPIENTS_PER_TASK, noCampaigns } from "./checks.js";
 export { validationReport, summaryLine } from "./report.js";
 export { createNumberClassifier, type NumberClassifier } from "./phone-numbers.js";
 export { createZoneLookup, type ZoneLookup } from "./time-zones.js";

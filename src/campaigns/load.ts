@@ -1,6 +1,8 @@
-import { hasErrors, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import { hasErrors, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import type { TextRead } from "../files/index.js";
 import type { Campaign, CampaignDefaults, NumberInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
+import { fileProblem, referencedFileProblem, type OutsideProject } from "./file-problems.js";
 import { examineRecipients, type Audience, type NumberChecks } from "./audience.js";
 import { duplicateCallees, duplicateTaskNames, sendTimePassed, tooManyRecipients, unknownTimeZone } from "./checks.js";
 import { createNumberClassifier } from "./phone-numbers.js";
@@ -10,11 +12,14 @@ import { parseYamlFile, type FieldPath, type SourceDocument } from "./yaml-docum
 
 /** The filesystem, passed in: loading itself does no I/O. */
 export interface CampaignFileReader {
-  /** The file's text, or `undefined` when it does not exist or cannot be read. */
-  readText(path: string): Promise<string | undefined>;
+  /** The file's text, or why it cannot be read (missing, not a regular file, too large, not UTF-8, outside the project). */
+  readText(path: string, kind: InputFileKind): Promise<TextRead | { ok: false; problem: OutsideProject }>;
   /** `relative` resolved against the directory of `fromFile`, in the form diagnostics show. */
   resolve(fromFile: string, relative: string): string;
 }
+
+export type InputFileKind = "campaign file" | "recipients file" | "suppression list";
+export type { OutsideProject };
 
 export interface CampaignDefaultsSource {
   values: CampaignDefaults;
@@ -88,13 +93,16 @@ const FILES_IN_FLIGHT = 8;
 async function loadFile(file: string, options: LoadOptions): Promise<LoadResult> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
-  const text = await options.reader.readText(file);
-  if (text === undefined) {
-    diagnostics.push({ severity: "error", code: "file-unreadable", message: `cannot read ${file}`, hint: "check that the file exists and is readable", file, line: 1, column: 1 });
+  const read = await options.reader.readText(file, "campaign file");
+  if (!read.ok) {
+    diagnostics.push(fileProblem(read.problem, file));
     return { campaigns, diagnostics };
   }
-  const parsed = parseYamlFile(file, text);
+  const parsed = parseYamlFile(file, read.text);
   diagnostics.push(...parsed.diagnostics);
+  if (parsed.documents.length === 0 && parsed.brokenDocuments.length === 0 && !hasErrors(parsed.diagnostics)) {
+    diagnostics.push(warningAt({ code: "empty-campaign-file", message: `${file} holds no campaign (it is empty, or only comments or ---)`, hint: "add a campaign, or delete the file", at: { file, line: 1, column: 1 } }));
+  }
   for (const start of parsed.brokenDocuments) {
     campaigns.push({ taskName: undefined, source: start, valid: false, campaign: {} as Campaign, recipients: [], recipientCount: 0 });
   }
@@ -146,11 +154,11 @@ async function loadDocument(
 
   if (typeof campaign.recipientsFile === "string" && /\.csv$/.test(campaign.recipientsFile)) {
     csvFile = options.reader.resolve(document.file, campaign.recipientsFile);
-    const text = await options.reader.readText(csvFile);
-    if (text === undefined) {
-      diagnostics.push({ severity: "error", code: "recipients-file-not-found", message: `recipientsFile ${campaign.recipientsFile} cannot be read (looked for ${csvFile})`, hint: "the path is relative to the campaign file", field: "/recipientsFile", ...locator.locate(["recipientsFile"]) });
+    const read = await options.reader.readText(csvFile, "recipients file");
+    if (!read.ok) {
+      diagnostics.push(referencedFileProblem(read.problem, { name: "recipientsFile", written: campaign.recipientsFile, file: csvFile, referencedAt: locator.locate(["recipientsFile"]), field: "/recipientsFile" }));
     } else {
-      const rows = parseRecipientsCsv(csvFile, text);
+      const rows = parseRecipientsCsv(csvFile, read.text);
       diagnostics.push(...rows.diagnostics);
       csvLineOf = rows.lineOf;
       for (const row of rows.recipients) recipients.push(row);

@@ -1,8 +1,10 @@
 import { parse } from "csv-parse/sync";
 import type { CsvError } from "csv-parse/sync";
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
+import { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
 import { describeSchemaErrors } from "./schema-errors.js";
 import { closestName } from "./suggest.js";
 
@@ -27,6 +29,8 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
     trim: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    // The header and one row past the platform's limit: a file of millions is refused, never built.
+    to: MAX_RECIPIENTS_PER_TASK + 2,
   };
   const records = parse(text, {
     ...options,
@@ -34,7 +38,7 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       if (!error) return undefined;
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
-        diagnostics.push(errorAt({ code: "csv-syntax", message: csvMessage(error), hint: "every row needs as many fields as the header; quote fields that contain commas", at: { file, line: Number(error.lines) || 1, column: 1 } }));
+        diagnostics.push(errorAt({ code: "csv-syntax", message: maskSensitiveText(csvMessage(error)), hint: "every row needs as many fields as the header; quote fields that contain commas", at: { file, line: Number(error.lines) || 1, column: 1 } }));
       }
       return undefined;
     },
@@ -55,6 +59,11 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
   const columns = checkHeader(file, header, () => lineOf(0), lines, diagnostics);
   if (!columns) return { recipients: [], lineOf, diagnostics };
 
+  if (records.length > MAX_RECIPIENTS_PER_TASK + 1) {
+    const line = lineOf(MAX_RECIPIENTS_PER_TASK + 1);
+    diagnostics.push(errorAt({ code: "too-many-recipients", message: `recipients file has more than ${MAX_RECIPIENTS_PER_TASK} rows; the platform takes at most ${MAX_RECIPIENTS_PER_TASK} per task (reading stopped at row ${MAX_RECIPIENTS_PER_TASK + 1})`, hint: "split the recipients over several campaigns", at: { file, line, column: 1 } }));
+    return { recipients: [], lineOf, diagnostics };
+  }
   const validateRow = validators().numberInfo;
   const recipients: NumberInfo[] = [];
   const recipientRecords: number[] = [];
@@ -99,7 +108,7 @@ function checkHeader(file: string, header: string[], headerLine: () => number, l
     if (!COLUMNS.includes(name)) {
       ok = false;
       const suggestion = closestName(name, COLUMNS);
-      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${name || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at: at(index) }));
+      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${maskSensitiveText(name) || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at: at(index) }));
     } else if (seen.has(name)) {
       ok = false;
       diagnostics.push(errorAt({ code: "duplicate-column", message: `column ${name} appears twice`, hint: "keep one of them", at: at(index) }));

@@ -1,5 +1,5 @@
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
-import { maskPhoneNumber } from "../privacy/index.js";
+import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
 import type { SchemaError } from "../schema/validators.js";
 import { displayPath, pathToPointer, pointerToPath, valueAt } from "./field-path.js";
 import { closestName } from "./suggest.js";
@@ -30,12 +30,13 @@ export function describeSchemaErrors(errors: readonly SchemaError[], value: unkn
 
 function describe(error: SchemaError, value: unknown, locator: Locator): Diagnostic {
   const path = pointerToPath(error.instancePath, value);
-  const field = displayPath(path);
+  // Keys are user input too (a YAML key may be a phone number): shown masked, located as written.
+  const field = displayPath(shownPath(path));
   const name = lastName(path);
   const actual = valueAt(value, path);
   const at = locator.locate(path);
   const params = error.params as Record<string, unknown>;
-  const pointer = pathToPointer(path);
+  const pointer = pathToPointer(shownPath(path));
   const report = (code: string, message: string, hint?: string, where = at, fieldPointer = pointer): Diagnostic =>
     errorAt({ code, message, ...(hint !== undefined ? { hint } : {}), at: where, field: fieldPointer });
 
@@ -47,10 +48,10 @@ function describe(error: SchemaError, value: unknown, locator: Locator): Diagnos
       const childPath = [...path, unknown];
       return report(
         "unknown-field",
-        `unknown field ${unknown}${suggestion ? ` — did you mean ${suggestion}?` : ""}`,
+        `unknown field ${maskSensitiveText(unknown)}${suggestion ? ` — did you mean ${suggestion}?` : ""}`,
         suggestion ? `rename it to ${suggestion}` : `allowed here: ${known.join(", ")}`,
         locator.locateKey(childPath),
-        pathToPointer(childPath),
+        pathToPointer(shownPath(childPath)),
       );
     }
     case "required": {
@@ -77,13 +78,13 @@ function describe(error: SchemaError, value: unknown, locator: Locator): Diagnos
     case "enum":
     case "const": {
       const allowed = (params["allowedValues"] as unknown[] | undefined) ?? [params["allowedValue"]];
-      return report("invalid-value", `${field} is ${JSON.stringify(actual)} but must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, enumHint(name));
+      return report("invalid-value", `${field} is ${maskSensitiveText(JSON.stringify(actual) ?? String(actual))} but must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, enumHint(name));
     }
     case "minimum":
     case "maximum": {
       const limit = Number(params["limit"]);
       const side = error.keyword === "minimum" ? "at least" : "at most";
-      return report("out-of-range", `${field} is ${String(actual)} but must be ${side} ${limit}`, rangeHint(error));
+      return report("out-of-range", `${field} is ${maskSensitiveText(String(actual))} but must be ${side} ${limit}`, rangeHint(error));
     }
     case "minLength":
     case "maxLength": {
@@ -136,6 +137,7 @@ function itemCount(error: SchemaError, path: (string | number)[], value: unknown
 
 function patternError(name: string, field: string, actual: unknown, report: Report): Diagnostic {
   const text = String(actual);
+  const shownText = maskSensitiveText(text);
   if (name === "calleeNumber" || name === "displayNum") {
     const range = name === "calleeNumber" ? "6–18 digits (country code + number, no '+' or spaces)" : "0–20 digits";
     const shown = maskPhoneNumber(text);
@@ -147,12 +149,34 @@ function patternError(name: string, field: string, actual: unknown, report: Repo
     return report("invalid-phone-number", `${field} "${shown}" is not ${range}`, hint);
   }
   if (name === "sendTime") {
-    return report("invalid-send-time", `sendTime "${text}" is not a real date and time in the form YYYY-MM-DD HH:mm:ss`, 'write it like "2026-12-01 09:30:00" (platform time zone), or leave it out to call on apply');
+    return report("invalid-send-time", `sendTime "${shownText}" is not a real date and time in the form YYYY-MM-DD HH:mm:ss`, 'write it like "2026-12-01 09:30:00" (platform time zone), or leave it out to call on apply');
   }
+  if (name === "taskName") return taskNameError(text, report);
   if (name === "recipientsFile") {
-    return report("invalid-value", `recipientsFile "${text}" must name a .csv file`);
+    return report("invalid-value", `recipientsFile "${shownText}" must name a .csv file`);
   }
-  return report("invalid-value", `${field} "${text}" has the wrong form`, digitHint(name));
+  return report("invalid-value", `${field} "${shownText}" has the wrong form`, digitHint(name));
+}
+
+// Characters a taskName must not hold: they hide or rewrite what a terminal or a review shows.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Says which rule a taskName breaks, naming a bad character by its code point (never printing it). */
+function taskNameError(text: string, report: Report): Diagnostic {
+  const bad = UNPRINTABLE.exec(text);
+  if (bad) {
+    const code = `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    const what = /[\r\n\u2028\u2029\u0085]/.test(bad[0]) ? "a line break" : /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(bad[0]) ? "a bidirectional-text control" : "a control character";
+    return report("invalid-task-name", `taskName holds ${what} (${code}) at character ${[...text.slice(0, bad.index)].length + 1}`, "taskName is shown in plans, reviews and terminals: use printable characters on one line");
+  }
+  if (text.trim() === "") return report("invalid-task-name", "taskName is only whitespace", "give the campaign a name people can read");
+  const end = /^\s/u.test(text) ? (/\s$/u.test(text) ? "starts and ends" : "starts") : "ends";
+  return report("invalid-task-name", `taskName ${end} with whitespace`, "remove the spaces at the start and end: two names that differ only there look the same");
+}
+
+function shownPath(path: readonly (string | number)[]): (string | number)[] {
+  return path.map((segment) => (typeof segment === "string" ? maskSensitiveText(segment) : segment));
 }
 
 function lastName(path: readonly (string | number)[]): string {

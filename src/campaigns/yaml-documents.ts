@@ -1,6 +1,7 @@
-import { LineCounter, parseAllDocuments, isMap, isPair, isScalar, visit } from "yaml";
+import { LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, visit } from "yaml";
 import type { Document, Node, Pair } from "yaml";
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 
 export type FieldPath = readonly (string | number)[];
 
@@ -32,13 +33,15 @@ export interface ParsedYamlFile {
 const MAX_EXACT_INTEGER_DIGITS = 15;
 
 /** Parses every document of a YAML file, keeping positions; syntax errors become diagnostics. */
-export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+export function parseYamlFile(file: string, text: string, kind = "campaign file"): ParsedYamlFile {
   const lineCounter = new LineCounter();
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The core schema only, nothing resolved from an explicit tag (refused below) and `<<` an ordinary
+  // key (refused below): what a file says is what the campaign holds.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "core", customTags: [], resolveKnownTags: false, merge: false });
   // A stream holding only directives comes back as a marker rather than a list: no documents.
   const docs = Array.isArray(parsed) ? parsed : [];
   const diagnostics: Diagnostic[] = [];
@@ -46,7 +49,8 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
   const brokenDocuments: SourcePosition[] = [];
 
   docs.forEach((doc, index) => {
-    for (const problem of [...doc.errors, ...doc.warnings]) {
+    // An unknown tag is a warning to the yaml package; here it is an error, reported once below.
+    for (const problem of [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")]) {
       const report = problem.name === "YAMLWarning" ? warningAt : errorAt;
       diagnostics.push(
         report({
@@ -62,8 +66,15 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
       return;
     }
     if (isEmptyDocument(doc)) return; // e.g. after a trailing `---`: no campaign, nothing to check
+    const refused = refusedNodes(doc, text, position, kind);
+    const value = refused.length === 0 ? plainValue(doc, position) : undefined;
+    if (refused.length > 0 || !value?.ok) {
+      diagnostics.push(...refused, ...(value && !value.ok ? [value.problem] : []));
+      brokenDocuments.push(startOfDocument(doc, position));
+      return;
+    }
     diagnostics.push(...inexactNumbers(doc, position));
-    documents.push(sourceDocument(file, index, doc, position));
+    documents.push(sourceDocument(file, index, doc, value.value, position));
   });
   return { documents, brokenDocuments, diagnostics };
 }
@@ -72,11 +83,12 @@ function sourceDocument(
   file: string,
   index: number,
   doc: Document.Parsed,
+  value: unknown,
   position: (offset: number) => SourcePosition,
 ): SourceDocument {
   const startOf = (node: Node | null | undefined): SourcePosition | undefined =>
     node?.range ? position(node.range[0]) : undefined;
-  const start = startOf(doc.contents) ?? position(doc.range[0]);
+  const start = startOfDocument(doc, position);
   const nearest = (path: FieldPath): { node: Node | undefined; depth: number } => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
@@ -87,7 +99,7 @@ function sourceDocument(
   return {
     file,
     index,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value,
     start,
     locate: (path) => startOf(nearest(path).node) ?? start,
     locateKey: (path) => {
@@ -104,6 +116,95 @@ function sourceDocument(
   };
 }
 
+function startOfDocument(doc: Document.Parsed, position: (offset: number) => SourcePosition): SourcePosition {
+  const contents = doc.contents as Node | null;
+  return contents?.range ? position(contents.range[0]) : position(doc.range[0]);
+}
+
+/** Aliases may repeat a node at most this often: a "billion laughs" file stays a few bytes of data. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias bomb or an unresolved alias is an error at the first alias. */
+function plainValue(doc: Document.Parsed, position: (offset: number) => SourcePosition): { ok: true; value: unknown } | { ok: false; problem: Diagnostic } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    let at: SourcePosition | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        at = node.range ? position(node.range[0]) : undefined;
+        return visit.BREAK;
+      },
+    });
+    const excessive = /excessive alias count/i.test(String((error as Error).message));
+    return {
+      ok: false,
+      problem: errorAt({
+        code: "yaml-alias",
+        message: excessive ? `YAML aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies of their anchors` : `YAML alias cannot be resolved: ${maskSensitiveText(firstLine(error))}`,
+        hint: excessive ? "write the values out; a campaign file needs few or no aliases" : "define the anchor (&name) before the alias that uses it",
+        at: at ?? startOfDocument(doc, position),
+      }),
+    };
+  }
+}
+
+// `!!str` only asks for what quoting gives; every other tag would make the loaded value differ
+// from what the file seems to say (a number, a date, bytes, code, an application's object).
+const ALLOWED_TAG = "tag:yaml.org,2002:str";
+const CORE_PREFIX = "tag:yaml.org,2002:";
+
+/** Explicit tags other than !!str and merge keys (`<<`), each an error at its position. */
+function refusedNodes(doc: Document.Parsed, text: string, position: (offset: number) => SourcePosition, kind: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node) || !node.tag || node.tag === ALLOWED_TAG || !node.range) return;
+      const written = writtenTag(text, node.range[0]);
+      const tag = written?.tag ?? (node.tag.startsWith(CORE_PREFIX) ? `!!${node.tag.slice(CORE_PREFIX.length)}` : node.tag.startsWith("!") ? node.tag : `!<${node.tag}>`);
+      found.push(
+        errorAt({
+          code: "yaml-tag",
+          message: `YAML tag ${maskSensitiveText(tag)} is not accepted in a ${kind}`,
+          hint: "remove the tag and write the value itself (in quotes for text); only !!str is accepted",
+          at: position(written?.offset ?? node.range[0]),
+        }),
+      );
+    },
+    Pair(_key, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== "<<" || !pair.key.range) return;
+      found.push(
+        errorAt({
+          code: "yaml-merge-key",
+          message: `YAML merge keys (<<) are not supported in a ${kind}`,
+          hint: "write the fields out in each campaign (config defaults apply to every campaign; shared bases are coming as extends)",
+          at: position(pair.key.range[0]),
+        }),
+      );
+    },
+  });
+  return found;
+}
+
+/** The tag as written before a node (`!!js/function`, `!foo`, `!<…>`), skipping an anchor. */
+function writtenTag(text: string, nodeStart: number): { tag: string; offset: number } | undefined {
+  let end = nodeStart;
+  for (let token = 0; token < 2; token++) {
+    while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+    let start = end;
+    while (start > 0 && !/[\s[{]/.test(text[start - 1]!)) start--;
+    const word = text.slice(start, end);
+    if (word.startsWith("!")) return { tag: word, offset: start };
+    if (!word.startsWith("&")) return undefined;
+    end = start;
+  }
+  return undefined;
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
+}
+
 function inexactNumbers(doc: Document.Parsed, position: (offset: number) => SourcePosition): Diagnostic[] {
   const found: Diagnostic[] = [];
   visit(doc, {
@@ -117,8 +218,8 @@ function inexactNumbers(doc: Document.Parsed, position: (offset: number) => Sour
       found.push(
         errorAt({
           code: "inexact-number",
-          message: `${name ?? "value"} is an unquoted number of ${digits.length} digits, which cannot be read exactly`,
-          hint: `write it in quotes (e.g. ${name ?? "field"}: "…") so every digit is kept`,
+          message: `${name === undefined ? "value" : maskSensitiveText(name)} is an unquoted number of ${digits.length} digits, which cannot be read exactly`,
+          hint: `write it in quotes (e.g. ${name === undefined ? "field" : maskSensitiveText(name)}: "…") so every digit is kept`,
           at: position(node.range[0]),
         }),
       );

@@ -1,5 +1,6 @@
 import type { ApplyOutcome } from "../apply/index.js";
 import type { DesiredCampaign, TextStyle } from "../plan/index.js";
+import { escapeControlCharsDeep } from "../privacy/index.js";
 import type { ApplyReport } from "../schema/generated/index.js";
 
 export function applyReport(planId: string, outcomes: readonly ApplyOutcome[], desired: readonly DesiredCampaign[], unchanged: number): ApplyReport {
@@ -27,7 +28,9 @@ export function applyReport(planId: string, outcomes: readonly ApplyOutcome[], d
 }
 
 /** `Apply complete: 3 submitted, 1 rejected, 0 unknown, 12 unchanged.` and one line per campaign; errors repeated here so they never scroll away. */
-export function renderApplyReport(report: ApplyReport, style: TextStyle): string {
+export function renderApplyReport(raw: ApplyReport, style: TextStyle): string {
+  // Names and platform messages are escaped before they are painted.
+  const report = escapeControlCharsDeep(raw);
   const s = report.summary;
   const lines: string[] = [""];
   for (const o of report.outcomes) {

@@ -1,16 +1,17 @@
+import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import { guardFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
-import { emptyState, hmacHasher, logEvent, newLineage, type StateBackend } from "../state/index.js";
+import { emptyState, hmacHasher, logEvent, newLineage, newSaltPathFor, readNewSalt, type StateBackend } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
 import { clientFromEnvironment } from "./client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { guardsOf, makePlan, renderPlan } from "./planning.js";
-import { campaignsAsPlanned, checkPlanState, readSavedPlan } from "./saved-plan.js";
+import { campaignsAsPlanned, checkPlanState, readSavedPlan, verifySavedPlan } from "./saved-plan.js";
 import { palette } from "./terminal.js";
 import { loadDesired, loadSuppressionLists, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
@@ -21,8 +22,11 @@ export interface ApplyCommandOptions {
 }
 
 export interface Interrupts {
-  /** Calls `onInterrupt` on the first Ctrl-C; returns a function that stops listening. */
-  listen(onInterrupt: () => void): () => void;
+  /**
+   * Calls `onInterrupt` on every SIGINT/SIGTERM (never ends the process itself, so the lock is
+   * always released); returns a function that stops listening.
+   */
+  listen(onInterrupt: (signal: string) => void): () => void;
 }
 
 /** `campaign apply [PLANFILE | paths…]`: submits what the plan says, each campaign exactly once. */
@@ -31,36 +35,73 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
   const parallelism = parseParallelism(commandOptions.parallelism ?? String(workspace.config.settings.api.parallelism));
   const planFile = await savedPlanArgument(args, context.cwd);
   const command = ["campaign", "apply", ...(commandOptions.autoApprove ? ["--auto-approve"] : []), ...args].join(" ");
-  return withStateBackend(workspace, async (backend) => {
-    const lock = await backend.lock({ command, env: context.env, now: context.now() });
-    try {
-      const state = await backend.read();
-      const allowLarge = Boolean(commandOptions.allowLarge);
-      const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, backend.location, options, context, allowLarge);
-      if (!prepared) return ExitCode.ok;
-      const { plan, toSubmit, salt, changes } = prepared;
-      checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
-      if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
-        if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
-        else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
-        return ExitCode.ok;
-      }
-      if (!planFile && !commandOptions.autoApprove) await approve(plan, context);
-      await checkSuppressionLists(plan, workspace, context);
-      const client = clientFromEnvironment(workspace.config.settings, context.env, context.now);
+  // Listening from before the lock is taken until after it is released: no signal in between
+  // ends the process with the lock held.
+  const stop = listenForStop(interrupts, context);
+  try {
+    return await withStateBackend(workspace, async (backend) => {
+      stopIfInterrupted(stop.signal);
+      const lock = await backend.lock({ command, env: context.env, now: context.now() });
       try {
-        const outcomes = await submit(plan, toSubmit, changes, state, salt, backend, parallelism, context, interrupts, client);
-        const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
-        context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
-        if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
-        return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
+        stopIfInterrupted(stop.signal);
+        const state = await backend.read();
+        const allowLarge = Boolean(commandOptions.allowLarge);
+        const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, backend.location, options, context, allowLarge);
+        if (!prepared) return ExitCode.ok;
+        stopIfInterrupted(stop.signal);
+        const { plan, toSubmit, salt, changes } = prepared;
+        checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
+        if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
+          if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
+          else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
+          return ExitCode.ok;
+        }
+        if (!planFile && !commandOptions.autoApprove) await approve(plan, context, stop.signal);
+        await checkSuppressionLists(plan, workspace, context);
+        stopIfInterrupted(stop.signal);
+        let progress: Progress | undefined;
+        const client = clientFromEnvironment(workspace.config.settings, context.env, context.now, { signal: stop.signal, onRetry: (wait) => progress?.emit({ type: "waiting", ...wait }) });
+        try {
+          progress = await startProgress(toSubmit, changes, context);
+          const outcomes = await submit(plan, toSubmit, changes, state, salt, backend, parallelism, context, stop.signal, client, progress);
+          const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
+          context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
+          if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
+          if (stop.signal.aborted) return ExitCode.interrupted;
+          return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
+        } finally {
+          await progress?.done();
+          await client.close();
+        }
       } finally {
-        await client.close();
+        await lock.release();
       }
-    } finally {
-      await lock.release();
-    }
+    });
+  } finally {
+    stop.unlisten();
+  }
+}
+
+/**
+ * The first SIGINT/SIGTERM stops everything at once: nothing new starts, requests in flight are
+ * aborted and recorded, the lock is released, and the command ends (exit 5 when an outcome is
+ * unknown, else 130). Later signals only say that this is under way: recording and unlocking
+ * take moments, and ending the process in the middle would leave the lock behind.
+ */
+function listenForStop(interrupts: Interrupts, context: CliContext): { signal: AbortSignal; unlisten(): void } {
+  const controller = new AbortController();
+  // Every request in flight and every retry wait listens to it: up to api.parallelism (64) of each.
+  setMaxListeners(0, controller.signal);
+  const unlisten = interrupts.listen((signal) => {
+    if (controller.signal.aborted) return context.terminal.err(`\n${signal} again: already stopping; recording what was in flight and releasing the lock…\n`);
+    controller.abort();
+    context.terminal.err(`\n${signal}: stopping. No new submissions start; requests in flight are aborted and recorded (unknown when they may have reached the platform); then the lock is released.\n`);
   });
+  return { signal: controller.signal, unlisten };
+}
+
+function stopIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new ToolError("interrupted", "apply interrupted before anything was submitted", "nothing was sent; run campaign apply again when ready");
 }
 
 interface Prepared {
@@ -83,9 +124,11 @@ async function fromCampaigns(paths: string[], workspace: Workspace, state: Appli
 }
 
 async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedState | undefined, context: CliContext): Promise<Prepared> {
-  const saved = await readSavedPlan(file, context.cwd);
+  const unverified = await readSavedPlan(file, context.cwd);
+  // The keys that may have signed it here: the state's salt, or with no state yet the salt the
+  // first apply creates the state with (beside the state, made by campaign plan).
+  const { plan: saved, salt } = verifySavedPlan(unverified, state?.salt ?? (await readNewSalt(workspace.absoluteStatePath, workspace.statePath)), file, newSaltPathFor(workspace.statePath));
   checkPlanState(saved, state, file);
-  const salt = state?.salt ?? saved.state.newSalt!;
   const loaded = await loadDesired(workspace, saved.paths, hmacHasher(salt), context);
   const asPlanned = campaignsAsPlanned(saved, loaded.desired, file);
   const toSubmit = asPlanned.filter((d) => saved.entries.some((e) => e.taskName === d.taskName && (e.action === "create" || e.action === "retry")));
@@ -123,35 +166,37 @@ async function checkSuppressionLists(plan: CampaignPlan, workspace: Workspace, c
   }
 }
 
-async function approve(plan: CampaignPlan, context: CliContext): Promise<void> {
+async function approve(plan: CampaignPlan, context: CliContext, interrupted: AbortSignal): Promise<void> {
   if (!context.terminal.ask) {
     throw new ToolError("approval-needed", "apply needs approval, and there is no terminal to ask", "review the plan and run campaign apply --auto-approve, or apply a saved plan: campaign plan --out plan.json && campaign apply plan.json");
   }
   const n = plan.summary.create + plan.summary.retry;
   const what = [n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "", plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "", plan.summary.updateRecall > 0 ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ");
-  const answer = await context.terminal.ask(`\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `);
+  // A signal while the question waits ends the question (and the apply) instead of the process.
+  const answer = await context.terminal.ask(`\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `, interrupted).catch((error: unknown) => {
+    stopIfInterrupted(interrupted);
+    throw error;
+  });
   if (answer.trim() !== "yes") throw new ToolError("approval-needed", "apply cancelled; nothing was submitted", "answer yes to submit");
 }
 
-async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupts: Interrupts, client: ReturnType<typeof clientFromEnvironment>): Promise<ApplyOutcome[]> {
+async function startProgress(toSubmit: DesiredCampaign[], changes: PlannedChanges, context: CliContext): Promise<Progress> {
+  const names = [...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
+  return context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
+}
+
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupted: AbortSignal, client: ReturnType<typeof clientFromEnvironment>, progress: Progress): Promise<ApplyOutcome[]> {
   const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
   const writer = backend.writer(initial, context.now);
   await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
-  const names = [...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
-  const progress: Progress = context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
-  let stop = false;
-  const unlisten = interrupts.listen(() => {
-    stop = true;
-    context.terminal.err("\nInterrupted: no new submissions start; waiting for the ones in flight to be answered and recorded…\n");
-  });
+  const stopRequested = () => interrupted.aborted;
   try {
-    const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested: () => stop });
-    if (!stop) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e) })));
-    await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${outcomes.filter((o) => o.status === "submitted").length} submitted` }));
+    const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested });
+    if (!stopRequested()) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
+    const submitted = outcomes.filter((o) => o.status === "submitted").length;
+    await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${submitted} submitted${stopRequested() ? " (interrupted)" : ""}` }));
     return outcomes;
   } finally {
-    unlisten();
-    await progress.done();
     // File: folds the journal into the state file (skipped if a write failed: the journal stays).
     await writer.compact();
   }
@@ -172,8 +217,9 @@ function plannedChanges(plan: CampaignPlan, desired: readonly DesiredCampaign[])
 
 async function savedPlanArgument(args: string[], cwd: string): Promise<string | undefined> {
   if (args.length !== 1 || /\.ya?ml$/i.test(args[0]!)) return undefined;
+  // Anything but a directory is a plan file: a FIFO or device is then refused by name, unread.
   const info = await stat(resolve(cwd, args[0]!)).catch(() => undefined);
-  return info?.isFile() ? args[0] : undefined;
+  return info && !info.isDirectory() ? args[0] : undefined;
 }
 
 function parseParallelism(text: string): number {

@@ -8,6 +8,8 @@ export const ExitCode = {
   stalePlan: 3,
   locked: 4,
   outcomeUnknown: 5,
+  /** SIGINT/SIGTERM ended the command and no outcome is unknown (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -30,10 +32,14 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case "backend-unreachable":
     case "state-conflict":
     case "state-exists":
+    case "output-refused":
       return ExitCode.error;
     case "plan-stale":
+    case "plan-tampered":
       return ExitCode.stalePlan;
     case "state-locked":
       return ExitCode.locked;
+    case "interrupted":
+      return ExitCode.interrupted;
   }
 }

@@ -1,13 +1,13 @@
-import { Command, CommanderError, Option } from "commander";
-import { isToolError } from "../errors/index.js";
+import { Command, Option } from "commander";
 import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
 import type { SimulatorCommandOptions } from "./simulator.js";
 import type { PlanCommandOptions } from "./plan.js";
 import type { ApplyCommandOptions } from "./apply.js";
 import type { ResolveOptions } from "./state.js";
 import type { OutcomesOptions, ReceiveOptions, StoreOption } from "./reports.js";
-import { ExitCode, exitCodeFor } from "./exit-codes.js";
-import { processTerminal, type Terminal } from "./terminal.js";
+import { ExitCode } from "./exit-codes.js";
+import { describeFailure, errorDocument, heldStdout, renderFailure, wantsJson, type Failure } from "./failure.js";
+import { escapingTerminal, processTerminal, type Terminal } from "./terminal.js";
 import { TOOL_VERSION } from "./version.js";
 
 
@@ -55,11 +55,11 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("plan")
     .description("show what apply would submit: the declared campaigns against the applied state")
     .argument("[paths...]", "campaign files or directories (default: campaignsDir)")
-    .option("--out <file>", "save the plan; campaign apply FILE then submits exactly it")
+    .option("--out <file>", "save the plan (atomically; never over the state, its journal or lock, the report store, config, campaign, recipients or suppression files); campaign apply FILE then submits exactly it")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
     .option("--refresh", "first ask the platform for each task's status and record it (needs credentials)")
     .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
-    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too.\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
       await run((ctx, options) => planCommand(paths, commandOptions, options, ctx));
@@ -77,7 +77,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
       "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +
         "Right before the first request the guards run again: size limits, suppression lists (unchanged since the plan)\n" +
         "and calling hours in each callee's zone (an immediate send is checked against this moment).\n" +
-        "Exit codes: 0 all submitted · 1 a rejection or error · 3 saved plan stale or already applied · 4 state locked · 5 an outcome is unknown\n",
+        "Exit codes: 0 all submitted · 1 a rejection or error · 3 saved plan stale or already applied · 4 state locked · 5 an outcome is unknown\n" +
+        "Ctrl-C / SIGTERM: nothing new starts, requests in flight are aborted and recorded (unknown), the lock is released;\n" +
+        "            exit 5 when an outcome is unknown, else 130.\n",
     )
     .action(async (args: string[], commandOptions: ApplyCommandOptions) => {
       const { applyCommand } = await import("./apply.js");
@@ -170,6 +172,8 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .description("outcomes per campaign from the received status reports")
     .argument("[name]", "one campaign (taskName)")
     .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
+    .option("--out <file>", "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files")
+    .addHelpText("after", "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n")
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
       const { outcomesCommand } = await import("./reports.js");
       await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
@@ -223,49 +227,77 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
   return program;
 }
 
-function listenForInterrupt(onInterrupt: () => void): () => void {
-  // The first Ctrl-C stops new submissions; a second one ends the process (pending records stay).
-  let count = 0;
-  const handler = () => {
-    count++;
-    if (count === 1) onInterrupt();
-    else process.exit(130);
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+function listenForInterrupt(onInterrupt: (signal: string) => void): () => void {
+  // Every signal goes to the command, which stops, records and unlocks; the process is never
+  // ended from here (that would leave the lock and the answers in flight behind).
+  const onSigint = () => onInterrupt("SIGINT");
+  const onSigterm = () => onInterrupt("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   };
 }
 
 function waitForSignal(): Promise<string> {
+  // Resolves on the first signal; later ones are swallowed, so a second Ctrl-C cannot end the
+  // process halfway through the (bounded) stop, e.g. while a received batch is being stored.
   return new Promise((resolve) => {
-    const done = (signal: string) => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve(signal);
+    let received: string | undefined;
+    const on = (signal: string) => {
+      if (received === undefined) resolve((received = signal));
+      else process.stderr.write(`${signal} again: already stopping\n`);
     };
-    process.on("SIGINT", done);
-    process.on("SIGTERM", done);
+    process.on("SIGINT", () => on("SIGINT"));
+    process.on("SIGTERM", () => on("SIGTERM"));
   });
 }
 
 /** Parses argv, runs the command and maps every failure to an exit code, in one place. */
-export async function main(argv: readonly string[], context: Omit<CliContext, "terminal">, terminal: Terminal): Promise<number> {
+export async function main(argv: readonly string[], context: Omit<CliContext, "terminal">, rawTerminal: Terminal): Promise<number> {
+  const json = wantsJson(argv);
+  // Everything printed for people, errors included, shows control characters escaped.
+  const terminal = escapingTerminal(rawTerminal, { jsonStdout: json });
+  // With --format json, stdout holds one JSON document whatever happens: held until the end.
+  const stdout = json ? heldStdout(terminal) : undefined;
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram(context, terminal, (code) => (exitCode = code));
+  const program = buildProgram(context, stdout?.terminal ?? terminal, (code) => (exitCode = code));
+  program.hook("preAction", (_program, action) => {
+    if (STREAMING_COMMANDS.has(action.name())) stdout?.release();
+  });
+  let failure: Failure | undefined;
   try {
     await program.parseAsync(argv, { from: "user" });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
-    if (isToolError(error)) {
-      terminal.err(`error ${error.code}: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
-      return exitCodeFor(error.code);
+    // A failing command that printed no JSON document of its own (text progress, nothing) still leaves one.
+    if (stdout && exitCode !== ExitCode.ok && exitCode !== ExitCode.changes && !isJsonDocument(stdout.peek())) {
+      failure = { exitCode, printed: true, report: { code: "command-failed", message: `the command failed (exit ${exitCode})`, hint: "the messages on stderr say what went wrong" } };
     }
-    terminal.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n  hint: this is a bug in campaign; please report it with the command you ran\n`);
-    return ExitCode.error;
+  } catch (error) {
+    failure = describeFailure(error, context.env);
+  }
+  if (!failure) {
+    stdout?.release();
+    return exitCode;
+  }
+  if (!failure.printed) terminal.err(renderFailure(failure, context.env));
+  if (stdout) {
+    const held = stdout.take();
+    if (held) terminal.err(held);
+    terminal.out(errorDocument(failure));
+  }
+  return failure.exitCode;
+}
+
+/** These print as they run (addresses to use, progress); their stdout is never held. */
+const STREAMING_COMMANDS = new Set(["receive", "simulator", "demo"]);
+
+function isJsonDocument(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { ToolError } from "../errors/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
+import { toolFiles } from "./outputs.js";
 import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
 import { openWorkspace, withStateBackend } from "./workspace.js";
 
@@ -19,17 +20,19 @@ export async function planCommand(paths: string[], commandOptions: PlanCommandOp
     const { failures } = await refreshWorkspace(workspace, context, "campaign plan --refresh", context.terminal.err);
     if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
   }
-  const { plan } = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
+  const made = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
+  const { plan } = made;
+  const protect = await toolFiles(workspace, context, { inputFiles: made.inputFiles });
+  const out = plan.summary.errors === 0 ? commandOptions.out : undefined;
+  // Saved before anything is printed: a refused or failed write leaves stdout to the error alone.
+  if (out !== undefined) await savePlan(plan, out, protect, context);
   context.terminal.out(renderPlan(plan, options, context));
-  await appendStepSummary(plan, context);
+  await appendStepSummary(plan, protect, context);
   if (plan.summary.errors > 0) {
     if (commandOptions.out) context.terminal.err(`the plan was not saved to ${commandOptions.out}: it has errors\n`);
     return ExitCode.error;
   }
-  if (commandOptions.out) {
-    await savePlan(plan, commandOptions.out, context);
-    context.terminal.err(`Saved the plan to ${commandOptions.out}. Apply exactly this plan with: campaign apply ${commandOptions.out}\n`);
-  }
+  if (out !== undefined) context.terminal.err(`Saved the plan to ${out}. Apply exactly this plan with: campaign apply ${out}\n`);
   if (commandOptions.detailedExitcode && plan.summary.hasChanges) return ExitCode.changes;
   return ExitCode.ok;
 }

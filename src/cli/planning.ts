@@ -1,9 +1,10 @@
-import { appendFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { plan, renderPlanMarkdown, renderPlanText, type DesiredCampaign, type GuardInput } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
-import { hmacHasher, newId, newLineage, newSalt } from "../state/index.js";
+import { ensureNewSalt, hmacHasher, newId, newLineage, removeNewSalt } from "../state/index.js";
+import type { ProtectedFile } from "../files/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
+import { appendToStepSummary, writeOutput } from "./outputs.js";
+import { signPlan } from "./saved-plan.js";
 import { palette } from "./terminal.js";
 import { TOOL_VERSION } from "./version.js";
 import { loadDesired, type Workspace } from "./workspace.js";
@@ -13,13 +14,18 @@ export interface MadePlan {
   desired: DesiredCampaign[];
   /** The hash key of the definitions: the state's, or a new one for the state the first apply creates. */
   salt: string;
+  /** The campaign files and recipients CSVs read: no output may overwrite them. */
+  inputFiles: string[];
 }
 
 /** Loads the campaigns and plans them against the given state. */
 export async function makePlan(workspace: Workspace, state: AppliedState | undefined, stateLocation: string, paths: string[], context: CliContext, options: { forSubmission?: boolean; allowLarge?: boolean } = {}): Promise<MadePlan> {
   const forSubmission = options.forSubmission ?? false;
-  const newState = state ? undefined : { lineage: newLineage(), salt: newSalt() };
-  const salt = state?.salt ?? newState!.salt;
+  // The definitions' hash key and the plan's MAC key: the state's salt, or before any state exists
+  // the one the first apply creates it with, kept beside the state (never in the plan).
+  const salt = state?.salt ?? (await ensureNewSalt(workspace.absoluteStatePath, workspace.statePath));
+  if (state) await removeNewSalt(workspace.absoluteStatePath);
+  const newState = state ? undefined : { lineage: newLineage() };
   const loaded = await loadDesired(workspace, paths, hmacHasher(salt), context, { forSubmission });
   const made = plan({
     desired: loaded.desired,
@@ -34,7 +40,7 @@ export async function makePlan(workspace: Workspace, state: AppliedState | undef
     guards: guardsOf(workspace, options.allowLarge ?? false),
     suppressionLists: loaded.suppressionLists,
   });
-  return { plan: made, desired: loaded.desired, salt };
+  return { plan: signPlan(made, salt), desired: loaded.desired, salt, inputFiles: loaded.inputFiles };
 }
 
 export function renderPlan(made: CampaignPlan, options: GlobalOptions, context: CliContext): string {
@@ -48,14 +54,14 @@ export function renderPlan(made: CampaignPlan, options: GlobalOptions, context: 
   }
 }
 
-/** GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page: the plan goes there too. */
-export async function appendStepSummary(made: CampaignPlan, context: CliContext): Promise<void> {
-  const file = context.env["GITHUB_STEP_SUMMARY"];
-  if (file) await appendFile(resolve(context.cwd, file), renderPlanMarkdown(made) + "\n");
+/** GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page: the plan goes there too (a warning when it cannot). */
+export async function appendStepSummary(made: CampaignPlan, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+  await appendToStepSummary(renderPlanMarkdown(made) + "\n", protect, context);
 }
 
-export async function savePlan(made: CampaignPlan, file: string, context: CliContext): Promise<void> {
-  await writeFile(resolve(context.cwd, file), JSON.stringify(made, null, 2) + "\n", { mode: 0o600 });
+/** Written atomically, and never over one of the tool's own files (`protect`). */
+export async function savePlan(made: CampaignPlan, file: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+  await writeOutput(file, JSON.stringify(made, null, 2) + "\n", "plan", protect, context);
 }
 
 /** The guards as the plan core and apply's last check take them. */

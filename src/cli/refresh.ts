@@ -1,5 +1,6 @@
 import { refreshState } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
+import { ownEntry } from "../plan/index.js";
 import { clientFromEnvironment } from "./client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
@@ -16,7 +17,7 @@ export async function refreshWorkspace(workspace: Workspace, context: CliContext
         return { failures: [] };
       }
       for (const name of names ?? []) {
-        const campaign = state.campaigns[name];
+        const campaign = ownEntry(state.campaigns, name);
         if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows what is there");
         if (campaign.status !== "pending" && campaign.status !== "unknown") throw new ToolError("usage", `"${name}" is ${campaign.status}; --check looks for campaigns whose outcome is unknown`, "campaign refresh updates submitted campaigns");
       }

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ToolError } from "../errors/index.js";
+import { ownEntry } from "../plan/index.js";
 import { maskPgUrl } from "../pg/index.js";
 import { campaignOutcomes, openPgReportStore, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
+import { FILE_LIMITS, readTextFile } from "../files/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
+import { toolFiles, writeOutput } from "./outputs.js";
 import { ExitCode } from "./exit-codes.js";
 import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
@@ -15,11 +17,12 @@ export interface StoreOption {
 /** reports.backend: postgres, unless --store FILE picks a SQLite file. */
 const onPostgres = (workspace: Workspace, option: StoreOption): boolean => workspace.config.settings.reports.backend === "postgres" && option.store === undefined;
 
-/** reports.backend: SQLite at reports.path (or --store FILE), or PostgreSQL. */
-async function openStore(workspace: Workspace, option: StoreOption, context: CliContext): Promise<ReportStore> {
+/** reports.backend: SQLite at reports.path (or --store FILE), or PostgreSQL. Readers (`mustExist`) never create one. */
+async function openStore(workspace: Workspace, option: StoreOption, context: CliContext, access: { mustExist: boolean }): Promise<ReportStore> {
   const settings = workspace.config.settings.reports;
-  if (onPostgres(workspace, option)) return openPgReportStore(settings.url, settings.schema, { storeNumbers: settings.storeNumbers });
-  return openSqliteStore(resolve(context.cwd, option.store ?? settings.path), { storeNumbers: settings.storeNumbers });
+  if (onPostgres(workspace, option)) return openPgReportStore(settings.url, settings.schema, { storeNumbers: settings.storeNumbers, mustExist: access.mustExist });
+  const path = option.store ?? settings.path;
+  return openSqliteStore(resolve(context.cwd, path), { storeNumbers: settings.storeNumbers, mustExist: access.mustExist, display: path });
 }
 
 /** Where reports go, for messages (a Postgres URL masked). */
@@ -42,7 +45,7 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ToolError("usage", `--port must be a whole number from 0 to 65535, not ${receiveOptions.port}`);
   const generated = settings.token === undefined;
   const token = settings.token ?? randomBytes(24).toString("base64url");
-  const store = await openStore(workspace, receiveOptions, context);
+  const store = await openStore(workspace, receiveOptions, context, { mustExist: false });
   const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
   const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
     await store.close();
@@ -53,6 +56,8 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   if (generated) context.terminal.out("  (a new token each start: set CAMPAIGN_RECEIVER_TOKEN to keep the address stable)\n");
   context.terminal.out(`  store: ${storeLocation(workspace, receiveOptions)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
   const signal = await signals.wait();
+  // Bounded (receiver.stop): slow clients are cut after a grace period; what was acknowledged is stored.
+  log({ event: "stopping", signal });
   await receiver.stop();
   await store.close();
   log({ event: "stopped", signal });
@@ -60,21 +65,27 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
 }
 
 
-export type OutcomesOptions = StoreOption;
+export interface OutcomesOptions extends StoreOption {
+  out?: string;
+}
 
 /** `campaign outcomes [NAME]`: per-campaign outcomes from the received reports. */
 export async function outcomesCommand(name: string | undefined, outcomesOptions: OutcomesOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
   const state = await withStateBackend(workspace, async (backend) => {
     const read = await backend.read();
-    if (name !== undefined && !read?.campaigns[name]) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows the applied campaigns");
+    if (name !== undefined && !ownEntry(read?.campaigns, name)) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows the applied campaigns");
     return read;
   });
-  const store = await openStore(workspace, outcomesOptions, context);
+  const store = await openStore(workspace, outcomesOptions, context, { mustExist: true });
   try {
     const report = campaignOutcomes(await store.aggregate(), state, name);
     const text = options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : options.format === "markdown" ? renderOutcomesMarkdown(report) : renderOutcomesText(report);
-    context.terminal.out(text);
+    if (outcomesOptions.out === undefined) context.terminal.out(text);
+    else {
+      await writeOutput(outcomesOptions.out, text, "outcomes", await toolFiles(workspace, context, { ...(outcomesOptions.store !== undefined ? { store: outcomesOptions.store } : {}) }), context);
+      context.terminal.err(`Wrote the outcomes (${options.format}) to ${outcomesOptions.out}.\n`);
+    }
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -84,12 +95,15 @@ export async function outcomesCommand(name: string | undefined, outcomesOptions:
 /** `campaign reports import FILE`: a saved push body or NDJSON, through the receiver's path. */
 export async function reportsImportCommand(file: string, importOptions: StoreOption, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const text = await readFile(resolve(context.cwd, file), "utf8").catch(() => {
-    throw new ToolError("not-found", `cannot read ${file}`, "pass a saved push body ({\"array\": [...]}) or NDJSON with one record per line");
-  });
+  const read = await readTextFile(resolve(context.cwd, file), { maxBytes: FILE_LIMITS.reportsImport, display: file, what: "the reports file" });
+  if (!read.ok) {
+    const { kind, message, line, column } = read.problem;
+    throw new ToolError(kind === "missing" ? "not-found" : "file-unreadable", message, "pass a saved push body ({\"array\": [...]}) or NDJSON with one record per line, as UTF-8", { file, ...(line !== undefined ? { line, column: column ?? 1 } : {}) });
+  }
+  const text = read.text;
   const { records, unreadable } = parseImport(text);
   const batch = parseBatch(records);
-  const store = await openStore(workspace, importOptions, context);
+  const store = await openStore(workspace, importOptions, context, { mustExist: false });
   try {
     const result = await store.ingest(batch.reports);
     for (const line of unreadable) context.terminal.err(`${file}:${line}:1: error malformed-json: not a JSON record\n`);

@@ -1,5 +1,6 @@
 import { ToolError } from "../errors/index.js";
-import { canonicalJson } from "../plan/index.js";
+import { canonicalJson, ownEntry } from "../plan/index.js";
+import { escapeControlChars, escapeControlCharsDeep } from "../privacy/index.js";
 import type { AppliedState, CampaignState } from "../schema/generated/index.js";
 import { fileBackend, forgetCampaign, markResolved, openPgStateBackend, type Mutation, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -13,7 +14,7 @@ async function existingState(backend: StateBackend): Promise<AppliedState> {
 }
 
 function entry(state: AppliedState, name: string, backend: StateBackend): CampaignState {
-  const campaign = state.campaigns[name];
+  const campaign = ownEntry(state.campaigns, name);
   if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows what is there");
   return campaign;
 }
@@ -31,9 +32,10 @@ export async function stateListCommand(options: GlobalOptions, context: CliConte
     context.terminal.out(JSON.stringify({ formatVersion: 1, lineage: state.lineage, serial: state.serial, campaigns: state.campaigns }, null, 2) + "\n");
     return ExitCode.ok;
   }
-  const rows = Object.entries(state.campaigns).sort(([a], [b]) => (a < b ? -1 : 1));
+  // Names and texts from the state are user and platform text: escaped for the terminal.
+  const rows = Object.entries(escapeControlCharsDeep(state.campaigns)).sort(([a], [b]) => (a < b ? -1 : 1));
   const width = Math.max(8, ...rows.map(([n]) => n.length));
-  const lines = [`State ${location}: serial ${state.serial}, lineage ${state.lineage}`, "", `${"campaign".padEnd(width)}  ${"status".padEnd(13)}  ${"task id".padEnd(9)}  recipients  updated`];
+  const lines = [`State ${escapeControlChars(location)}: serial ${state.serial}, lineage ${escapeControlChars(state.lineage)}`, "", `${"campaign".padEnd(width)}  ${"status".padEnd(13)}  ${"task id".padEnd(9)}  recipients  updated`];
   for (const [name, c] of rows) lines.push(`${name.padEnd(width)}  ${c.status.padEnd(13)}  ${String(c.taskId ?? "-").padEnd(9)}  ${String(c.recipients).padStart(10)}  ${c.updatedAt}`);
   if (rows.length === 0) lines.push("(no campaigns)");
   context.terminal.out(lines.join("\n") + "\n");
@@ -43,15 +45,15 @@ export async function stateListCommand(options: GlobalOptions, context: CliConte
 /** `campaign state show NAME` */
 export async function stateShowCommand(name: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const { state, location } = await readExisting(options, context);
-  const campaign = state.campaigns[name];
+  const campaign = ownEntry(state.campaigns, name);
   if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${location}`, "campaign state list shows what is there");
   const history = state.history.filter((h) => h.taskName === name);
   if (options.format === "json") {
     context.terminal.out(JSON.stringify({ formatVersion: 1, taskName: name, ...campaign, history }, null, 2) + "\n");
     return ExitCode.ok;
   }
-  const lines = [`${name}`, ...Object.entries(campaign).map(([k, v]) => `  ${k.padEnd(16)} ${typeof v === "object" ? JSON.stringify(v) : String(v)}`), "", "  history:"];
-  for (const h of history) lines.push(`    serial ${h.serial}  ${h.at}  ${h.action}${h.detail ? `  ${h.detail}` : ""}${h.by ? `  by ${h.by}` : ""}`);
+  const lines = [escapeControlChars(name), ...Object.entries(campaign).map(([k, v]) => `  ${escapeControlChars(k).padEnd(16)} ${escapeControlChars(typeof v === "object" ? JSON.stringify(v) : String(v))}`), "", "  history:"];
+  for (const h of escapeControlCharsDeep(history)) lines.push(`    serial ${h.serial}  ${h.at}  ${h.action}${h.detail ? `  ${h.detail}` : ""}${h.by ? `  by ${h.by}` : ""}`);
   context.terminal.out(lines.join("\n") + "\n");
   return ExitCode.ok;
 }
@@ -115,8 +117,8 @@ async function changeState(command: string, options: GlobalOptions, context: Cli
 /** `campaign force-unlock LOCK_ID` */
 export async function forceUnlockCommand(lockId: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const holder = await withStateBackend(workspace, (backend) => backend.forceUnlock(lockId));
-  context.terminal.out(`Removed lock ${holder.id} held by ${holder.user}@${holder.host} (pid ${holder.pid}, "${holder.command}", since ${holder.startedAt}).\n`);
+  const removed = await withStateBackend(workspace, (backend) => backend.forceUnlock(lockId));
+  context.terminal.out(`Removed lock ${removed.id} (${removed.holder}).\n`);
   return ExitCode.ok;
 }
 
@@ -129,7 +131,7 @@ export async function stateMigrateCommand(to: string, options: GlobalOptions, co
   if (to !== "postgres" && to !== "file") throw new ToolError("usage", `--to takes postgres or file, not ${to}`);
   const workspace = await openWorkspace(options, context);
   const { state: settings } = workspace.config.settings;
-  const file = fileBackend(workspace.absoluteStatePath, workspace.statePath);
+  const file = fileBackend(workspace.absoluteStatePath, workspace.statePath, workspace.warn);
   const postgres = await openPgStateBackend(settings.url, settings.schema);
   const [source, target] = to === "postgres" ? [file, postgres] : [postgres, file];
   try {

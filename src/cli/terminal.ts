@@ -1,3 +1,5 @@
+import { escapeTerminalOutput } from "../privacy/index.js";
+
 /** Where the CLI writes, and whether it may colour: passed to commands so tests can capture. */
 export interface Terminal {
   out(text: string): void;
@@ -5,7 +7,7 @@ export interface Terminal {
   color: boolean;
   isTTY: boolean;
   /** Asks on the terminal; absent when there is no one to ask (CI, pipes): never prompt then. */
-  ask?(question: string): Promise<string>;
+  ask?(question: string, signal?: AbortSignal): Promise<string>;
 }
 
 export function processTerminal(options: { color?: boolean }): Terminal {
@@ -20,14 +22,34 @@ export function processTerminal(options: { color?: boolean }): Terminal {
   };
 }
 
-async function ask(question: string): Promise<string> {
+async function ask(question: string, signal?: AbortSignal): Promise<string> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline reads Ctrl-C as a key: deliver it as the SIGINT it stands for, so the
+  // command's own interrupt handling runs (it aborts `signal`), or the default one when none listens.
+  rl.on("SIGINT", () => {
+    rl.close();
+    process.kill(process.pid, "SIGINT");
+  });
   try {
-    return await rl.question(question);
+    return await rl.question(question, signal ? { signal } : {});
   } finally {
     rl.close();
   }
+}
+
+/**
+ * Human output is escaped as it is written (renderers escape user text before painting, this is
+ * the net under them): control characters never reach the terminal raw; line breaks and, on a
+ * colour terminal, the tool's own colour codes stay. A JSON stdout is left as it is.
+ */
+export function escapingTerminal(terminal: Terminal, options: { jsonStdout: boolean }): Terminal {
+  const keepColor = terminal.color;
+  return {
+    ...terminal,
+    out: options.jsonStdout ? terminal.out : (text) => terminal.out(escapeTerminalOutput(text, { keepColor })),
+    err: (text) => terminal.err(escapeTerminalOutput(text, { keepColor })),
+  };
 }
 
 export type Paint = (text: string) => string;

@@ -1,27 +1,31 @@
-import { createNumberClassifier, discoverCampaignFiles, loadCampaigns, nodeFileReader, summaryLine, validationReport } from "../campaigns/index.js";
+import { createNumberClassifier, discoverCampaignFiles, loadCampaigns, noCampaigns, summaryLine, validationReport } from "../campaigns/index.js";
 import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
 import { loadConfig } from "../config/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { palette } from "./terminal.js";
-import { campaignDefaults } from "./workspace.js";
+import { campaignDefaults, campaignFileReader } from "./workspace.js";
 
-/** `campaign validate [paths…]`: exit 0 when every campaign is valid (warnings allowed), else 1. */
+/**
+ * `campaign validate [paths…]`: exit 0 when every campaign is valid (warnings allowed), else 1.
+ * No campaigns at all is a warning naming where it looked, not an error: a repository whose
+ * campaigns have all run and been removed is valid, and plan agrees ("no changes").
+ */
 export async function validateCommand(paths: string[], options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
-  const files = hasErrors(config.diagnostics)
-    ? []
-    : await discoverCampaignFiles(paths.length > 0 ? paths : [config.settings.campaignsDir], context.cwd);
+  const searched = paths.length > 0 ? paths : [config.settings.campaignsDir];
+  const files = hasErrors(config.diagnostics) ? [] : await discoverCampaignFiles(searched, context.cwd);
   const loaded = await loadCampaigns({
     files,
-    reader: nodeFileReader(context.cwd),
+    reader: campaignFileReader({ config }, context),
     now: context.now(),
     timeZone: config.settings.api.timezone,
     defaults: campaignDefaults(config),
     numbers: { classify: createNumberClassifier(), invalid: config.settings.guards.invalidNumbers ?? "error" },
   });
-  const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics]);
+  const nothing = !hasErrors(config.diagnostics) && loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [];
+  const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics, ...nothing]);
   context.terminal.out(render(report, options, context.terminal.color));
   return report.valid ? ExitCode.ok : ExitCode.error;
 }

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, examineRecipients, loadCampaigns, loadPhoneTimeZones, nodeFileReader, type CampaignDefaultsSource, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
+import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, examineRecipients, loadCampaigns, loadPhoneTimeZones, noCampaigns, nodeFileReader, referencedFileProblem, type CampaignDefaultsSource, type CampaignFileReader, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
@@ -22,12 +21,14 @@ export interface Workspace {
   absoluteStatePath: string;
   /** --state FILE was given: the file backend, whatever the config says. */
   stateFileChosen: boolean;
+  /** Prints a warning found while reading the state (a torn journal line) on stderr. */
+  warn: (warning: Diagnostic) => void;
 }
 
 /** The state backend the config names (--state FILE picks the file); closed when `work` ends. */
 export async function withStateBackend<T>(workspace: Workspace, work: (backend: StateBackend) => Promise<T>): Promise<T> {
   const { state } = workspace.config.settings;
-  const backend = state.backend === "postgres" && !workspace.stateFileChosen ? await openPgStateBackend(state.url, state.schema) : fileBackend(workspace.absoluteStatePath, workspace.statePath);
+  const backend = state.backend === "postgres" && !workspace.stateFileChosen ? await openPgStateBackend(state.url, state.schema) : fileBackend(workspace.absoluteStatePath, workspace.statePath, workspace.warn);
   try {
     return await work(backend);
   } finally {
@@ -40,10 +41,15 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
   const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
   if (hasErrors(config.diagnostics)) {
     printDiagnostics(config.diagnostics, context);
-    throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above");
+    throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above", { diagnostics: config.diagnostics });
   }
   const statePath = options.state ?? config.settings.statePath;
-  return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined };
+  return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined, warn: (warning) => printDiagnostics([warning], context) };
+}
+
+/** Reads campaign files and the files they name; those stay inside the project unless the config allows otherwise. */
+export function campaignFileReader(workspace: Pick<Workspace, "config">, context: CliContext): CampaignFileReader {
+  return nodeFileReader(context.cwd, { root: workspace.config.projectRoot, allowOutside: workspace.config.settings.allowPathsOutsideProject });
 }
 
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
@@ -51,7 +57,7 @@ export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
   const { settings, source } = config;
   return {
     values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
-    locate: (path) => (String(path[0]) in settings.defaults ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
+    locate: (path) => (Object.hasOwn(settings.defaults, String(path[0])) ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
   };
 }
 
@@ -61,6 +67,8 @@ export interface DesiredLoad {
   warnings: Diagnostic[];
   paths: string[];
   suppressionLists: SuppressionListBinding[];
+  /** The campaign files and recipients CSVs read: no output may overwrite them. */
+  inputFiles: string[];
 }
 
 /** Reads guards.suppressionLists; a list that cannot be read or parsed stops the command (fail closed). */
@@ -69,9 +77,16 @@ export async function loadSuppressionLists(workspace: Workspace, context: CliCon
   const lists: SuppressionList[] = [];
   const bindings: SuppressionListBinding[] = [];
   const problems: Diagnostic[] = [];
-  for (const path of guards.suppressionLists ?? []) {
-    const text = await readFile(resolve(context.cwd, path), "utf8").catch(() => undefined);
-    if (text === undefined) throw new ToolError("invalid-input", `the suppression list ${path} cannot be read`, "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists");
+  const reader = campaignFileReader(workspace, context);
+  for (const [index, path] of (guards.suppressionLists ?? []).entries()) {
+    const read = await reader.readText(path, "suppression list");
+    if (!read.ok) {
+      const referencedAt = workspace.config.source.locate(["guards", "suppressionLists", index]);
+      const problem = referencedFileProblem(read.problem, { name: `guards.suppressionLists[${index}]`, written: path, file: path, referencedAt, field: `/guards/suppressionLists/${index}` });
+      printDiagnostics([problem], context);
+      throw new ToolError("invalid-input", `the suppression list ${path} cannot be read; nothing was planned`, "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists", { diagnostics: [problem] });
+    }
+    const text = read.text;
     const parsed = parseSuppressionList(path, text, guards.defaultCountry);
     problems.push(...parsed.diagnostics);
     lists.push(parsed.list);
@@ -79,7 +94,7 @@ export async function loadSuppressionLists(workspace: Workspace, context: CliCon
   }
   if (problems.length > 0) {
     printDiagnostics(problems, context);
-    throw new ToolError("invalid-input", `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`, "fix the lines above");
+    throw new ToolError("invalid-input", `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`, "fix the lines above", { diagnostics: problems });
   }
   return { lists, bindings };
 }
@@ -126,7 +141,10 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
   const suppressionFindings: Diagnostic[] = [];
   const described = new Map<LoadedCampaign, DesiredCampaign>();
   const checks = await numberChecks(workspace);
+  const reader = campaignFileReader(workspace, context);
+  const inputFiles = [...files];
   const describe = (campaign: LoadedCampaign): void => {
+    if (typeof campaign.campaign.recipientsFile === "string") inputFiles.push(reader.resolve(campaign.source.file, campaign.campaign.recipientsFile));
     const skipped = applySuppression(campaign, lists, suppressionFindings);
     // Countries, zones and the number set describe who is called: without the skipped numbers.
     // (Their findings were made on the whole list already; the kept ones are a subset.)
@@ -134,13 +152,13 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
     const desired = { ...describeDesired(campaign, hash), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
     described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
   };
-  const loaded = await loadCampaigns({ files, reader: nodeFileReader(context.cwd), now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: checks });
+  const loaded = await loadCampaigns({ files, reader, now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: checks });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
     printDiagnostics(loaded.diagnostics, context);
-    throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)");
+    throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)", { diagnostics: loaded.diagnostics });
   }
-  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics([...loaded.diagnostics, ...suppressionFindings]), paths: searched, suppressionLists: bindings };
+  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics([...loaded.diagnostics, ...suppressionFindings, ...(loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [])]), paths: searched, suppressionLists: bindings, inputFiles };
 }
 
 /** Validity per number, and time zones only when the calling-hours guard is on. */

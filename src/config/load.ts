@@ -1,15 +1,16 @@
-// The filesystem edge of configuration: finding and reading the config file (cosmiconfig).
-import { readFile } from "node:fs/promises";
-import { basename, relative, resolve } from "node:path";
-import { cosmiconfig } from "cosmiconfig";
-import { parseYamlFile } from "../campaigns/yaml-documents.js";
-import type { FieldPath } from "../campaigns/yaml-documents.js";
-import type { Diagnostic } from "../diagnostics/index.js";
+// The filesystem edge of configuration: finding and reading the config file. The search places
+// are cosmiconfig's, but the search is our own: every candidate in a directory is looked at, so
+// two config files are an error rather than one silently winning, and nothing is read that is
+// not a regular file.
+import { stat } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { errorAt, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { CampaignConfig } from "../schema/generated/index.js";
+import { CONFIG_MODULE, parseConfig, readConfigText, type ConfigRead } from "./read.js";
 import { checkConfig, resolveSettings, type ConfigSource, type Settings } from "./settings.js";
 
-export const CONFIG_MODULE = "campaign";
+export { CONFIG_MODULE };
 const SEARCH_PLACES = [
   "package.json",
   ".campaignrc",
@@ -31,49 +32,87 @@ export interface LoadedConfig {
   settings: Settings;
   source: ConfigSource;
   diagnostics: Diagnostic[];
+  /** Absolute: the config file's directory, else the working directory. Referenced files stay inside it. */
+  projectRoot: string;
 }
+
+type Found = { absolute: string; file: string; read: ConfigRead };
 
 /** Finds (or reads the given) config file, validates it and resolves the settings. */
 export async function loadConfig(options: { cwd: string; configFile?: string; env: Record<string, string | undefined> }): Promise<LoadedConfig> {
-  const explorer = cosmiconfig(CONFIG_MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: "project", cache: false });
-  let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
-  try {
-    result = options.configFile ? await explorer.load(resolve(options.cwd, options.configFile)) : await explorer.search(options.cwd);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ENOENT") throw new ToolError("config-not-found", `config file ${options.configFile} does not exist`, "check the --config path");
-    throw new ToolError("config-invalid", `cannot read config ${options.configFile ?? ""}: ${firstLine(error)}`.trim(), "fix the syntax of the config file");
+  const found = options.configFile ? await readGiven(resolve(options.cwd, options.configFile), options) : await search(options.cwd);
+  if (found === undefined) {
+    const source = sourceAt("(no config file)", {});
+    return { settings: resolveSettings({}, undefined, options.env), source: { ...source, file: undefined }, diagnostics: checkConfig(source), projectRoot: options.cwd };
   }
-  const file = result ? displayPath(result.filepath, options.cwd) : undefined;
-  const value = result?.isEmpty ? {} : (result?.config ?? {});
-  const source = await configSource(file, result?.filepath, value);
+  if ("diagnostics" in found) {
+    const file = found.diagnostics[0]!.file;
+    return { settings: resolveSettings({}, file, options.env), source: sourceAt(file, {}), diagnostics: found.diagnostics, projectRoot: options.cwd };
+  }
+  const { read, file } = found;
+  const projectRoot = dirname(found.absolute);
+  if (!read.ok) return { settings: resolveSettings({}, file, options.env), source: sourceAt(file, {}), diagnostics: read.diagnostics, projectRoot };
+  const source: ConfigSource = { file, value: read.value, locate: read.locate, locateKey: read.locateKey };
   const diagnostics = checkConfig(source);
-  const settings = resolveSettings(diagnostics.length === 0 ? (value as CampaignConfig) : {}, file, options.env);
-  return { settings, source, diagnostics };
+  const settings = resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env);
+  return { settings, source, diagnostics, projectRoot };
 }
 
-/** Positions for config errors: JSON and YAML files are re-read as YAML (JSON is YAML). */
-async function configSource(file: string | undefined, absolute: string | undefined, value: unknown): Promise<ConfigSource> {
-  const fallback = { file: file ?? "(no config file)", line: 1, column: 1 };
-  const none: ConfigSource = { file, value, locate: () => fallback, locateKey: () => fallback };
-  if (!file || !absolute || /\.(c|m)?js$/.test(absolute)) return none;
-  const text = await readFile(absolute, "utf8").catch(() => undefined);
-  const document = text === undefined ? undefined : parseYamlFile(file, text).documents[0];
-  if (!document) return none;
-  const prefix: FieldPath = basename(absolute) === "package.json" ? [CONFIG_MODULE] : [];
-  return {
-    file,
-    value,
-    locate: (path) => document.locate([...prefix, ...path]),
-    locateKey: (path) => document.locateKey([...prefix, ...path]),
-  };
+function sourceAt(file: string, value: unknown): ConfigSource {
+  const at = { file, line: 1, column: 1 };
+  return { file, value, locate: () => at, locateKey: () => at };
+}
+
+async function readGiven(absolute: string, options: { cwd: string; configFile?: string }): Promise<Found | { diagnostics: Diagnostic[] }> {
+  const file = displayPath(absolute, options.cwd);
+  const text = await readConfigText(absolute, file);
+  if (!text.ok) {
+    if (text.problem.kind === "missing") throw new ToolError("config-not-found", `config file ${options.configFile} does not exist`, "check the --config path");
+    return { diagnostics: [text.diagnostic] };
+  }
+  return { absolute, file, read: await parseConfig(absolute, file, text.text) };
+}
+
+/**
+ * cosmiconfig's "project" search: the working directory, then each parent up to the first that
+ * holds a package.json. The first directory with a (non-empty) config file decides; two there is an error.
+ */
+async function search(cwd: string): Promise<Found | { diagnostics: Diagnostic[] } | undefined> {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const candidates: Found[] = [];
+    for (const place of SEARCH_PLACES) {
+      const absolute = join(dir, place);
+      const info = await stat(absolute).catch(() => undefined);
+      if (!info || info.isDirectory()) continue;
+      const file = displayPath(absolute, cwd);
+      const text = await readConfigText(absolute, file);
+      if (!text.ok) return { diagnostics: [text.diagnostic] };
+      if (text.text.trim() === "") continue;
+      // package.json is a config only with a "campaign" key; other files are read once chosen (a JS file runs).
+      const read: ConfigRead = place === "package.json" || candidates.length === 0 ? await parseConfig(absolute, file, text.text) : { ok: true, empty: false, ...sourceAt(file, {}) };
+      if (read.ok && read.empty) continue;
+      candidates.push({ absolute, file, read });
+    }
+    if (candidates.length > 1) return { diagnostics: [twoConfigs(dir, candidates, cwd)] };
+    if (candidates[0]) return candidates[0];
+    const hasPackage = await Promise.all(["package.json", "package.yaml"].map((name) => stat(join(dir, name)).then(() => true, () => false)));
+    if (hasPackage.includes(true) || dirname(dir) === dir) return undefined;
+  }
+}
+
+function twoConfigs(dir: string, candidates: readonly Found[], cwd: string): Diagnostic {
+  const names = candidates.map((c) => (basename(c.absolute) === "package.json" ? `${c.file} (its "${CONFIG_MODULE}" key)` : c.file));
+  const [first, ...others] = candidates;
+  return errorAt({
+    code: "config-conflict",
+    message: `${candidates.length} config files in ${displayPath(dir, cwd) || "."}: ${names.slice(0, -1).join(", ")} and ${names.at(-1)}; only one may configure the tool`,
+    hint: "merge them into one file and delete the others",
+    at: { file: first!.file, line: 1, column: 1 },
+    related: others.map((c) => ({ file: c.file, line: 1, column: 1, message: "also a config file" })),
+  });
 }
 
 function displayPath(absolute: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   return rel.startsWith("..") ? absolute : rel;
-}
-
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
 }

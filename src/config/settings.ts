@@ -3,12 +3,16 @@ import type { FieldPath } from "../campaigns/yaml-documents.js";
 import { describeSchemaErrors } from "../campaigns/schema-errors.js";
 import { isValidTimeZone } from "../campaigns/platform-time.js";
 import type { CampaignConfig, CampaignDefaults, GuardsConfig } from "../schema/generated/index.js";
+import { ToolError } from "../errors/index.js";
 import { validators } from "../schema/validators.js";
+import { maskSensitiveText } from "../privacy/index.js";
 
 /** The configuration with defaults applied and environment overrides resolved. */
 export interface Settings {
   configFile: string | undefined;
   campaignsDir: string;
+  /** recipientsFile and suppression lists may resolve outside the project root. */
+  allowPathsOutsideProject: boolean;
   statePath: string;
   /** state.backend; with postgres, the URL (CAMPAIGN_PG_URL or state.url) and schema. */
   state: StoreLocation<"file" | "postgres">;
@@ -68,18 +72,29 @@ export function checkConfig(source: ConfigSource): Diagnostic[] {
       if (!secretPaths.has(d.field)) diagnostics.push(d);
     }
   }
+  const baseUrl = (source.value as CampaignConfig | null)?.api?.baseUrl;
+  if (typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl") && baseUrlProblem(baseUrl) !== undefined) {
+    diagnostics.push(errorAt({ code: "invalid-value", message: `api.baseUrl "${baseUrl}" ${baseUrlProblem(baseUrl)}`, hint: 'e.g. "https://api.laaffic.com"', at: source.locate(["api", "baseUrl"]), field: "/api/baseUrl" }));
+  }
   const tz = (source.value as CampaignConfig | null)?.api?.timezone;
   if (typeof tz === "string" && !isValidTimeZone(tz)) {
-    diagnostics.push(errorAt({ code: "invalid-value", message: `api.timezone "${tz}" is not a known IANA time zone`, hint: 'e.g. "Asia/Shanghai" or "UTC"', at: source.locate(["api", "timezone"]), field: "/api/timezone" }));
+    diagnostics.push(errorAt({ code: "invalid-value", message: `api.timezone "${maskSensitiveText(tz)}" is not a known IANA time zone`, hint: 'e.g. "Asia/Shanghai" or "UTC"', at: source.locate(["api", "timezone"]), field: "/api/timezone" }));
   }
   return diagnostics;
+}
+
+/** A password in a URL, whatever it holds (`/`, `@`, `#`): a `:` between `//` and the last `@`, or a password setting. */
+function urlHoldsPassword(url: string): boolean {
+  const start = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url)?.[0].length ?? 0;
+  const at = url.lastIndexOf("@");
+  return (at > start && url.slice(start, at).includes(":")) || /(^|[?&\s])(ssl)?password=/i.test(url);
 }
 
 function secretsInConfig(source: ConfigSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const section of ["state", "reports"]) {
     const url = ((source.value as Record<string, Record<string, unknown> | undefined> | null)?.[section])?.["url"];
-    if (typeof url === "string" && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url)) {
+    if (typeof url === "string" && urlHoldsPassword(url)) {
       out.push(errorAt({ code: "secret-in-config", message: `${section}.url holds a password, which must not be in a config file`, hint: "drop the password from the URL and set CAMPAIGN_PG_URL (or PGPASSWORD) in the environment instead", at: source.locate([section, "url"]), field: `/${section}/url` }));
     }
   }
@@ -107,9 +122,11 @@ function secretsInConfig(source: ConfigSource): Diagnostic[] {
 
 /** Applies defaults and environment overrides (LAAFFIC_BASE_URL, LAAFFIC_APP_ID). */
 export function resolveSettings(config: CampaignConfig, file: string | undefined, env: Record<string, string | undefined>): Settings {
+  checkEnvironment(env);
   return {
     configFile: file,
     campaignsDir: config.campaignsDir ?? "campaigns",
+    allowPathsOutsideProject: config.allowPathsOutsideProject ?? false,
     statePath: config.state?.path ?? ".campaign/state.json",
     state: { backend: config.state?.backend ?? "file", url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.state?.url, schema: config.state?.schema ?? DEFAULT_PG_SCHEMA },
     api: {
@@ -138,6 +155,32 @@ export function resolveSettings(config: CampaignConfig, file: string | undefined
     },
     guards: config.guards ?? {},
   };
+}
+
+/** Why a base URL is unusable: the config schema's rule for api.baseUrl, and one a URL parser accepts. */
+export function baseUrlProblem(value: string): string | undefined {
+  if (!validators().config({ api: { baseUrl: value } })) return "is not an http:// or https:// URL";
+  if (!URL.canParse(value)) return "is not a valid URL";
+  return undefined;
+}
+
+// As receiver.token in config.schema.json: long enough not to be guessed, and safe in a URL path.
+const RECEIVER_TOKEN_MIN = 16;
+const RECEIVER_TOKEN_CHARS = /^[A-Za-z0-9_-]*$/;
+
+/** The environment's overrides are checked like the config keys they replace (its values are not shown: the token is a secret). */
+function checkEnvironment(env: Record<string, string | undefined>): void {
+  const baseUrl = nonEmpty(env["LAAFFIC_BASE_URL"]);
+  const problem = baseUrl === undefined ? undefined : baseUrlProblem(baseUrl);
+  if (problem !== undefined) {
+    const shown = JSON.stringify(baseUrl!.length > 80 ? `${baseUrl!.slice(0, 80)}…` : baseUrl);
+    throw new ToolError("config-invalid", `LAAFFIC_BASE_URL (from the environment) ${problem}: ${shown}`, 'set it to the platform\'s address, e.g. "https://api.laaffic.com", or unset it to use api.baseUrl from the config');
+  }
+  const token = nonEmpty(env["CAMPAIGN_RECEIVER_TOKEN"]);
+  if (token === undefined) return;
+  const hint = "use a long random token, e.g. from: openssl rand -hex 24";
+  if (!RECEIVER_TOKEN_CHARS.test(token)) throw new ToolError("config-invalid", "CAMPAIGN_RECEIVER_TOKEN (from the environment) holds characters that cannot stand unescaped in a URL path: only letters, digits, - and _ are allowed", hint);
+  if (token.length < RECEIVER_TOKEN_MIN) throw new ToolError("config-invalid", `CAMPAIGN_RECEIVER_TOKEN (from the environment) is ${token.length} character${token.length === 1 ? "" : "s"} long; at least ${RECEIVER_TOKEN_MIN} are needed so it cannot be guessed`, hint);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

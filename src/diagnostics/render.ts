@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./index.js";
+import { escapeControlChars } from "../privacy/index.js";
 
 export interface DiagnosticStyle {
   red(text: string): string;
@@ -12,7 +13,9 @@ const plain: DiagnosticStyle = { red: (t) => t, yellow: (t) => t, bold: (t) => t
 /** Compiler form, so editors and CI annotate it: `file:line:col: error CODE: message` + `  hint: …`. */
 export function renderDiagnostic(d: Diagnostic, style: DiagnosticStyle = plain): string {
   const severity = d.severity === "error" ? style.red("error") : style.yellow("warning");
-  let text = `${style.bold(`${d.file}:${d.line}:${d.column}`)}: ${severity} ${d.code}: ${d.message}\n`;
-  if (d.hint) text += `  ${style.dim("hint:")} ${d.hint}\n`;
+  // File names and messages may carry user text: control characters are shown escaped.
+  const e = escapeControlChars;
+  let text = `${style.bold(`${e(d.file)}:${d.line}:${d.column}`)}: ${severity} ${e(d.code)}: ${e(d.message)}\n`;
+  if (d.hint) text += `  ${style.dim("hint:")} ${e(d.hint)}\n`;
   return text;
 }

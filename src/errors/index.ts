@@ -3,6 +3,8 @@
  * to an exit code in one place (src/cli/exit-codes.ts) and prints `message` + `hint`,
  * never a stack trace.
  */
+import type { Diagnostic } from "../schema/generated/index.js";
+
 export type ErrorCode =
   | "usage"
   | "path-not-found"
@@ -15,6 +17,7 @@ export type ErrorCode =
   | "state-locked"
   | "lock-mismatch"
   | "plan-stale"
+  | "plan-tampered"
   | "plan-invalid"
   | "plan-has-errors"
   | "approval-needed"
@@ -22,17 +25,30 @@ export type ErrorCode =
   | "credentials-missing"
   | "backend-unreachable"
   | "state-conflict"
-  | "state-exists";
+  | "state-exists"
+  | "output-refused"
+  | "interrupted";
+
+/** Where an error is, for `file:line:col` output and the JSON error document. */
+export interface ErrorDetails {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** The diagnostics that led to the error (already printed on stderr), for `--format json`. */
+  diagnostics?: readonly Diagnostic[];
+}
 
 export class ToolError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: ErrorCode, message: string, hint?: string, details: ErrorDetails = {}) {
     super(message);
     this.name = "ToolError";
     this.code = code;
     this.hint = hint;
+    this.details = details;
   }
 }
 

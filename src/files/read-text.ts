@@ -78,7 +78,8 @@ function problem(kind: FileProblemKind, message: string): { ok: false; problem: 
   return { ok: false, problem: { kind, message } };
 }
 
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+/** "a directory", "a FIFO (named pipe)", …: what a path is when it is not a regular file. */
+export function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
   if (info.isDirectory()) return "a directory";
   if (info.isFIFO()) return "a FIFO (named pipe)";
   if (info.isSocket()) return "a socket";

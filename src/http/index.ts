@@ -1,2 +1,2 @@
-export { readBody } from "./read-body.js";
+export { BodyReadError, readBody } from "./read-body.js";
 export { sendJson } from "./send-json.js";

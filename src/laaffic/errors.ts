@@ -1,4 +1,4 @@
-import { maskDigitRuns } from "../privacy/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 
 /** The platform answered and refused: nothing was created. */
 export interface PlatformError {
@@ -9,7 +9,7 @@ export interface PlatformError {
   httpStatus?: number;
 }
 
-/** The request may have reached the platform and we cannot tell what happened: never resend blindly. */
+/** The request may have reached the platform and we cannot tell what happened: never resend blindly. The reason is the tool's own words. */
 export interface OutcomeUnknown {
   kind: "unknown";
   reason: string;
@@ -47,13 +47,19 @@ const HINTS: Record<string, { meaning: string; hint: string }> = {
   "-67": { meaning: "recallIntent does not match the agent's industry intents", hint: "fix recallIntent: use intent codes of the agent's industry" },
 };
 
-export function platformError(code: string, platformMessage: string | undefined, httpStatus?: number): PlatformError {
+/** Longest platform message kept: it goes into the state file and CI logs. */
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * The platform's words are untrusted text: numbers they echo and the credentials (`secrets`, the
+ * API key and secret the request was signed with) are masked before anything prints or stores them.
+ */
+export function platformError(code: string, platformMessage: string | undefined, httpStatus?: number, secrets: readonly string[] = []): PlatformError {
   const known = HINTS[code];
-  // The platform's own words when it gives them; digit runs are masked in case they echo numbers.
-  const message = maskDigitRuns(platformMessage?.trim() || known?.meaning || "unknown error");
+  const message = truncate(maskSensitiveText(platformMessage?.trim() || known?.meaning || "unknown error", { secrets }));
   return {
     kind: "platform",
-    code,
+    code: maskSensitiveText(code, { secrets }),
     message,
     hint: known?.hint ?? "an error code this tool does not know; see the platform's message",
     ...(httpStatus !== undefined ? { httpStatus } : {}),
@@ -70,6 +76,13 @@ export function outcomeUnknown(reason: string): OutcomeUnknown {
 
 export function unreachable(reason: string): Unreachable {
   return { kind: "unreachable", reason, hint: "nothing was sent; check LAAFFIC_BASE_URL / api.baseUrl and the network, then run again" };
+}
+
+function truncate(text: string): string {
+  if (text.length <= MAX_MESSAGE_LENGTH) return text;
+  const cut = text.slice(0, MAX_MESSAGE_LENGTH);
+  // Never end on half of a surrogate pair.
+  return (/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut) + "…";
 }
 
 export function describeFailure(failure: ApiFailure): string {

@@ -1,11 +1,12 @@
 import pg from "pg";
 import { ToolError } from "../errors/index.js";
+import { maskConnectionString } from "../privacy/index.js";
 
 export type { Pool, PoolClient } from "pg";
 
-/** postgres://user:secret@host/db → postgres://user:***@host/db (also inside error messages). */
+/** postgres://user:secret@host/db → postgres://user:***@host/db, whatever the password holds (see maskConnectionString). */
 export function maskPgUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@/]*@/, "$1***@").replace(/([?&]password=)[^&]*/gi, "$1***");
+  return maskConnectionString(url, { whole: true });
 }
 
 /** A pool for one URL; the first query proves the server answers, with an error a user can act on. */
@@ -27,7 +28,8 @@ export async function openPool(url: string | undefined, purpose: string, options
 }
 
 export function unreachable(error: unknown, url: string, purpose: string): ToolError {
-  const reason = maskPgUrl(error instanceof Error ? error.message : String(error));
+  // The driver's message may echo the URL or its password in any form.
+  const reason = maskConnectionString(error instanceof Error ? error.message : String(error), { knownUrls: [url] });
   return new ToolError("backend-unreachable", `cannot reach PostgreSQL for ${purpose} at ${maskPgUrl(url)}: ${reason}`, "check that the server runs and accepts this user and database (CAMPAIGN_PG_URL, or the url in the config); the README's \"Shared backends\" section says how to start a local one");
 }
 

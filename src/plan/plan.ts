@@ -1,4 +1,5 @@
 import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary, SuppressionListBinding } from "../schema/generated/index.js";
+import { ownEntry } from "./by-name.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
 import { guardFindings, type GuardInput } from "./guards.js";
@@ -15,21 +16,21 @@ export interface PlanInput {
   planId: string;
   toolVersion: string;
   paths: string[];
-  /** With no state yet: the lineage and hash key the first apply will create it with. */
-  newState?: { lineage: string; salt: string };
+  /** With no state yet: the lineage the first apply will create it with. */
+  newState?: { lineage: string };
   guards?: Omit<GuardInput, "toSubmit" | "state">;
   suppressionLists?: SuppressionListBinding[];
 }
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
 export function plan(input: PlanInput): CampaignPlan {
-  const campaigns = input.state?.campaigns ?? {};
+  const campaigns = input.state?.campaigns;
   const findings: Diagnostic[] = [...input.loadFindings];
   const entries: PlanEntry[] = [];
   const declared = new Map(input.desired.map((d) => [d.taskName, d]));
 
   for (const desired of input.desired) {
-    const applied = campaigns[desired.taskName];
+    const applied = ownEntry(campaigns, desired.taskName);
     const entry = entryFor(desired, applied, declared, input.state);
     entries.push(entry);
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
@@ -40,7 +41,7 @@ export function plan(input: PlanInput): CampaignPlan {
       if (note) findings.push({ severity: "warning", code: "nothing-to-cancel", message: `"${desired.taskName}" has cancel: true, but ${note}`, hint: "nothing will be sent; remove cancel: true or the campaign file when you like", ...at });
     }
   }
-  for (const [taskName, applied] of Object.entries(campaigns)) {
+  for (const [taskName, applied] of Object.entries(campaigns ?? {})) {
     // A cancelled task that is no longer declared is finished business: nothing to show.
     if (declared.has(taskName) || applied.status === "cancelled") continue;
     const at = { file: input.statePath, line: 1, column: 1 };
@@ -67,7 +68,7 @@ export function plan(input: PlanInput): CampaignPlan {
     paths: input.paths,
     state: input.state
       ? { lineage: input.state.lineage, serial: input.state.serial }
-      : { lineage: null, serial: 0, ...(input.newState ? { newLineage: input.newState.lineage, newSalt: input.newState.salt } : {}) },
+      : { lineage: null, serial: 0, ...(input.newState ? { newLineage: input.newState.lineage } : {}) },
     entries,
     summary: summarize(entries, findings),
     findings,

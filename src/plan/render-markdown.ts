@@ -1,11 +1,12 @@
 import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
+import { escapeControlChars } from "../privacy/index.js";
 import { planSummaryLine } from "./plan.js";
 import { countriesLine, formatValue, recipientDiffLine, renderPlanText } from "./render-text.js";
 
 const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
 const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text: string): string => escapeControlChars(text.replace(/\n/g, " ")).replace(/\|/g, "\\|");
 
 /** For a pull-request comment or $GITHUB_STEP_SUMMARY: the summary first, details folded. */
 export function renderPlanMarkdown(plan: CampaignPlan): string {
@@ -16,13 +17,13 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
   if (changed.length > 0) {
     out.push("| | campaign | recipients | where | note |", "|---|---|---:|---|---|");
-    for (const e of changed) out.push(`| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${e.file}:${e.line}\`` : ""} | ${cell(note(e))} |`);
+    for (const e of changed) out.push(`| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${cell(e.file)}:${e.line}\`` : ""} | ${cell(note(e))} |`);
     out.push("");
   }
   const errors = plan.findings.filter((f) => f.severity === "error");
   if (errors.length > 0) {
     out.push("**Errors**", "");
-    for (const f of errors) out.push(`- \`${f.file}:${f.line}\` **${f.code}**: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ""}`);
+    for (const f of errors) out.push(`- \`${cell(f.file)}:${f.line}\` **${cell(f.code)}**: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ""}`);
     out.push("");
   }
   out.push("<details><summary>Full plan</summary>", "", "```diff", renderPlanText(plan, plain).trimEnd(), "```", "", "</details>", "");

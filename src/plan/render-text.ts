@@ -1,5 +1,6 @@
 import { UNKNOWN_COUNTRY } from "../campaigns/audience.js";
 import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
+import { escapeControlChars } from "../privacy/index.js";
 import type { CampaignPlan, FieldChange, PlanEntry, RecipientDiff } from "../schema/generated/index.js";
 import { planSummaryLine } from "./plan.js";
 
@@ -26,10 +27,11 @@ export function renderPlanText(plan: CampaignPlan, style: TextStyle, options: { 
   if (changed.length > 0) {
     lines.push("", "Symbols:  + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned", "");
     for (const entry of changed) {
-      const where = entry.file ? style.dim(`  (${entry.file}:${entry.line})`) : "";
+      // User text (names, file names, platform messages) is escaped before it is painted.
+      const where = entry.file ? style.dim(`  (${escapeControlChars(entry.file)}:${entry.line})`) : "";
       const label = entry.action === "retry" ? " (retry)" : entry.action === "cancel" ? " (cancel)" : entry.action === "update-recall" ? " (update recall flow)" : entry.action === "orphaned" ? " (orphaned)" : "";
-      lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${entry.taskName}${label}`) + where);
-      lines.push(...details(entry).map((l) => `      ${l}`), "");
+      lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${escapeControlChars(entry.taskName)}${label}`) + where);
+      lines.push(...details(entry).map((l) => `      ${escapeControlChars(l)}`), "");
     }
   } else lines.push("", "No changes. The declared campaigns match the applied state.", "");
   const findings = options.quiet ? plan.findings.filter((f) => f.severity === "error") : plan.findings;

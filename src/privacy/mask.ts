@@ -1,3 +1,5 @@
+import { maskSensitiveText } from "./sensitive-text.js";
+
 /**
  * Phone numbers never appear raw in output: `919700000321` → `9197•••••321`.
  * Long numbers keep the country-code-ish head and the last three digits so a person can still
@@ -17,7 +19,7 @@ export function maskPhoneNumber(value: string): string {
   return part(0, head) + MASK.repeat(n - head - tail) + part(n - tail);
 }
 
-/** Masks every run of 6 or more digits in free text (e.g. a platform message that echoes a number). */
+/** Masks every number-like run of 6 or more digits in free text (e.g. a platform message that echoes a number). */
 export function maskDigitRuns(text: string): string {
-  return text.replace(/\d{6,}/g, (run) => maskPhoneNumber(run));
+  return maskSensitiveText(text);
 }

@@ -1,4 +1,5 @@
 import type { AppliedState, CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
+import { nameIndex, ownEntry } from "../plan/index.js";
 import type { OutcomeClass } from "./record.js";
 import type { TaskAggregate } from "./store.js";
 
@@ -15,7 +16,7 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
   const get = (name: string): CampaignOutcome => {
     let outcome = outcomes.get(name);
     if (!outcome) {
-      const applied = state?.campaigns[name];
+      const applied = ownEntry(state?.campaigns, name);
       outcome = {
         taskName: name,
         taskId: applied?.taskId ?? null,
@@ -23,7 +24,7 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
         calls: 0,
         outcomes: { connected: 0, noAnswer: 0, busy: 0, voicemail: 0, failed: 0 },
         connectRate: 0,
-        intents: {},
+        intents: nameIndex<number>(),
         talkSeconds: 0,
         aiAgentBilledSeconds: 0,
         cost: 0,
@@ -47,7 +48,7 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
     const o = get(name);
     o.calls += row.calls;
     o.outcomes[row.outcome] += row.calls;
-    if (row.intent !== null) o.intents[row.intent] = (o.intents[row.intent] ?? 0) + row.calls;
+    if (row.intent !== null) o.intents[row.intent] = (ownEntry(o.intents, row.intent) ?? 0) + row.calls;
     o.talkSeconds += row.talkSeconds;
     o.aiAgentBilledSeconds += row.aiAgentBilledSeconds;
     o.cost = round(o.cost + row.cost);

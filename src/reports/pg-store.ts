@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { ToolError } from "../errors/index.js";
 import { ident, inTransaction, migrate, openPool } from "../pg/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
@@ -60,11 +61,15 @@ interface Extras {
  * all its rows in one statement, idempotent by voiceId (ON CONFLICT DO NOTHING), so duplicated
  * pushes from any receiver store each call once; the 200 goes out after the commit.
  */
-export async function openPgReportStore(url: string | undefined, schema: string, options: { storeNumbers: boolean }): Promise<ReportStore> {
+export async function openPgReportStore(url: string | undefined, schema: string, options: { storeNumbers: boolean; mustExist?: boolean }): Promise<ReportStore> {
   const pool = await openPool(url, "the report store (reports.backend: postgres)", { max: 8 });
   const s = ident(schema);
   let salt: string;
   try {
+    // A reader (outcomes) must not create an empty store where none was written.
+    if (options.mustExist && (await pool.query("SELECT to_regclass($1) AS t", [`${s}.reports`])).rows[0].t === null) {
+      throw new ToolError("not-found", `the PostgreSQL schema ${schema} holds no report store`, "no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first, or check reports.schema");
+    }
     await migrate(pool, schema, "reports", MIGRATIONS);
     // Every receiver must hash a number the same way: the first one to start picks the salt.
     await pool.query(`INSERT INTO ${s}.report_meta (key, value) VALUES ('salt', $1) ON CONFLICT (key) DO NOTHING`, [randomBytes(16).toString("hex")]);

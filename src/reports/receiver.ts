@@ -1,7 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readBody, sendJson } from "../http/index.js";
+import { decodeUtf8 } from "../files/index.js";
+import { BodyReadError, readBody, sendJson } from "../http/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import { parseBatch, recordsOf } from "./record.js";
 import type { ReportStore } from "./store.js";
 
@@ -15,7 +17,15 @@ export interface ReceiverOptions {
   store: ReportStore;
   /** Structured log lines; they never hold numbers (counts and ids only). */
   log(entry: Record<string, unknown>): void;
+  /** Longest time for one request's headers and body to arrive (default 30 s); headers alone get at most 10 s of it. */
+  requestTimeoutMs?: number;
+  /** On stop, how long requests under way may take before their connections are cut (default 2 s). */
+  stopGraceMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_STOP_GRACE_MS = 2_000;
 
 export interface Receiver {
   /** Base URL, e.g. http://127.0.0.1:8766 */
@@ -23,7 +33,12 @@ export interface Receiver {
   /** Where the platform pushes: the base URL + /reports/<token>. */
   reportUrl: string;
   port: number;
-  /** Stops accepting, lets in-flight batches finish and be stored, then closes. */
+  /**
+   * Stops accepting and closes idle connections at once; a request arriving on an open
+   * connection gets 503. Requests under way get the grace period, then their connections are
+   * cut (no 200 for them: the platform pushes again); a batch already being stored is stored
+   * before this resolves. Bounded: grace + the time one store write takes.
+   */
   stop(): Promise<void>;
 }
 
@@ -33,12 +48,29 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const given = Buffer.from(path);
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.log({ event: "error", message: error instanceof Error ? error.message : String(error) });
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const unanswered = new Set<ServerResponse>();
+  // Slow clients are cut off by these (checked every second, not Node's default 30 s), so none
+  // can hold a connection, or the stop, for long.
+  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(MAX_HEADERS_TIMEOUT_MS, requestTimeoutMs), keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
+    if (stopping) {
+      req.resume();
+      res.setHeader("connection", "close");
+      res.setHeader("retry-after", "30");
+      return sendJson(res, 503, { error: "the receiver is stopping; push again" });
+    }
+    unanswered.add(res);
+    res.on("close", () => unanswered.delete(res));
+    const handled = handle(req, res).catch((error: unknown) => {
+      // A store's error may quote what it was given: logged masked, like everything the receiver logs.
+      options.log({ event: "error", message: maskSensitiveText(error instanceof Error ? error.message : String(error)) });
       // The platform retries a failed push; nothing acknowledged was lost.
       if (!res.headersSent) sendJson(res, 500, { error: "the batch could not be stored; push it again" });
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   server.on("clientError", (_error, socket) => socket.destroy());
 
@@ -58,15 +90,30 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       req.resume();
       return sendJson(res, 404, { error: "not found" });
     }
-    const body = await readBody(req, options.maxBodyBytes);
+    const body = await readBody(req, options.maxBodyBytes, requestTimeoutMs).catch((error: unknown) => {
+      if (error instanceof BodyReadError) return error;
+      throw error;
+    });
+    if (body instanceof BodyReadError) {
+      options.log({ event: "refused", remote, reason: body.message });
+      res.setHeader("connection", "close");
+      return sendJson(res, 408, { error: `${body.message}; nothing was stored` });
+    }
     if (body === undefined) {
       options.log({ event: "refused", remote, reason: "body too large" });
       res.setHeader("connection", "close");
       return sendJson(res, 413, { error: `body larger than ${options.maxBodyBytes} bytes` });
     }
+    // Strict UTF-8: a lenient decode would turn two different invalid ids into one U+FFFD id,
+    // and the second record would be "already stored" without ever being stored.
+    const decoded = decodeUtf8(body);
+    if (!decoded.ok) {
+      options.log({ event: "refused", remote, reason: "invalid UTF-8", offset: decoded.offset });
+      return sendJson(res, 400, { error: `the body is not valid UTF-8 (byte ${decoded.offset}); nothing was stored` });
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString("utf8"));
+      parsed = JSON.parse(decoded.text);
     } catch {
       options.log({ event: "refused", remote, reason: "malformed JSON", bytes: body.length });
       return sendJson(res, 400, { error: "malformed JSON" });
@@ -92,8 +139,19 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     reportUrl: `${url}/reports/${options.token}`,
     port,
     stop: async () => {
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Answers still to come close their connection: no further request rides on it.
+      for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS)));
+      await Promise.race([Promise.allSettled([...inFlight]), grace]);
+      clearTimeout(timer);
+      // Slow or silent clients: cut. A handler still reading its body then ends without a 200.
+      server.closeAllConnections();
+      // A batch being stored is not abandoned halfway: the store closes only after it.
+      await Promise.allSettled([...inFlight]);
       await closed;
     },
   };

@@ -1,4 +1,4 @@
-import { maskPhoneNumber } from "../privacy/index.js";
+import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
 
 /** How a call ended, in the classes the outcomes report counts. */
 export type OutcomeClass = "connected" | "noAnswer" | "busy" | "voicemail" | "failed";
@@ -15,6 +15,8 @@ export interface CallReport {
   sourceTaskId: number | null;
   recallRound: number | null;
   callee: string | null;
+  /** The caller id as text (masked before it is stored unless reports.storeNumbers). */
+  displayNum: string | null;
   outcome: OutcomeClass;
   intent: string | null;
   talkSeconds: number;
@@ -65,6 +67,11 @@ function parseReport(value: unknown): CallReport | string {
   const voiceId = raw["voiceId"];
   if ((typeof voiceId !== "string" || voiceId.trim() === "") && !(typeof voiceId === "number" && Number.isSafeInteger(voiceId))) return "voiceId is missing";
   if (String(voiceId).length > 128) return "voiceId is longer than 128 characters";
+  // A number field that is not a number cannot be masked reliably: the record is refused, named.
+  const callee = phoneField(raw, "callee");
+  if (typeof callee === "object" && callee !== null) return callee.problem;
+  const displayNum = phoneField(raw, "displayNum");
+  if (typeof displayNum === "object" && displayNum !== null) return displayNum.problem;
   const callStatus = int(raw["callStatus"]);
   const termination = raw["terminationCode"] === undefined || raw["terminationCode"] === null ? null : String(raw["terminationCode"]);
   const outcome = (callStatus !== null ? BY_CALL_STATUS[callStatus] : undefined) ?? (termination === "0" ? "connected" : "failed");
@@ -73,7 +80,8 @@ function parseReport(value: unknown): CallReport | string {
     taskId: int(raw["taskId"]),
     sourceTaskId: int(raw["sourceTaskId"]),
     recallRound: int(raw["outRecallCount"]),
-    callee: typeof raw["callee"] === "string" || typeof raw["callee"] === "number" ? String(raw["callee"]) : null,
+    callee,
+    displayNum,
     outcome,
     intent: raw["intent"] === undefined || raw["intent"] === null || raw["intent"] === "" ? null : String(raw["intent"]).slice(0, 32),
     talkSeconds: int(raw["chargedDuration"]) ?? 0,
@@ -86,14 +94,52 @@ function parseReport(value: unknown): CallReport | string {
   };
 }
 
-/** What the store keeps of a record: numbers and text variables only when the config asks for them. */
+// Fields documented as ids, codes, times and amounts: kept exactly as pushed (when they are plain values).
+const EXACT_FIELDS = new Set(["voiceId", "type", "taskId", "sourceTaskId", "outRecallCount", "callStatus", "submitTime", "callTime", "ringingTime", "answerTime", "hangupTime", "ringDuration", "chargedDuration", "billPeriod", "code", "recordingFileId", "rate", "cost", "currency", "aiAgentChargedDuration", "aiAgentBillPeriod", "aiAgentQuoteRate", "aiAgentQuoteFee", "terminationCode", "sipCode", "scriptId", "intent"]);
+const MAX_KEPT_DEPTH = 32;
+
+/**
+ * What the store keeps of a record: numbers and text variables only when the config asks for them.
+ * callee and displayNum are masked (a number pushed as a JSON number too), calledInfo is dropped,
+ * and every other field that is not a documented id, code, time or amount — terminationReason,
+ * fields the platform adds later — keeps its text with number-like runs masked.
+ */
 export function storedRecord(report: CallReport, storeNumbers: boolean): Record<string, unknown> {
   if (storeNumbers) return report.raw;
-  const kept: Record<string, unknown> = { ...report.raw };
+  const kept: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(report.raw)) {
+    kept[field] = EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
+  }
   if (report.callee !== null) kept["callee"] = maskPhoneNumber(report.callee);
-  if (typeof kept["displayNum"] === "string") kept["displayNum"] = maskPhoneNumber(kept["displayNum"]);
+  if (report.displayNum !== null) kept["displayNum"] = maskPhoneNumber(report.displayNum);
   if (kept["calledInfo"] !== undefined) kept["calledInfo"] = "(not stored: set reports.storeNumbers to keep text variables)";
   return kept;
+}
+
+/** A value of a field that may hold anything: strings and numbers with number-like runs masked, keys too. */
+function maskedValue(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return maskSensitiveText(value);
+  if (typeof value === "number") {
+    const text = String(value);
+    const masked = maskSensitiveText(text);
+    return masked === text ? value : masked;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_KEPT_DEPTH) return "(not stored: nested too deeply)";
+  if (Array.isArray(value)) return value.map((v: unknown) => maskedValue(v, depth + 1));
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) out[maskSensitiveText(k)] = maskedValue(v, depth + 1);
+  return out;
+}
+
+/** callee / displayNum as text: a string, or a whole JSON number read exactly; anything else is a problem. */
+function phoneField(raw: Record<string, unknown>, field: string): string | null | { problem: string } {
+  const value = raw[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === "number") return { problem: `${field} is a number that cannot be read exactly; send it as a string of digits` };
+  return { problem: `${field} must be a string of digits, not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`}` };
 }
 
 function int(value: unknown): number | null {

@@ -1,4 +1,5 @@
 import type { CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
+import { escapeControlCharsDeep } from "../privacy/index.js";
 import { OUTCOME_CLASSES } from "./record.js";
 import { OUTCOME_LABELS } from "./outcomes.js";
 
@@ -13,7 +14,8 @@ function topIntents(o: CampaignOutcome, n = 5): string {
 }
 
 /** A table for people, with a small bar per outcome class. */
-export function renderOutcomesText(report: OutcomesReport): string {
+export function renderOutcomesText(raw: OutcomesReport): string {
+  const report = escapeControlCharsDeep(raw);
   if (report.campaigns.length === 0 && report.unmatched.length === 0) return "No outcomes yet: no submitted campaigns or no reports received.\n";
   const lines: string[] = [];
   for (const o of report.campaigns) {
@@ -32,7 +34,8 @@ export function renderOutcomesText(report: OutcomesReport): string {
 }
 
 /** For PR comments and job summaries; GitHub draws the mermaid pie as a picture. */
-export function renderOutcomesMarkdown(report: OutcomesReport): string {
+export function renderOutcomesMarkdown(raw: OutcomesReport): string {
+  const report = escapeControlCharsDeep(raw);
   const out = ["### Campaign outcomes", "", "| campaign | task | recipients | calls | connected | no answer | busy | voicemail | failed | connect rate | recall rounds | top intents |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"];
   for (const o of report.campaigns) {
     out.push(`| \`${o.taskName}\` | ${o.taskId ?? ""} | ${o.recipients} | ${o.calls} | ${o.outcomes.connected} | ${o.outcomes.noAnswer} | ${o.outcomes.busy} | ${o.outcomes.voicemail} | ${o.outcomes.failed} | ${percent(o.outcomes.connected, o.calls)} | ${o.recallRounds} | ${topIntents(o, 3)} |`);

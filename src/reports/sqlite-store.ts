@@ -1,17 +1,44 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { createHmac, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
+import { ToolError } from "../errors/index.js";
+import { kindOf } from "../files/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
 import type { IngestResult, ReportStore, TaskAggregate } from "./store.js";
 
 const SCHEMA_VERSION = 1;
 
+export interface SqliteStoreOptions {
+  storeNumbers: boolean;
+  /** For readers (outcomes): a missing or empty file is an error, never a new empty store. */
+  mustExist?: boolean;
+  /** The path as the user sees it, for messages. */
+  display?: string;
+}
+
 /** The embedded store: SQLite in WAL mode with synchronous=FULL, so a commit is on disk when it returns. */
-export function openSqliteStore(path: string, options: { storeNumbers: boolean }): ReportStore {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+export function openSqliteStore(path: string, options: SqliteStoreOptions): ReportStore {
+  const display = options.display ?? path;
+  if (path !== ":memory:") checkStoreFile(path, display, options.mustExist === true);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    return storeOn(db, display, options);
+  } catch (error) {
+    db?.close();
+    throw storeError(error, display);
+  }
+}
+
+function storeOn(db: Database.Database, display: string, options: SqliteStoreOptions): ReportStore {
+  // Another program's database is never written into; a reader needs a store that was written.
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  if (!tables.includes("reports") && (tables.length > 0 || options.mustExist)) {
+    const what = tables.length > 0 ? "a SQLite database of something else (it has no reports table)" : "a SQLite database without reports";
+    throw new ToolError(tables.length > 0 ? "file-unreadable" : "not-found", `the report store ${display} is ${what}`, tables.length > 0 ? STORE_HINT : MISSING_HINT, { file: display });
+  }
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
@@ -106,8 +133,67 @@ export function openSqliteStore(path: string, options: { storeNumbers: boolean }
         waiting.push({ reports, resolve, reject });
         if (waiting.length === 1) setImmediate(flush);
       }),
-    aggregate: async () => (aggregate.all() as (Omit<TaskAggregate, "outcome"> & { outcome: string })[]).map((row) => ({ ...row, outcome: row.outcome as OutcomeClass })),
-    count: async () => (db.prepare("SELECT COUNT(*) AS n FROM reports").get() as { n: number }).n,
+    aggregate: async () => (reading(display, () => aggregate.all()) as (Omit<TaskAggregate, "outcome"> & { outcome: string })[]).map((row) => ({ ...row, outcome: row.outcome as OutcomeClass })),
+    count: async () => (reading(display, () => db.prepare("SELECT COUNT(*) AS n FROM reports").get()) as { n: number }).n,
     close: async () => void db.close(),
   };
+}
+
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+const STORE_HINT = "point --store (or reports.path) at the file campaign receive created; this file was left untouched";
+const MISSING_HINT = "no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first, or pass --store FILE";
+
+/** Before SQLite opens it (which would block on a FIFO, or turn any file into a database): is it one? */
+function checkStoreFile(path: string, display: string, mustExist: boolean): void {
+  let info;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw new ToolError("file-unreadable", `the report store ${display} cannot be opened (${code ?? "error"})`, "check the path in --store or reports.path", { file: display });
+    if (mustExist) throw new ToolError("not-found", `the report store ${display} does not exist`, MISSING_HINT, { file: display });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (mkdirError) {
+      throw new ToolError("file-unreadable", `cannot create the report store ${display}: its directory cannot be made (${(mkdirError as NodeJS.ErrnoException).code ?? "error"})`, "check the path in --store or reports.path", { file: display });
+    }
+    return;
+  }
+  if (!info.isFile()) throw new ToolError("file-unreadable", `the report store ${display} is ${kindOf(info)}, not a SQLite database`, STORE_HINT, { file: display });
+  // An empty file is what SQLite makes of a new database: fine to write into, nothing to read.
+  if (info.size === 0) {
+    if (mustExist) throw new ToolError("not-found", `the report store ${display} is empty`, MISSING_HINT, { file: display });
+    return;
+  }
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    readSync(fd, header, 0, header.length, 0);
+  } catch (error) {
+    throw new ToolError("file-unreadable", `the report store ${display} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check its permissions", { file: display });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (!header.equals(SQLITE_HEADER)) throw new ToolError("file-unreadable", `the report store ${display} is not a SQLite database`, STORE_HINT, { file: display });
+}
+
+/** SQLite's errors on a damaged or foreign file, as errors that name it. */
+function storeError(error: unknown, display: string): unknown {
+  if (error instanceof ToolError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
+    return new ToolError("file-unreadable", `the report store ${display} is damaged: ${reason}`, "restore it from a backup, or move it aside and load the saved reports again with campaign reports import", { file: display });
+  }
+  return new ToolError("file-unreadable", `the report store ${display} cannot be used (${code}: ${reason})`, "check its permissions and that no other program holds it", { file: display });
+}
+
+function reading<T>(display: string, query: () => T): T {
+  try {
+    return query();
+  } catch (error) {
+    throw storeError(error, display);
+  }
 }

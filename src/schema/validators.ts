@@ -16,6 +16,10 @@ interface Validators {
   config: Validator<CampaignConfig>;
   state: Validator<AppliedState>;
   plan: Validator<CampaignPlan>;
+  /** One journal line (state.schema.json#/definitions/journalRecord); the state module types it. */
+  journalRecord: Validator<unknown>;
+  /** A lock file's content (state.schema.json#/definitions/lockInfo). */
+  lockInfo: Validator<unknown>;
 }
 
 const validatorsCompiled = compiled as unknown as Validators;

@@ -15,6 +15,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Answer with this platform code (e.g. "-18") instead of handling the request. */
   platformCode?: string;
+  /** With platformCode: the message the platform gives (default "system exception"), e.g. one echoing a number. */
+  platformMessage?: string;
   /** Close the connection before anything is stored. */
   resetBeforeStore?: boolean;
   /** Store, then never answer (until the simulator stops). */

@@ -72,7 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       pusher?.enqueue(report);
     },
   });
-  const stats: SimStats = { requests: {}, tasksCreated: 0, tasksCreatedByName: {}, pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 } };
+  const stats: SimStats = { requests: {}, tasksCreated: 0, tasksCreatedByName: Object.create(null) as Record<string, number>, pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 } };
   const faults = createFaultTable();
   const currentStats = (): SimStats => {
     stats.pushes = pusher?.stats() ?? { ...stats.pushes, reportsQueued: reportsGenerated };

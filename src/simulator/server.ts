@@ -71,7 +71,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault?.resetBeforeStore) return void req.socket.destroy();
   if (fault?.httpStatus) return sendStatus(res, fault);
-  if (fault?.platformCode) return sendJson(res, 200, { code: fault.platformCode, msg: "system exception", data: null });
+  if (fault?.platformCode) return sendJson(res, 200, { code: fault.platformCode, msg: fault.platformMessage ?? "system exception", data: null });
 
   const account = authenticate(req, deps);
   if ("code" in account) return sendJson(res, 200, account);

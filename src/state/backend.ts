@@ -1,8 +1,9 @@
 import { access } from "node:fs/promises";
+import type { Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import { fileSink, readStateFile, writeStateFile } from "./file-store.js";
-import { acquireLock, forceUnlock, type HeldLock, type LockInfo } from "./lock.js";
+import { acquireLock, forceUnlock, lockPathFor, type HeldLock, type RemovedLock } from "./lock.js";
 import { createStateWriter, type StateWriter } from "./writer.js";
 
 export interface LockRequest {
@@ -23,8 +24,8 @@ export interface StateBackend {
   read(): Promise<AppliedState | undefined>;
   /** Exclusive for the whole command; fails at once (state-locked, naming the holder) when held. */
   lock(request: LockRequest): Promise<HeldLock>;
-  /** Breaks a lock, given its id only. */
-  forceUnlock(lockId: string): Promise<LockInfo>;
+  /** Breaks a lock, given its id only (an unreadable lock file's id is printed by the error that found it). */
+  forceUnlock(lockId: string): Promise<RemovedLock>;
   /** The one writer of a locked command, starting from `initial` (what it read, or a new state). */
   writer(initial: AppliedState, now: () => number): StateWriter;
   /** Writes a whole state into a backend that holds none (state migrate). */
@@ -32,14 +33,14 @@ export interface StateBackend {
   close(): Promise<void>;
 }
 
-/** The state file (with its journal and lock file beside it). */
-export function fileBackend(absolutePath: string, displayPath: string): StateBackend {
+/** The state file (with its journal and lock file beside it); `warn` gets what reading it found (a torn journal line). */
+export function fileBackend(absolutePath: string, displayPath: string, warn?: (warning: Diagnostic) => void): StateBackend {
   return {
     kind: "file",
     location: displayPath,
-    read: () => readStateFile(absolutePath),
-    lock: (request) => acquireLock(absolutePath, request),
-    forceUnlock: (lockId) => forceUnlock(absolutePath, lockId),
+    read: () => readStateFile(absolutePath, { display: displayPath, ...(warn ? { warn } : {}) }),
+    lock: (request) => acquireLock(absolutePath, request, lockPathFor(displayPath)),
+    forceUnlock: (lockId) => forceUnlock(absolutePath, lockId, displayPath),
     writer: (initial, now) => createStateWriter(fileSink(absolutePath), initial, now),
     async importState(state) {
       const exists = await access(absolutePath).then(

@@ -1,32 +1,65 @@
-import { mkdir, open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
+import { FILE_LIMITS, readRegularFile, readTextFile, type FileProblem } from "../files/index.js";
+import { nameIndex } from "../plan/by-name.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
-import type { JournalRecord, StateSink } from "./writer.js";
+import { journalText, replayJournal } from "./journal.js";
+import type { StateSink } from "./writer.js";
 
 export const STATE_FORMAT_VERSION = 1;
 
-/** Reads the state file; undefined when there is none. A corrupt or newer file is an error naming it. */
-export async function readStateFile(path: string): Promise<AppliedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new ToolError("state-corrupt", `cannot read the state file ${path}: ${(error as Error).message}`, "check its permissions");
+export interface StateReadOptions {
+  /** The state file as the user sees it, for messages (default: the path). */
+  display?: string;
+  /** Receives warnings (a torn last journal line); the CLI prints them on stderr. */
+  warn?: (warning: Diagnostic) => void;
+}
+
+const RESTORE = "restore it from backup or version control (git checkout -- FILE)";
+
+/**
+ * Reads the state file and replays its journal; undefined when there is none. A corrupt or newer
+ * file, or a journal line that is not a record (other than a torn last one), is an error naming
+ * it: nothing is read into the state, so nothing can be lost by a later write.
+ */
+export async function readStateFile(path: string, options: StateReadOptions = {}): Promise<AppliedState | undefined> {
+  const display = options.display ?? path;
+  const files = { state: display, journal: journalPathFor(display) };
+  const read = await readTextFile(path, { maxBytes: FILE_LIMITS.state, display, what: "the state file" });
+  if (!read.ok) {
+    if (read.problem.kind === "missing") return noStateWithoutJournal(path, files);
+    throw unreadable(read.problem, display);
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(read.text);
   } catch {
-    throw new ToolError("state-corrupt", `the state file ${path} is not valid JSON`, "restore it from backup or version control; it is never overwritten while it cannot be read");
+    throw new ToolError("state-corrupt", `the state file ${display} is not valid JSON`, `${RESTORE.replace("FILE", display)}; it is never overwritten while it cannot be read`);
   }
-  checkFormatVersion(value, `the state file ${path}`);
-  const journal = await readFile(journalPathFor(path), "utf8").catch(() => undefined);
-  const base = value as Partial<AppliedState> | null;
-  if (journal !== undefined && typeof base?.serial === "number" && Array.isArray(base.history) && base.campaigns && typeof base.campaigns === "object") replayJournal(value as AppliedState, journal);
-  return checkedState(value, `the state file ${path}`, "restore it from backup or version control");
+  checkFormatVersion(value, `the state file ${display}`);
+  const state = checkedState(value, `the state file ${display}`, RESTORE.replace("FILE", display));
+  const journal = await readRegularFile(journalPathFor(path), { maxBytes: FILE_LIMITS.state, display: files.journal, what: "the state journal" });
+  if (!journal.ok) {
+    if (journal.problem.kind === "missing") return state;
+    throw unreadable(journal.problem, files.journal);
+  }
+  for (const warning of replayJournal(state, journalText(journal.bytes, files), files)) options.warn?.(warning);
+  return state;
+}
+
+/** No state file: a journal beside it would hold records of a state that is gone — never drop it. */
+async function noStateWithoutJournal(path: string, files: { state: string; journal: string }): Promise<undefined> {
+  const journal = await readRegularFile(journalPathFor(path), { maxBytes: 0, display: files.journal });
+  if ((!journal.ok && journal.problem.kind === "missing") || (journal.ok && journal.bytes.length === 0)) return undefined;
+  throw new ToolError("state-corrupt", `the state journal ${files.journal} exists, but the state file ${files.state} does not`, `its records belong to that state: restore it from git (git checkout -- ${files.state}); move the journal away only if you know it is left over`);
+}
+
+function unreadable(problem: FileProblem, display: string): ToolError {
+  const hint = problem.kind === "invalid-utf8" ? RESTORE.replace("FILE", display) : `it must be a regular file of at most ${FILE_LIMITS.state / (1024 * 1024)} MiB; nothing was read or changed`;
+  return new ToolError(problem.kind === "invalid-utf8" ? "state-corrupt" : "file-unreadable", problem.message, hint);
 }
 
 /** A state this version can read: a newer format is refused, so it is never overwritten. */
@@ -44,6 +77,8 @@ export function checkedState(value: unknown, where: string, restore: string): Ap
     const first = validate.errors?.[0];
     throw new ToolError("state-corrupt", `${where} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), `${restore}; it is never overwritten while it cannot be read`);
   }
+  // Indexed by taskName: "__proto__" or "constructor" are names like any other.
+  value.campaigns = nameIndex(value.campaigns);
   return value;
 }
 
@@ -111,24 +146,3 @@ export function fileSink(path: string): StateSink {
 }
 
 export const journalPathFor = (statePath: string): string => `${statePath}.journal`;
-
-/** Replays the journal's complete lines onto the state; a torn last line was never acknowledged. */
-export function replayJournal(state: AppliedState, text: string): AppliedState {
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(line) as JournalRecord;
-    } catch {
-      break;
-    }
-    if (record.serial <= state.serial) continue;
-    state.serial = record.serial;
-    for (const [name, campaign] of Object.entries(record.campaigns)) {
-      if (campaign === null) delete state.campaigns[name];
-      else state.campaigns[name] = campaign;
-    }
-    state.history.push(...record.history);
-  }
-  return state;
-}

@@ -3,7 +3,7 @@ import { ident, inTransaction, maskPgUrl, migrate, openPool, type Pool, type Poo
 import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
 import type { LockRequest, StateBackend } from "./backend.js";
 import { checkedState, checkFormatVersion } from "./file-store.js";
-import { lockedBy, newLockInfo, type LockInfo } from "./lock.js";
+import { describeHolder, isLockInfo, lockedBy, newLockInfo, type RemovedLock } from "./lock.js";
 import { createStateWriter, type JournalRecord, type StateSink } from "./writer.js";
 
 // Each entry brings the tables from the version before it; the applied version is recorded.
@@ -163,8 +163,9 @@ async function lockState(pool: Pool, s: string, lockKey: string, request: LockRe
       const holder = await client.query(`SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND ${holdsAdvisoryLock("h.backend_pid", "$1")}`, [lockKey]);
       if (holder.rowCount || attempt >= 20) {
         client.release();
-        if (!holder.rowCount) throw new ToolError("state-locked", "the state is locked by a command that does not say who it is", "try again in a moment");
-        throw lockedBy(holder.rows[0].info as LockInfo, false);
+        const info: unknown = holder.rows[0]?.info;
+        if (!isLockInfo(info)) throw new ToolError("state-locked", "the state is locked by a command that does not say who it is", "try again in a moment");
+        throw lockedBy(info, false);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -199,13 +200,13 @@ const holdsAdvisoryLock = (pid: string, key: string): string =>
   `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = ${pid} AND l.objid = (hashtext(${key})::bigint & 4294967295)::oid)`;
 
 /** For a hung but connected holder: ends its database session (which frees the lock), by lock id only. */
-async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: string, location: string): Promise<LockInfo> {
+async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: string, location: string): Promise<RemovedLock> {
   const holder = await pool.query(`SELECT lock_id, info, backend_pid FROM ${s}.lock_holder WHERE id = 1`);
-  const row = holder.rows[0] as { lock_id: string; info: LockInfo; backend_pid: number } | undefined;
+  const row = holder.rows[0] as { lock_id: string; info: unknown; backend_pid: number } | undefined;
   if (!row) throw new ToolError("not-found", `there is no lock on the state in ${location}`, "nothing to unlock");
   if (row.lock_id !== lockId) throw new ToolError("lock-mismatch", `the lock on the state in ${location} has id ${row.lock_id}, not ${lockId}`, "pass the id printed by the command that found the state locked");
   const stillHeld = await pool.query(`SELECT ${holdsAdvisoryLock("$1", "$2")} AS held`, [row.backend_pid, lockKey]);
   if (stillHeld.rows[0].held) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
   await pool.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [lockId]);
-  return row.info;
+  return { id: row.lock_id, holder: isLockInfo(row.info) ? describeHolder(row.info) : "its holder row cannot be read" };
 }

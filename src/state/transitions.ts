@@ -1,3 +1,5 @@
+import { nameIndex, ownEntry } from "../plan/by-name.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import type { AppliedState, CampaignState, LastError } from "../schema/generated/index.js";
 import type { HistoryInput, Mutation } from "./writer.js";
 
@@ -12,7 +14,7 @@ export interface DefinitionRecord {
 }
 
 export function emptyState(lineage: string, salt: string): AppliedState {
-  return { formatVersion: 1, lineage, serial: 0, salt, campaigns: {}, history: [] };
+  return { formatVersion: 1, lineage, serial: 0, salt, campaigns: nameIndex(), history: [] };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -48,8 +50,9 @@ export function markSubmitted(taskName: string, taskId: number | null, now: numb
 export function markFailed(taskName: string, status: "rejected" | "unknown", error: LastError, now: number): Mutation {
   return updateCampaign(taskName, now, (c) => {
     c.status = status;
-    c.lastError = error;
-    return { action: status, taskName, detail: `${error.code ? `${error.code} ` : ""}${error.message}` };
+    // The platform's words are untrusted: never stored with a number in them (the tool's own reasons are kept).
+    c.lastError = error.kind === "platform" ? { ...error, message: maskSensitiveText(error.message), ...(error.code !== undefined ? { code: maskSensitiveText(error.code) } : {}) } : error;
+    return { action: status, taskName, detail: `${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}` };
   });
 }
 
@@ -71,8 +74,8 @@ export function markResolved(taskName: string, resolution: { submitted: boolean;
 
 export function forgetCampaign(taskName: string, by: string): Mutation {
   return (state) => {
-    const before = state.campaigns[taskName];
-    delete state.campaigns[taskName];
+    const before = ownEntry(state.campaigns, taskName);
+    if (before) delete state.campaigns[taskName];
     return [{ action: "forget", taskName, by, detail: `was ${before?.status ?? "absent"}${before?.taskId ? ` (task ${before.taskId})` : ""}` }];
   };
 }
@@ -84,7 +87,7 @@ export function logEvent(entry: HistoryInput): Mutation {
 /** Changes one campaign's record (which must exist), stamps it and logs what `change` says. */
 export function updateCampaign(taskName: string, now: number, change: (c: CampaignState) => HistoryInput): Mutation {
   return (state) => {
-    const campaign = state.campaigns[taskName];
+    const campaign = ownEntry(state.campaigns, taskName);
     if (!campaign) throw new Error(`no state entry for ${taskName}`);
     const entry = change(campaign);
     campaign.updatedAt = iso(now);

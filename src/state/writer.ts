@@ -1,3 +1,4 @@
+import { nameIndex, ownEntry } from "../plan/by-name.js";
 import type { AppliedState, CampaignState, HistoryEntry } from "../schema/generated/index.js";
 
 export type HistoryInput = Omit<HistoryEntry, "serial" | "at">;
@@ -40,6 +41,8 @@ export interface StateSink {
  */
 export function createStateWriter(sink: StateSink, initial: AppliedState, now: () => number): StateWriter {
   const state = structuredClone(initial);
+  // structuredClone gives campaigns Object.prototype back: taskNames index a null-prototype object.
+  state.campaigns = nameIndex(state.campaigns);
   let queue: { mutation: Mutation; resolve(): void; reject(e: unknown): void }[] = [];
   let writing: Promise<void> | undefined;
   let broken: unknown;
@@ -53,7 +56,7 @@ export function createStateWriter(sink: StateSink, initial: AppliedState, now: (
         continue;
       }
       state.serial += 1;
-      const record: JournalRecord = { serial: state.serial, campaigns: {}, history: [] };
+      const record: JournalRecord = { serial: state.serial, campaigns: nameIndex(), history: [] };
       const at = new Date(now()).toISOString();
       const applied: typeof batch = [];
       for (const item of batch) {
@@ -62,7 +65,7 @@ export function createStateWriter(sink: StateSink, initial: AppliedState, now: (
             const logged = { serial: state.serial, at, ...entry };
             state.history.push(logged);
             record.history.push(logged);
-            if (entry.taskName !== undefined) record.campaigns[entry.taskName] = state.campaigns[entry.taskName] ?? null;
+            if (entry.taskName !== undefined) record.campaigns[entry.taskName] = ownEntry(state.campaigns, entry.taskName) ?? null;
           }
           applied.push(item);
         } catch (error) {

@@ -126,7 +126,8 @@ describe("checks beyond the schema", () => {
       "big.csv": `calleeNumber\n${rows}\n`,
     });
     const result = await loadDir(dir);
-    expect(located(result)).toEqual(["big.yaml:4:17: error too-many-recipients: campaign has 200001 recipients; the platform takes at most 200000 per task"]);
+    // The CSV is refused at the first row past the limit, before the rest is read (issue 14).
+    expect(located(result)).toEqual(["big.csv:200002:1: error too-many-recipients: recipients file has more than 200000 rows; the platform takes at most 200000 per task (reading stopped at row 200001)"]);
     expect(result.campaigns[0]?.valid).toBe(false);
   });
 });

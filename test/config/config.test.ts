@@ -55,6 +55,20 @@ describe("configuration", () => {
     expect(settings.reports).toMatchObject({ backend: "sqlite", url: "postgres://other@db2/x" });
   });
 
+  test("a password in a config URL is refused whatever it holds (/, @, #, :, a password setting)", async () => {
+    const passwords = ["p/ss", "a@b", "we#ird", "x:y", "a@b/c#d", "@", "/", "hunter2"];
+    const urls = passwords.flatMap((pw) => [`postgres://campaigns:${pw}@db:5432/prod`, `postgresql://u:${pw}@db/x`]).concat(["postgres://u@db/x?password=s3cret", "postgres://u@db/x?sslmode=require&sslpassword=s3cret"]);
+    for (const url of urls) {
+      const dir = await tempDir({ "campaign.config.json": JSON.stringify({ state: { backend: "postgres", url } }) });
+      const { diagnostics } = await loadConfig({ cwd: dir, env: {} });
+      expect(diagnostics.map((d) => d.code), url).toContain("secret-in-config");
+    }
+    for (const url of ["postgres://campaigns@db:5432/prod", "postgres://db/x", "postgresql://u@db/x?sslmode=require"]) {
+      const dir = await tempDir({ "campaign.config.json": JSON.stringify({ state: { backend: "postgres", url } }) });
+      expect((await loadConfig({ cwd: dir, env: {} })).diagnostics, url).toEqual([]);
+    }
+  });
+
   test("unknown keys, bad values and an unknown time zone are reported with positions", async () => {
     const dir = await tempDir({ "campaign.config.json": '{\n  "campaignDir": "x",\n  "api": { "timeoutMs": 5, "timezone": "Mars/Olympus" }\n}\n' });
     const { diagnostics } = await loadConfig({ cwd: dir, env: {} });

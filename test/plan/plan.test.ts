@@ -38,7 +38,7 @@ function stateWith(entries: Record<string, Partial<CampaignState> & { desired?: 
 }
 
 const makePlan = (desired: DesiredCampaign[], state: AppliedState | undefined) =>
-  plan({ desired, loadFindings: [], state, statePath: ".campaign/state.json", now: FIXED_NOW, planId: "plan-1", toolVersion: "0.0.0", paths: ["campaigns"], ...(state ? {} : { newState: { lineage: "new-lineage", salt: "ab".repeat(16) } }) });
+  plan({ desired, loadFindings: [], state, statePath: ".campaign/state.json", now: FIXED_NOW, planId: "plan-1", toolVersion: "0.0.0", paths: ["campaigns"], ...(state ? {} : { newState: { lineage: "new-lineage" } }) });
 
 describe("definition hashes", () => {
   test("key order, quoting, flow style and comments do not change the hash; a value does", async () => {
@@ -117,7 +117,7 @@ describe("plan actions", () => {
 
   test("no state: the plan carries the lineage and hash key of the state the first apply creates", async () => {
     const result = makePlan(await desiredFrom({ "a.yaml": campaign("first") }), undefined);
-    expect(result.state).toEqual({ lineage: null, serial: 0, newLineage: "new-lineage", newSalt: "ab".repeat(16) });
+    expect(result.state).toEqual({ lineage: null, serial: 0, newLineage: "new-lineage" });
     expect(planSummaryLine(result.summary)).toBe("Plan: 1 to create, 0 unchanged.");
   });
 });

@@ -5,7 +5,7 @@
  */
 export interface Campaign {
   /**
-   * The campaign's identity; 2-64 characters, unique on the account.
+   * The campaign's identity; 2-64 characters, unique on the account: printable text, no control or bidi-control characters or line breaks, no space at either end.
    */
   taskName: string;
   /**
@@ -169,7 +169,8 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "string",
       "minLength": 2,
       "maxLength": 64,
-      "description": "The campaign's identity; 2-64 characters, unique on the account."
+      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
+      "description": "The campaign's identity; 2-64 characters, unique on the account: printable text, no control or bidi-control characters or line breaks, no space at either end."
     },
     "description": {
       "type": "string",

@@ -9,6 +9,10 @@ export interface CampaignConfig {
    * Where campaign files are looked for when no paths are given.
    */
   campaignsDir?: string;
+  /**
+   * Let recipientsFile and guards.suppressionLists name files outside the project (the config file's directory, else the working directory), after `..` and symlinks. Off by default: CI reviews only what is in the repository.
+   */
+  allowPathsOutsideProject?: boolean;
   state?: StateConfig;
   api?: ApiConfig;
   defaults?: CampaignDefaults;
@@ -199,6 +203,11 @@ export const configSchema: Record<string, unknown> = {
       "minLength": 1,
       "default": "campaigns",
       "description": "Where campaign files are looked for when no paths are given."
+    },
+    "allowPathsOutsideProject": {
+      "type": "boolean",
+      "default": false,
+      "description": "Let recipientsFile and guards.suppressionLists name files outside the project (the config file's directory, else the working directory), after `..` and symlinks. Off by default: CI reviews only what is in the repository."
     },
     "state": {
       "type": "object",

@@ -5,9 +5,11 @@ export type { Campaign, NumberInfo, RecallFlow, RecallNode } from "./campaign.js
 export { campaignSchema } from "./campaign.js";
 export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CallingWindow } from "./config.js";
 export { configSchema } from "./config.js";
+export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./error.js";
+export { errorSchema } from "./error.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
-export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, RecipientDiff, PlanSummary, Diagnostic, RelatedLocation, SuppressionListBinding } from "./plan.js";
+export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, RecipientDiff, PlanSummary, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";
 export type { StateView, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state-view.js";
 export { stateViewSchema } from "./state-view.js";

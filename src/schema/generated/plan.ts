@@ -24,6 +24,10 @@ export interface CampaignPlan {
    * The suppression lists the plan was checked against; apply refuses when one changed or cannot be read.
    */
   suppressionLists?: SuppressionListBinding[];
+  /**
+   * HMAC-SHA256 of the canonical JSON of the plan without this member, keyed from the state's salt (or, before any state exists, the salt in <state>.new-salt): apply refuses a plan whose content was changed or that belongs to another project. Written by the CLI; the key never appears in the plan.
+   */
+  mac?: string;
 }
 /**
  * The state the plan was made against; apply refuses the plan when it no longer holds. lineage null = no state yet.
@@ -32,13 +36,9 @@ export interface PlanStateBinding {
   lineage: string | null;
   serial: number;
   /**
-   * With no state yet: the lineage the first apply creates.
+   * With no state yet: the lineage the first apply creates. (The hash key it creates the state with stays in <state>.new-salt beside the state, never in a plan.)
    */
   newLineage?: string;
-  /**
-   * With no state yet: the hash key the first apply's state uses.
-   */
-  newSalt?: string;
 }
 export interface PlanEntry {
   taskName: string;
@@ -234,11 +234,7 @@ export const planSchema: Record<string, unknown> = {
         },
         "newLineage": {
           "type": "string",
-          "description": "With no state yet: the lineage the first apply creates."
-        },
-        "newSalt": {
-          "type": "string",
-          "description": "With no state yet: the hash key the first apply's state uses."
+          "description": "With no state yet: the lineage the first apply creates. (The hash key it creates the state with stays in <state>.new-salt beside the state, never in a plan.)"
         }
       }
     },
@@ -357,6 +353,11 @@ export const planSchema: Record<string, unknown> = {
           }
         }
       }
+    },
+    "mac": {
+      "type": "string",
+      "pattern": "^hmac-sha256:[0-9a-f]{64}$",
+      "description": "HMAC-SHA256 of the canonical JSON of the plan without this member, keyed from the state's salt (or, before any state exists, the salt in <state>.new-salt): apply refuses a plan whose content was changed or that belongs to another project. Written by the CLI; the key never appears in the plan."
     }
   },
   "definitions": {

@@ -404,6 +404,89 @@ export const stateSchema: Record<string, unknown> = {
           "format": "date-time"
         }
       }
+    },
+    "journalRecord": {
+      "type": "object",
+      "title": "JournalRecord",
+      "description": "One line of the journal beside the state file (<state>.journal): one group of changes made durable at once. Replayed onto the state file by every reader; serials run on by one from the state file's.",
+      "additionalProperties": false,
+      "required": [
+        "serial",
+        "campaigns",
+        "history"
+      ],
+      "properties": {
+        "serial": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "The state's serial after this record."
+        },
+        "campaigns": {
+          "type": "object",
+          "description": "The campaigns this record changed, by taskName: the whole new record, or null when removed.",
+          "additionalProperties": {
+            "anyOf": [
+              {
+                "$ref": "#/definitions/campaignState"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "history": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/historyEntry"
+          }
+        }
+      }
+    },
+    "lockInfo": {
+      "type": "object",
+      "title": "LockInfo",
+      "description": "The lock file beside the state (<state>.lock): who holds the state, written whole before it is linked into place.",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "pid",
+        "host",
+        "user",
+        "command",
+        "startedAt"
+      ],
+      "properties": {
+        "id": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "pid": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "host": {
+          "type": "string",
+          "maxLength": 1000
+        },
+        "user": {
+          "type": "string",
+          "maxLength": 1000
+        },
+        "command": {
+          "type": "string",
+          "maxLength": 10000
+        },
+        "startedAt": {
+          "type": "string",
+          "maxLength": 100
+        },
+        "ciRunUrl": {
+          "type": "string",
+          "maxLength": 2000
+        }
+      }
     }
   }
 };

@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { discoverCampaignFiles, nodeFileReader } from "../campaigns/index.js";
+import { appendOutputFile, checkOutputPath, FILE_LIMITS, readTextFile, writeOutputFile, type ProtectedFile } from "../files/index.js";
+import type { CliContext } from "./context.js";
+import type { Workspace } from "./workspace.js";
+
+/**
+ * The files of this workspace no output may overwrite: config, state (with journal, lock, temp
+ * and salt files), report stores (with -wal/-shm), suppression lists, and campaign files with
+ * their recipients CSVs (`inputFiles` when the campaigns were loaded, else found in campaignsDir).
+ */
+export async function toolFiles(workspace: Workspace, context: CliContext, extra: { inputFiles?: readonly string[]; store?: string } = {}): Promise<ProtectedFile[]> {
+  const { settings } = workspace.config;
+  const files: ProtectedFile[] = [
+    { path: workspace.statePath, what: `the state file ${workspace.statePath}`, siblings: true },
+    { path: settings.reports.path, what: `the report store ${settings.reports.path}`, siblings: true },
+    ...(extra.store !== undefined ? [{ path: extra.store, what: `the report store ${extra.store}`, siblings: true }] : []),
+    ...(settings.configFile !== undefined ? [{ path: settings.configFile, what: `the config file ${settings.configFile}` }] : []),
+    ...(settings.guards.suppressionLists ?? []).map((path) => ({ path, what: `the suppression list ${path}` })),
+  ];
+  // Campaign files in campaignsDir are protected too when others were loaded (no need to read them then).
+  const inputs = [...(extra.inputFiles ?? []), ...(await campaignInputs(settings.campaignsDir, context, extra.inputFiles === undefined))];
+  return [...files, ...inputs.map((path) => ({ path, what: `${/\.csv$/i.test(path) ? "the recipients file" : "the campaign file"} ${path}` }))];
+}
+
+/** Campaign files under campaignsDir (and the recipientsFile each names, read without loading the campaigns). */
+async function campaignInputs(campaignsDir: string, context: CliContext, withRecipients: boolean): Promise<string[]> {
+  const files = await discoverCampaignFiles([campaignsDir], context.cwd).catch(() => [] as string[]);
+  const reader = nodeFileReader(context.cwd);
+  const inputs = [...files];
+  for (const file of withRecipients ? files : []) {
+    const read = await readTextFile(resolve(context.cwd, file), { maxBytes: FILE_LIMITS.campaignFile });
+    if (!read.ok) continue;
+    for (const document of parseAllDocuments(read.text)) {
+      const value: unknown = (() => {
+        try {
+          return document.toJS({ maxAliasCount: 100 });
+        } catch {
+          return undefined;
+        }
+      })();
+      const recipientsFile = (value as { recipientsFile?: unknown } | null | undefined)?.recipientsFile;
+      if (typeof recipientsFile === "string") inputs.push(reader.resolve(file, recipientsFile));
+    }
+  }
+  return inputs;
+}
+
+/** Writes an output file (--out) atomically, after checking it is none of the tool's own files. */
+export async function writeOutput(file: string, text: string, what: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+  const target = await checkOutputPath(file, { cwd: context.cwd, what, protect });
+  await writeOutputFile(target, text, what);
+}
+
+/**
+ * Appends to $GITHUB_STEP_SUMMARY. The summary is a convenience: when it cannot be written (or
+ * names one of the tool's files) that is a warning, and the command's result stands.
+ */
+export async function appendToStepSummary(text: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+  const file = context.env["GITHUB_STEP_SUMMARY"];
+  if (!file) return;
+  const what = "summary (GITHUB_STEP_SUMMARY)";
+  const problem = await checkOutputPath(file, { cwd: context.cwd, what, protect }).then(
+    async (target) => {
+      const failed = await appendOutputFile(target, text);
+      return failed === undefined ? undefined : `cannot write the ${what} to ${file}: ${failed}`;
+    },
+    (error: Error) => error.message,
+  );
+  if (problem !== undefined) context.terminal.err(`warning: ${problem}; the command's result is not affected\n`);
+}
