@@ -3,7 +3,7 @@
 import { CommanderError } from "commander";
 import type { Diagnostic } from "../diagnostics/index.js";
 import { isToolError } from "../errors/index.js";
-import { maskSensitiveText } from "../privacy/index.js";
+import { escapeControlChars, maskSensitiveText } from "../privacy/index.js";
 import type { ErrorDocument, ErrorReport } from "../schema/generated/index.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import type { Terminal } from "./terminal.js";
@@ -49,9 +49,12 @@ export function renderFailure(failure: Failure, env: Record<string, string | und
   const { code, message, hint, file, line, column, diagnostics } = failure.report;
   // With diagnostics the position is their first error's, already printed with it above.
   const where = file === undefined || line === undefined || diagnostics !== undefined ? "" : `${file}:${line}:${column ?? 1}: `;
-  const head = code === "internal" ? `${message}\n` : `${where}error ${code}: ${message}\n`;
+  // Messages quote user text (names, paths, platform words): escaped here too, so a colour
+  // terminal (where the output-wide escaping keeps escape codes) never sees a raw one.
+  const [safeWhere, safeMessage, safeHint] = [where, message, hint].map(escapeControlChars);
+  const head = code === "internal" ? `${safeMessage}\n` : `${safeWhere}error ${code}: ${safeMessage}\n`;
   const stack = failure.stack && env["CAMPAIGN_DEBUG"] === "1" ? `${failure.stack}\n` : "";
-  return `${head}  hint: ${hint}\n${stack}`;
+  return `${head}  hint: ${safeHint}\n${stack}`;
 }
 
 export function errorDocument(failure: Failure): string {

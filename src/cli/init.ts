@@ -8,7 +8,7 @@ import { ExitCode } from "./exit-codes.js";
 import { TOOL_VERSION } from "./version.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const GITIGNORE_LINES = [".campaign/*.lock", ".campaign/*.tmp", ".campaign/.*.tmp", ".campaign/reports.db*", "plan.json", "plan.md"];
+const GITIGNORE_LINES = [".campaign/*.lock", ".campaign/*.new-salt", ".campaign/*.tmp", ".campaign/.*.tmp", ".campaign/reports.db*", "plan.json", "plan.md"];
 
 const CONFIG = `# laaffic-campaign configuration. Credentials never go here: set LAAFFIC_API_KEY and
 # LAAFFIC_API_SECRET in the environment (in CI: repository secrets).

@@ -28,7 +28,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .addHelpText(
       "after",
       "\nExit codes: 0 ok · 1 error or invalid input · 2 plan has changes (--detailed-exitcode)\n" +
-        "            3 saved plan is stale · 4 state is locked · 5 apply ended with outcomes unknown\n",
+        "            3 saved plan is stale · 4 state is locked · 5 apply ended with outcomes unknown\n" +
+        "            130 interrupted (SIGINT/SIGTERM) with no outcome unknown\n" +
+        "With --format json, stdout holds one JSON document, also on failure: {formatVersion, error: {code, message, hint, …}}.\n",
     );
 
   const globals = (): GlobalOptions => {
@@ -149,7 +151,8 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("force-unlock")
     .description("remove a stale state lock, given its id (printed by the command that found the state locked)")
     .argument("<lock-id>", "the lock's id")
-    .addHelpText("after", "\nWith state.backend: postgres a dead holder's lock is already gone (it dies with its connection);\nthis ends the database session of a hung but connected holder, which then records and sends nothing more.\n")
+    .addHelpText("after", "\nA lock file that cannot be read is reported with an id unreadable-<12 hex>: pass that id to remove it.\n" +
+        "With state.backend: postgres a dead holder's lock is already gone (it dies with its connection);\nthis ends the database session of a hung but connected holder, which then records and sends nothing more.\n")
     .action(async (lockId: string) => {
       const { forceUnlockCommand } = await import("./state.js");
       await run((ctx, options) => forceUnlockCommand(lockId, options, ctx));

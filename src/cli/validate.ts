@@ -24,7 +24,7 @@ export async function validateCommand(paths: string[], options: GlobalOptions, c
     defaults: campaignDefaults(config),
     numbers: { classify: createNumberClassifier(), invalid: config.settings.guards.invalidNumbers ?? "error" },
   });
-  const nothing = !hasErrors(config.diagnostics) && loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [];
+  const nothing = !hasErrors(config.diagnostics) && !hasErrors(loaded.diagnostics) && loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [];
   const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics, ...nothing]);
   context.terminal.out(render(report, options, context.terminal.color));
   return report.valid ? ExitCode.ok : ExitCode.error;

@@ -17,7 +17,7 @@ describe("campaign init", () => {
     const example = await readFile(join(dir, "campaigns/example.yaml"), "utf8");
     expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../.campaign/campaign.schema.json");
     expect(JSON.parse(await readFile(join(dir, ".campaign/campaign.schema.json"), "utf8"))).toMatchObject({ title: "Campaign" });
-    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# laaffic-campaign\n.campaign/*.lock\n.campaign/*.tmp\n.campaign/.*.tmp\n.campaign/reports.db*\nplan.json\nplan.md\n");
+    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# laaffic-campaign\n.campaign/*.lock\n.campaign/*.new-salt\n.campaign/*.tmp\n.campaign/.*.tmp\n.campaign/reports.db*\nplan.json\nplan.md\n");
     const plan = await runCli(["plan"], dir);
     expect(plan.stdout).toContain("Plan: 1 to create, 0 unchanged.");
   });

@@ -7,7 +7,7 @@ import { located, runCli, tempDir } from "../helpers.js";
 const CAMPAIGN = "taskName: cfg-test\nagentId: 110\nnumberInfoList: [{calleeNumber: '919700000001'}]\n";
 
 describe("configuration", () => {
-  test("found by cosmiconfig as .campaignrc.yaml, with defaults and env overrides applied", async () => {
+  test("found as .campaignrc.yaml (cosmiconfig's search places), with defaults and env overrides applied", async () => {
     const dir = await tempDir({ ".campaignrc.yaml": "campaignsDir: flows\napi:\n  timezone: UTC\n  parallelism: 8\n" });
     const { settings, diagnostics } = await loadConfig({ cwd: dir, env: { LAAFFIC_BASE_URL: "http://127.0.0.1:9999", LAAFFIC_APP_ID: "EnvApp" } });
     expect(diagnostics).toEqual([]);

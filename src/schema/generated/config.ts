@@ -52,7 +52,7 @@ export interface ApiConfig {
    */
   appId?: string;
   /**
-   * Connect, headers and body timeout of each request.
+   * One deadline per attempt for connect, headers and the whole answer together (a trickling server cannot stretch it).
    */
   timeoutMs?: number;
   /**
@@ -270,7 +270,7 @@ export const configSchema: Record<string, unknown> = {
           "minimum": 100,
           "maximum": 600000,
           "default": 30000,
-          "description": "Connect, headers and body timeout of each request."
+          "description": "One deadline per attempt for connect, headers and the whole answer together (a trickling server cannot stretch it)."
         },
         "parallelism": {
           "type": "integer",
