@@ -106,7 +106,8 @@ function sourceDocument(
       const parent = path.length > 0 ? nearest(path.slice(0, -1)) : undefined;
       const last = path[path.length - 1];
       if (parent?.node && parent.depth === path.length - 1 && isMap(parent.node)) {
-        const pair = parent.node.items.find((p: Pair) => isScalar(p.key) && p.key.value === last);
+        // A key written as a number (or true, null) is a string once in plain data: compare as such.
+        const pair = parent.node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(last));
         const keyStart = pair && isScalar(pair.key) ? startOf(pair.key) : undefined;
         if (keyStart) return keyStart;
       }

@@ -81,6 +81,18 @@ describe("numbers in messages built from user input are masked", () => {
   });
 });
 
+describe("a key written as a plain number", () => {
+  test("is reported at its own line, masked, whatever number type YAML reads it as", async () => {
+    for (const key of ["919700000321", "0x91970000", "9.19e11", "919_700_000_321"]) {
+      const dir = await tempDir({ "campaigns/b.yaml": `taskName: yaml-key\nappId: Jgd8oFei\nagentId: 110\n${key}: 1\nnumberInfoList:\n  - calleeNumber: "${CALLEE}"\n` });
+      const text = await runCli(["validate"], dir);
+      expect(text.code, key).toBe(1);
+      expect(text.stdout, key).toMatch(/campaigns\/b\.yaml:4:1: error unknown-field: unknown field /);
+      expectNothingLeaked(text.stdout + text.stderr);
+    }
+  });
+});
+
 describe("control characters in user and platform text are shown escaped", () => {
   const HOSTILE = ["\u001b[2J\u001b[31m", "\u0007", "\r", "\n", "\b", "\u007f", "\u0000", "\u009b", "\u0085", "\u202e", "\u2066", "\u200e", "\u200f", "\u2028", "\u2029"];
 
