@@ -17,24 +17,48 @@ export interface RefreshOptions {
   settleMs: number;
   /** Minutes around a submission searched for its task. */
   windowMinutes?: number;
+  /** Asked before and after each campaign: once true, nothing more is asked or recorded. */
+  stopRequested?: () => boolean;
+  /** Called before the platform is asked about a campaign (progress). */
+  onAsking?: (taskName: string) => void;
+}
+
+/** What the platform said about one campaign: `finding` for machines, `summary` for people. */
+export interface RefreshFinding {
+  taskName: string;
+  finding: "status" | "task-not-found" | "found" | "absent" | "ambiguous" | "too-early";
+  summary: string;
 }
 
 export interface RefreshResult {
   mutations: Mutation[];
-  lines: string[];
-  failures: string[];
+  findings: RefreshFinding[];
+  failures: { taskName: string; message: string }[];
+  /** Stopped by `stopRequested`: the campaign being asked about then has no finding and no mutation. */
+  interrupted: boolean;
 }
 
 /** Asks the platform about every campaign in the state (or only `names`) and says what to record. */
 export async function refreshState(state: AppliedState, options: RefreshOptions, names?: readonly string[]): Promise<RefreshResult> {
-  const result: RefreshResult = { mutations: [], lines: [], failures: [] };
+  const result: RefreshResult = { mutations: [], findings: [], failures: [], interrupted: false };
+  const stopRequested = options.stopRequested ?? (() => false);
   for (const [name, campaign] of Object.entries(state.campaigns)) {
     if (names && !names.includes(name)) continue;
+    const asked = campaign.status === "pending" || campaign.status === "unknown" ? reconcile : (campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt ? refreshSubmitted : undefined;
+    if (!asked) continue;
+    if (stopRequested()) return { ...result, interrupted: true };
+    const before = { mutations: result.mutations.length, findings: result.findings.length };
+    options.onAsking?.(name);
     try {
-      if (campaign.status === "pending" || campaign.status === "unknown") await reconcile(name, campaign, options, result);
-      else if ((campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt) await refreshSubmitted(name, campaign, options, result);
+      await asked(name, campaign, options, result);
     } catch (error) {
-      result.failures.push(`${name}: ${maskSensitiveText(error instanceof Error ? error.message : String(error))}`);
+      if (!stopRequested()) result.failures.push({ taskName: name, message: maskSensitiveText(error instanceof Error ? error.message : String(error)) });
+    }
+    if (stopRequested()) {
+      // An answer cut short (e.g. the recall flow's) would be recorded as if it were whole: drop it all.
+      result.mutations.length = before.mutations;
+      result.findings.length = before.findings;
+      return { ...result, interrupted: true };
     }
   }
   return result;
@@ -61,7 +85,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
   const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === name);
   const refreshedAt = new Date(options.now).toISOString();
   if (!task) {
-    result.lines.push(`${name}: task ${campaign.taskId ?? "?"} not found in ${window}`);
+    result.findings.push({ taskName: name, finding: "task-not-found", summary: `task ${campaign.taskId ?? "?"} not found in ${window}` });
     return;
   }
   const platform: PlatformStatus = {
@@ -80,7 +104,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     const flow = flows.ok ? flows.data.records.find((f) => f.taskId === task.taskId) : undefined;
     if (flow) recall = { keyId: flow.keyId, status: FLOW_STATUS[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
   }
-  result.lines.push(`${name}: task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}`);
+  result.findings.push({ taskName: name, finding: "status", summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}` });
   result.mutations.push((state) => {
     const c = ownEntry(state.campaigns, name);
     if (!c) return [];
@@ -112,17 +136,17 @@ async function reconcile(name: string, campaign: CampaignState, options: Refresh
   const settled = options.now - started >= options.settleMs;
   if (matches.length === 1) {
     const task = matches[0]!;
-    result.lines.push(`${name}: found task ${task.taskId} → submitted`);
+    result.findings.push({ taskName: name, finding: "found", summary: `found task ${task.taskId} → submitted` });
     result.mutations.push(resolveTo(name, "submitted", evidence, options.now, task.taskId));
   } else if (matches.length > 1) {
-    result.lines.push(`${name}: ${matches.length} tasks carry this name → still unknown (resolve by hand)`);
+    result.findings.push({ taskName: name, finding: "ambiguous", summary: `${matches.length} tasks carry this name → still unknown (resolve by hand)` });
     result.mutations.push(note(name, `ambiguous: ${evidence}`));
   } else if (settled) {
-    result.lines.push(`${name}: no task with this name → not submitted (re-creatable)`);
+    result.findings.push({ taskName: name, finding: "absent", summary: "no task with this name → not submitted (re-creatable)" });
     result.mutations.push(resolveTo(name, "not-submitted", evidence, options.now));
   } else {
     const when = new Date(started + options.settleMs).toISOString();
-    result.lines.push(`${name}: not found yet, but the platform may still be recording it → still unknown; check again after ${when}`);
+    result.findings.push({ taskName: name, finding: "too-early", summary: `not found yet, but the platform may still be recording it → still unknown; check again after ${when}` });
     result.mutations.push(note(name, `too early to tell (until ${when}): ${evidence}`));
   }
 }

@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
@@ -12,6 +11,7 @@ import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan, verifySavedPlan } from "./saved-plan.js";
+import { listenForStop, stopIfInterrupted, type Interrupts, type Stop } from "./interrupts.js";
 import { palette } from "./terminal.js";
 import { loadDesired, loadSuppressionLists, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
@@ -19,14 +19,6 @@ export interface ApplyCommandOptions {
   autoApprove?: boolean;
   parallelism?: string;
   allowLarge?: boolean;
-}
-
-export interface Interrupts {
-  /**
-   * Calls `onInterrupt` on every SIGINT/SIGTERM (never ends the process itself, so the lock is
-   * always released); returns a function that stops listening.
-   */
-  listen(onInterrupt: (signal: string) => void): () => void;
 }
 
 /** `campaign apply [PLANFILE | paths…]`: submits what the plan says, each campaign exactly once. */
@@ -37,18 +29,18 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
   const command = ["campaign", "apply", ...(commandOptions.autoApprove ? ["--auto-approve"] : []), ...args].join(" ");
   // Listening from before the lock is taken until after it is released: no signal in between
   // ends the process with the lock held.
-  const stop = listenForStop(interrupts, context);
+  const stop = listenForApplyStop(interrupts, context);
   try {
     return await withStateBackend(workspace, async (backend) => {
-      stopIfInterrupted(stop.signal);
+      stopIfApplyInterrupted(stop.signal);
       const lock = await backend.lock({ command, env: context.env, now: context.now() });
       try {
-        stopIfInterrupted(stop.signal);
+        stopIfApplyInterrupted(stop.signal);
         const state = await backend.read();
         const allowLarge = Boolean(commandOptions.allowLarge);
         const prepared = planFile ? await fromSavedPlan(planFile, workspace, state, context) : await fromCampaigns(args, workspace, state, backend.location, options, context, allowLarge);
         if (!prepared) return ExitCode.ok;
-        stopIfInterrupted(stop.signal);
+        stopIfApplyInterrupted(stop.signal);
         const { plan, toSubmit, salt, changes } = prepared;
         checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
         if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
@@ -58,7 +50,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
         }
         if (!planFile && !commandOptions.autoApprove) await approve(plan, context, stop.signal);
         await checkSuppressionLists(plan, workspace, context);
-        stopIfInterrupted(stop.signal);
+        stopIfApplyInterrupted(stop.signal);
         let progress: Progress | undefined;
         const client = clientFromEnvironment(workspace.config.settings, context.env, context.now, { signal: stop.signal, onRetry: (wait) => progress?.emit({ type: "waiting", ...wait }) });
         try {
@@ -85,23 +77,17 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
 /**
  * The first SIGINT/SIGTERM stops everything at once: nothing new starts, requests in flight are
  * aborted and recorded, the lock is released, and the command ends (exit 5 when an outcome is
- * unknown, else 130). Later signals only say that this is under way: recording and unlocking
- * take moments, and ending the process in the middle would leave the lock behind.
+ * unknown, else 130).
  */
-function listenForStop(interrupts: Interrupts, context: CliContext): { signal: AbortSignal; unlisten(): void } {
-  const controller = new AbortController();
-  // Every request in flight and every retry wait listens to it: up to api.parallelism (64) of each.
-  setMaxListeners(0, controller.signal);
-  const unlisten = interrupts.listen((signal) => {
-    if (controller.signal.aborted) return context.terminal.err(`\n${signal} again: already stopping; recording what was in flight and releasing the lock…\n`);
-    controller.abort();
-    context.terminal.err(`\n${signal}: stopping. No new submissions start; requests in flight are aborted and recorded (unknown when they may have reached the platform); then the lock is released.\n`);
+function listenForApplyStop(interrupts: Interrupts, context: CliContext): Stop {
+  return listenForStop(interrupts, context, {
+    stopping: "stopping. No new submissions start; requests in flight are aborted and recorded (unknown when they may have reached the platform); then the lock is released.",
+    again: "already stopping; recording what was in flight and releasing the lock…",
   });
-  return { signal: controller.signal, unlisten };
 }
 
-function stopIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new ToolError("interrupted", "apply interrupted before anything was submitted", "nothing was sent; run campaign apply again when ready");
+function stopIfApplyInterrupted(signal: AbortSignal): void {
+  stopIfInterrupted(signal, "apply interrupted before anything was submitted", "nothing was sent; run campaign apply again when ready");
 }
 
 interface Prepared {
@@ -174,7 +160,7 @@ async function approve(plan: CampaignPlan, context: CliContext, interrupted: Abo
   const what = [n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "", plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "", plan.summary.updateRecall > 0 ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ");
   // A signal while the question waits ends the question (and the apply) instead of the process.
   const answer = await context.terminal.ask(`\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `, interrupted).catch((error: unknown) => {
-    stopIfInterrupted(interrupted);
+    stopIfApplyInterrupted(interrupted);
     throw error;
   });
   if (answer.trim() !== "yes") throw new ToolError("approval-needed", "apply cancelled; nothing was submitted", "answer yes to submit");

@@ -6,8 +6,10 @@ import { randomBytes } from "node:crypto";
 import { openSqliteStore, startReceiver } from "../reports/index.js";
 import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
 import { outcomesCommand } from "./reports.js";
-import { applyCommand, type Interrupts } from "./apply.js";
+import { applyCommand } from "./apply.js";
+import type { Interrupts } from "./interrupts.js";
 import type { CliContext, GlobalOptions } from "./context.js";
+import { ToolError } from "../errors/index.js";
 import { ExitCode } from "./exit-codes.js";
 import { planCommand } from "./plan.js";
 import { palette } from "./terminal.js";
@@ -21,6 +23,9 @@ const EXAMPLES = fileURLToPath(new URL("../../campaigns", import.meta.url));
  * no network; nothing is left running or written outside the temporary directory.
  */
 export async function demoCommand(options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+  if (options.format === "json") {
+    throw new ToolError("usage", "campaign demo is a walkthrough for people; it has no JSON output", "run it without --format json; to script the loop, run campaign simulator and the commands the demo shows (validate, plan, apply, outcomes), each with --format json");
+  }
   const paint = palette(context.terminal.color);
   const dir = await mkdtemp(join(tmpdir(), "campaign-demo-"));
   const store = openSqliteStore(join(dir, ".campaign", "reports.db"), { storeNumbers: false });
@@ -45,12 +50,12 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
     step("1. validate the campaign files", "campaign validate");
     if ((await validateCommand([], text, demo)) !== ExitCode.ok) return ExitCode.error;
     step("2. plan: what would be submitted (saved for review)", "campaign plan --out demo.plan.json");
-    const planned = await planCommand([], { out: "demo.plan.json" }, text, demo);
+    const planned = await planCommand([], { out: "demo.plan.json" }, text, demo, interrupts);
     if (planned !== ExitCode.ok) return planned;
     step("3. apply exactly the reviewed plan", "campaign apply demo.plan.json");
     const applied = await applyCommand(["demo.plan.json"], {}, text, demo, interrupts);
     step("4. plan again: nothing left to do", "campaign plan --detailed-exitcode");
-    await planCommand([], { detailedExitcode: true }, { ...text, quiet: true }, demo);
+    await planCommand([], { detailedExitcode: true }, { ...text, quiet: true }, demo, interrupts);
     step("5. the calls happen; their status reports arrive", "campaign receive   (simulated time fast-forwarded past every sendTime)");
     simulator.fastForward();
     await simulator.drainPushes();

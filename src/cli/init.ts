@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ToolError } from "../errors/index.js";
 import { FILE_LIMITS, kindOf, readTextFile } from "../files/index.js";
-import type { CliContext } from "./context.js";
+import type { InitReport } from "../schema/generated/index.js";
+import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { TOOL_VERSION } from "./version.js";
 
@@ -51,7 +52,7 @@ recallFlow: # optional: call again
 `;
 
 /** `campaign init [dir]`: scaffolds a campaigns repository; never overwrites without --force. */
-export async function initCommand(target: string | undefined, options: { force?: boolean }, context: CliContext): Promise<ExitCode> {
+export async function initCommand(target: string | undefined, options: { force?: boolean }, globals: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const root = resolve(context.cwd, target ?? ".");
   const workflow = await readFile(join(PACKAGE_ROOT, "examples/github-actions/campaigns.yml"), "utf8");
   const schema = await readFile(join(PACKAGE_ROOT, "schemas/campaign.schema.json"), "utf8");
@@ -72,6 +73,20 @@ export async function initCommand(target: string | undefined, options: { force?:
   await writeAll(root, shownRoot, missing.length > 0 ? { ...files, ".gitignore": gitignoreWith(gitignore, missing) } : files, new Set(existing));
   const added = missing.length;
   const shown = relative(context.cwd, root) || ".";
+  if (globals.format === "json") {
+    const written = new Set(existing);
+    const report: InitReport = {
+      formatVersion: 1,
+      command: "init",
+      directory: shown,
+      files: [
+        ...Object.keys(files).map((path) => ({ path, action: written.has(path) ? ("replaced" as const) : ("created" as const) })),
+        { path: ".gitignore", action: added === 0 ? "unchanged" : written.has(".gitignore") ? "appended" : "created", linesAdded: added },
+      ],
+    };
+    context.terminal.out(JSON.stringify(report, null, 2) + "\n");
+    return ExitCode.ok;
+  }
   context.terminal.out(
     [
       `Scaffolded a campaigns repository in ${shown}:`,

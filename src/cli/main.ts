@@ -30,7 +30,10 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
       "\nExit codes: 0 ok · 1 error or invalid input · 2 plan has changes (--detailed-exitcode)\n" +
         "            3 saved plan is stale · 4 state is locked · 5 apply ended with outcomes unknown\n" +
         "            130 interrupted (SIGINT/SIGTERM) with no outcome unknown\n" +
-        "With --format json, stdout holds one JSON document, also on failure: {formatVersion, error: {code, message, hint, …}}.\n",
+        "With --format json, stdout holds one JSON document, also on failure: {formatVersion, error: {code, message, hint, …}}.\n" +
+        "  On success it is the command's result (schemas/; command-result.schema.json for refresh, state resolve/forget/\n" +
+        "  migrate, force-unlock, init, reports import, receive, simulator); warnings and progress go to stderr.\n" +
+        "  receive and simulator print theirs as one line once they listen, then run until a signal; demo refuses json.\n",
     );
 
   const globals = (): GlobalOptions => {
@@ -59,12 +62,12 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .argument("[paths...]", "campaign files or directories (default: campaignsDir)")
     .option("--out <file>", "save the plan (atomically; never over the state, its journal or lock, the report store, config, campaign, recipients or suppression files); campaign apply FILE then submits exactly it")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
-    .option("--refresh", "first ask the platform for each task's status and record it (needs credentials)")
+    .option("--refresh", "first ask the platform for each task's status and record it (needs credentials; its report goes to stderr; a signal then ends it as refresh does, exit 130)")
     .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
     .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
-      await run((ctx, options) => planCommand(paths, commandOptions, options, ctx));
+      await run((ctx, options) => planCommand(paths, commandOptions, options, ctx, { listen: listenForInterrupt }));
     });
 
   program
@@ -112,9 +115,10 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--task-id <id>", "its task id, with --submitted")
     .option("--not-submitted", "the task does not exist; the next plan creates it again")
     .option("--check", "search the platform for it (in the window of the interrupted apply) and record what is found")
+    .addHelpText("after", `\nWith --check: ${STOP_HELP}`)
     .action(async (name: string, resolveOptions: ResolveOptions) => {
       const { stateResolveCommand } = await import("./state.js");
-      await run((ctx, options) => stateResolveCommand(name, resolveOptions, options, ctx));
+      await run((ctx, options) => stateResolveCommand(name, resolveOptions, options, ctx, { listen: listenForInterrupt }));
     });
   state
     .command("forget")
@@ -142,9 +146,10 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
   program
     .command("refresh")
     .description("ask the platform for the status of every task in the state and record it; settles unknown outcomes where the platform gives proof")
+    .addHelpText("after", `\n${STOP_HELP}`)
     .action(async () => {
       const { refreshCommand } = await import("./refresh.js");
-      await run((ctx, options) => refreshCommand(options, ctx));
+      await run((ctx, options) => refreshCommand(options, ctx, { listen: listenForInterrupt }));
     });
 
   program
@@ -167,7 +172,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .addHelpText("after", "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n")
     .action(async (receiveOptions: ReceiveOptions) => {
       const { receiveCommand } = await import("./reports.js");
-      await run((ctx, options) => receiveCommand(receiveOptions, options, ctx, { wait: waitForSignal }));
+      await run((ctx, options) => receiveCommand(receiveOptions, options, ctx, { listen: listenForInterrupt }));
     });
 
   program
@@ -201,7 +206,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--force", "overwrite files that already exist")
     .action(async (dir: string | undefined, initOptions: { force?: boolean }) => {
       const { initCommand } = await import("./init.js");
-      await run((ctx) => initCommand(dir, initOptions, ctx));
+      await run((ctx, options) => initCommand(dir, initOptions, options, ctx));
     });
 
   program
@@ -222,9 +227,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--push-url <url>", "push call status reports to this address")
     .option("--timezone <zone>", "the platform's time zone", "Asia/Shanghai")
     .addHelpText("after", "\nExample:\n  campaign simulator --port 8765 --speed 60 --push-url http://127.0.0.1:8766/reports/TOKEN\n")
-    .action(async (options: SimulatorCommandOptions) => {
+    .action(async (simulatorOptions: SimulatorCommandOptions) => {
       const { simulatorCommand } = await import("./simulator.js");
-      await run((ctx) => simulatorCommand(options, ctx, { wait: waitForSignal }));
+      await run((ctx, options) => simulatorCommand(simulatorOptions, options, ctx, { listen: listenForInterrupt }));
     });
 
   return program;
@@ -243,27 +248,15 @@ function listenForInterrupt(onInterrupt: (signal: string) => void): () => void {
   };
 }
 
-function waitForSignal(): Promise<string> {
-  // Resolves on the first signal; later ones are swallowed, so a second Ctrl-C cannot end the
-  // process halfway through the (bounded) stop, e.g. while a received batch is being stored.
-  return new Promise((resolve) => {
-    let received: string | undefined;
-    const on = (signal: string) => {
-      if (received === undefined) resolve((received = signal));
-      else process.stderr.write(`${signal} again: already stopping\n`);
-    };
-    process.on("SIGINT", () => on("SIGINT"));
-    process.on("SIGTERM", () => on("SIGTERM"));
-  });
-}
-
 /** Parses argv, runs the command and maps every failure to an exit code, in one place. */
 export async function main(argv: readonly string[], context: Omit<CliContext, "terminal">, rawTerminal: Terminal): Promise<number> {
   const json = wantsJson(argv);
   // Everything printed for people, errors included, shows control characters escaped.
   const terminal = escapingTerminal(rawTerminal, { jsonStdout: json });
   // With --format json, stdout holds one JSON document whatever happens: held until the end.
-  const stdout = json ? heldStdout(terminal) : undefined;
+  // A streaming command's start-up document is its one document: a later failure then goes to stderr only.
+  let streamed = false;
+  const stdout = json ? heldStdout({ ...terminal, out: (text) => ((streamed = true), terminal.out(text)) }) : undefined;
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(context, stdout?.terminal ?? terminal, (code) => (exitCode = code));
   program.hook("preAction", (_program, action) => {
@@ -287,10 +280,14 @@ export async function main(argv: readonly string[], context: Omit<CliContext, "t
   if (stdout) {
     const held = stdout.take();
     if (held) terminal.err(held);
-    terminal.out(errorDocument(failure));
+    if (!streamed) terminal.out(errorDocument(failure));
   }
   return failure.exitCode;
 }
+
+const STOP_HELP =
+  "Ctrl-C / SIGTERM: queries in flight are aborted; what the platform answered before is recorded, nothing else;\n" +
+  "  the lock is released; exit 130 (1 when a campaign failed).\n";
 
 /** These print as they run (addresses to use, progress); their stdout is never held. */
 const STREAMING_COMMANDS = new Set(["receive", "simulator", "demo"]);

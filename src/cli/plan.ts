@@ -1,6 +1,6 @@
-import { ToolError } from "../errors/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
+import type { Interrupts } from "./interrupts.js";
 import { toolFiles } from "./outputs.js";
 import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
 import { openWorkspace, withStateBackend } from "./workspace.js";
@@ -13,12 +13,11 @@ export interface PlanCommandOptions {
 }
 
 /** `campaign plan`: the difference between the declared campaigns and the applied state. */
-export async function planCommand(paths: string[], commandOptions: PlanCommandOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+export async function planCommand(paths: string[], commandOptions: PlanCommandOptions, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
   if (commandOptions.refresh) {
-    const { refreshWorkspace } = await import("./refresh.js");
-    const { failures } = await refreshWorkspace(workspace, context, "campaign plan --refresh", context.terminal.err);
-    if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
+    const { refreshBeforePlan } = await import("./refresh.js");
+    await refreshBeforePlan(workspace, options, context, interrupts);
   }
   const made = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
   const { plan } = made;

@@ -5,9 +5,11 @@ import { ownEntry } from "../plan/index.js";
 import { maskPgUrl } from "../pg/index.js";
 import { campaignOutcomes, openPgReportStore, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
 import { FILE_LIMITS, readTextFile } from "../files/index.js";
+import type { ReceiverStarted, ReportsImportReport } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { toolFiles, writeOutput } from "./outputs.js";
 import { ExitCode } from "./exit-codes.js";
+import { untilSignal, type Interrupts } from "./interrupts.js";
 import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
 export interface StoreOption {
@@ -38,30 +40,42 @@ export interface ReceiveOptions extends StoreOption {
 }
 
 /** `campaign receive`: the HTTP endpoint the platform pushes status reports to. */
-export async function receiveCommand(receiveOptions: ReceiveOptions, options: GlobalOptions, context: CliContext, signals: { wait(): Promise<string> }): Promise<ExitCode> {
+export async function receiveCommand(receiveOptions: ReceiveOptions, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
   const settings = workspace.config.settings.receiver;
   const port = Number(receiveOptions.port ?? settings.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ToolError("usage", `--port must be a whole number from 0 to 65535, not ${receiveOptions.port}`);
   const generated = settings.token === undefined;
   const token = settings.token ?? randomBytes(24).toString("base64url");
-  const store = await openStore(workspace, receiveOptions, context, { mustExist: false });
-  const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
-  const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
+  // Listening before the address is printed: a signal sent on seeing it still stops the receiver cleanly.
+  const until = untilSignal(interrupts, context);
+  try {
+    const store = await openStore(workspace, receiveOptions, context, { mustExist: false });
+    const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
+    const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
+      await store.close();
+      throw new ToolError("usage", `cannot listen on ${receiveOptions.host ?? settings.host}:${port}: ${error.code ?? error.message}`, "pick another --port");
+    });
+    const where = generated ? receiver.reportUrl : `${receiver.url}/reports/<CAMPAIGN_RECEIVER_TOKEN>`;
+    if (options.format === "json") {
+      // One line, printed once it listens: a script reads it with a line reader while the receiver runs.
+      const started: ReceiverStarted = { formatVersion: 1, command: "receive", url: receiver.url, reportUrl: where, healthUrl: `${receiver.url}/health`, store: storeLocation(workspace, receiveOptions), tokenGenerated: generated };
+      context.terminal.out(JSON.stringify(started) + "\n");
+    } else {
+      context.terminal.out(`Receiving status reports at POST ${where}\n`);
+      if (generated) context.terminal.out("  (a new token each start: set CAMPAIGN_RECEIVER_TOKEN to keep the address stable)\n");
+      context.terminal.out(`  store: ${storeLocation(workspace, receiveOptions)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
+    }
+    const signal = await until.stopped;
+    // Bounded (receiver.stop): slow clients are cut after a grace period; what was acknowledged is stored.
+    log({ event: "stopping", signal });
+    await receiver.stop();
     await store.close();
-    throw new ToolError("usage", `cannot listen on ${receiveOptions.host ?? settings.host}:${port}: ${error.code ?? error.message}`, "pick another --port");
-  });
-  const where = generated ? receiver.reportUrl : `${receiver.url}/reports/<CAMPAIGN_RECEIVER_TOKEN>`;
-  context.terminal.out(`Receiving status reports at POST ${where}\n`);
-  if (generated) context.terminal.out("  (a new token each start: set CAMPAIGN_RECEIVER_TOKEN to keep the address stable)\n");
-  context.terminal.out(`  store: ${storeLocation(workspace, receiveOptions)} · health: GET ${receiver.url}/health · stop with Ctrl-C\n`);
-  const signal = await signals.wait();
-  // Bounded (receiver.stop): slow clients are cut after a grace period; what was acknowledged is stored.
-  log({ event: "stopping", signal });
-  await receiver.stop();
-  await store.close();
-  log({ event: "stopped", signal });
-  return ExitCode.ok;
+    log({ event: "stopped", signal });
+    return ExitCode.ok;
+  } finally {
+    until.unlisten();
+  }
 }
 
 
@@ -81,11 +95,12 @@ export async function outcomesCommand(name: string | undefined, outcomesOptions:
   try {
     const report = campaignOutcomes(await store.aggregate(), state, name);
     const text = options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : options.format === "markdown" ? renderOutcomesMarkdown(report) : renderOutcomesText(report);
-    if (outcomesOptions.out === undefined) context.terminal.out(text);
-    else {
+    if (outcomesOptions.out !== undefined) {
       await writeOutput(outcomesOptions.out, text, "outcomes", await toolFiles(workspace, context, { ...(outcomesOptions.store !== undefined ? { store: outcomesOptions.store } : {}) }), context);
       context.terminal.err(`Wrote the outcomes (${options.format}) to ${outcomesOptions.out}.\n`);
     }
+    // With --out in JSON, stdout still gets the document (as plan --out does): it is never empty.
+    if (outcomesOptions.out === undefined || options.format === "json") context.terminal.out(text);
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -106,9 +121,14 @@ export async function reportsImportCommand(file: string, importOptions: StoreOpt
   const store = await openStore(workspace, importOptions, context, { mustExist: false });
   try {
     const result = await store.ingest(batch.reports);
+    // The diagnostics go to stderr in every format (editors and CI annotate them); JSON lists them too.
     for (const line of unreadable) context.terminal.err(`${file}:${line}:1: error malformed-json: not a JSON record\n`);
     for (const bad of batch.bad) context.terminal.err(`${file}: error bad-record: record ${bad.index + 1}: ${bad.reason}\n`);
-    context.terminal.out(`Imported ${result.stored} report${result.stored === 1 ? "" : "s"} from ${file} (${result.duplicates} already stored, ${batch.bad.length + unreadable.length} rejected).\n`);
+    if (options.format === "json") {
+      const rejected = [...unreadable.map((line) => ({ line, reason: "not a JSON record" })), ...batch.bad.map((bad) => ({ record: bad.index + 1, reason: bad.reason }))];
+      const report: ReportsImportReport = { formatVersion: 1, command: "reports import", file, store: storeLocation(workspace, importOptions), stored: result.stored, duplicates: result.duplicates, rejected };
+      context.terminal.out(JSON.stringify(report, null, 2) + "\n");
+    } else context.terminal.out(`Imported ${result.stored} report${result.stored === 1 ? "" : "s"} from ${file} (${result.duplicates} already stored, ${batch.bad.length + unreadable.length} rejected).\n`);
     return batch.bad.length + unreadable.length > 0 ? ExitCode.error : ExitCode.ok;
   } finally {
     await store.close();

@@ -1,10 +1,11 @@
 import { ToolError } from "../errors/index.js";
 import { canonicalJson, ownEntry } from "../plan/index.js";
 import { escapeControlChars, escapeControlCharsDeep } from "../privacy/index.js";
-import type { AppliedState, CampaignState } from "../schema/generated/index.js";
+import type { AppliedState, CampaignState, ForceUnlockReport, MigrateReport, StateChangeReport } from "../schema/generated/index.js";
 import { fileBackend, forgetCampaign, markResolved, openPgStateBackend, type Mutation, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
+import type { Interrupts } from "./interrupts.js";
 import { actor, openWorkspace, withStateBackend } from "./workspace.js";
 
 async function existingState(backend: StateBackend): Promise<AppliedState> {
@@ -66,11 +67,11 @@ export interface ResolveOptions {
 }
 
 /** `campaign state resolve NAME --submitted [--task-id ID] | --not-submitted` */
-export async function stateResolveCommand(name: string, resolveOptions: ResolveOptions, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
+export async function stateResolveCommand(name: string, resolveOptions: ResolveOptions, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
   if (resolveOptions.check) {
     if (resolveOptions.submitted || resolveOptions.notSubmitted) throw new ToolError("usage", "--check asks the platform; it goes without --submitted / --not-submitted");
     const { resolveCheckCommand } = await import("./refresh.js");
-    return resolveCheckCommand(name, options, context);
+    return resolveCheckCommand(name, options, context, interrupts);
   }
   if (Boolean(resolveOptions.submitted) === Boolean(resolveOptions.notSubmitted)) {
     throw new ToolError("usage", "say what happened: --submitted (optionally --task-id ID) or --not-submitted, or let --check ask the platform", "look the task up on the platform first");
@@ -78,7 +79,7 @@ export async function stateResolveCommand(name: string, resolveOptions: ResolveO
   const taskId = resolveOptions.taskId === undefined ? undefined : Number(resolveOptions.taskId);
   if (taskId !== undefined && (!Number.isInteger(taskId) || taskId <= 0)) throw new ToolError("usage", `--task-id must be a positive whole number, not ${resolveOptions.taskId}`);
   if (taskId !== undefined && resolveOptions.notSubmitted) throw new ToolError("usage", "--task-id goes with --submitted");
-  return changeState(`campaign state resolve ${name}`, options, context, (state, backend) => {
+  return changeState("state resolve", name, options, context, (state, backend) => {
     const campaign = entry(state, name, backend);
     if (campaign.status !== "unknown" && campaign.status !== "pending") {
       throw new ToolError("usage", `"${name}" is ${campaign.status}; only an unknown or pending outcome can be resolved`, "campaign state show NAME shows its history");
@@ -89,24 +90,32 @@ export async function stateResolveCommand(name: string, resolveOptions: ResolveO
 
 /** `campaign state forget NAME` */
 export async function stateForgetCommand(name: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
-  return changeState(`campaign state forget ${name}`, options, context, (state, backend) => {
+  return changeState("state forget", name, options, context, (state, backend) => {
     const campaign = entry(state, name, backend);
     if (campaign.status === "submitted") context.terminal.err(`note: task ${campaign.taskId ?? "?"} stays scheduled on the platform; forgetting it here cancels nothing\n`);
     return forgetCampaign(name, actor());
   }, `forgot "${name}"`);
 }
 
-async function changeState(command: string, options: GlobalOptions, context: CliContext, change: (state: AppliedState, backend: StateBackend) => Mutation, done: string): Promise<ExitCode> {
+async function changeState(command: StateChangeReport["command"], name: string, options: GlobalOptions, context: CliContext, change: (state: AppliedState, backend: StateBackend) => Mutation, done: string): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
   return withStateBackend(workspace, async (backend) => {
-    const lock = await backend.lock({ command, env: context.env, now: context.now() });
+    const lock = await backend.lock({ command: `campaign ${command} ${name}`, env: context.env, now: context.now() });
     try {
       const state = await existingState(backend);
+      const { status: previousStatus, taskId: previousTaskId } = entry(state, name, backend);
       const mutation = change(state, backend);
       const writer = backend.writer(state, context.now);
       await writer.commit(mutation);
       await writer.compact();
-      context.terminal.out(`${done}; state serial ${writer.current().serial}.\n`);
+      const after = writer.current();
+      if (options.format !== "json") context.terminal.out(`${done}; state serial ${after.serial}.\n`);
+      else {
+        const now = ownEntry(after.campaigns, name);
+        const taskId = now ? now.taskId : previousTaskId; // forget: the task it had (still scheduled on the platform)
+        const report: StateChangeReport = { formatVersion: 1, command, taskName: name, previousStatus, status: now?.status ?? null, ...(taskId !== undefined ? { taskId } : {}), state: { location: backend.location, lineage: after.lineage, serial: after.serial } };
+        context.terminal.out(JSON.stringify(report, null, 2) + "\n");
+      }
       return ExitCode.ok;
     } finally {
       await lock.release();
@@ -117,8 +126,12 @@ async function changeState(command: string, options: GlobalOptions, context: Cli
 /** `campaign force-unlock LOCK_ID` */
 export async function forceUnlockCommand(lockId: string, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const removed = await withStateBackend(workspace, (backend) => backend.forceUnlock(lockId));
-  context.terminal.out(`Removed lock ${removed.id} (${removed.holder}).\n`);
+  const { removed, location } = await withStateBackend(workspace, async (backend) => ({ removed: await backend.forceUnlock(lockId), location: backend.location }));
+  if (options.format !== "json") context.terminal.out(`Removed lock ${removed.id} (${removed.holder}).\n`);
+  else {
+    const report: ForceUnlockReport = { formatVersion: 1, command: "force-unlock", state: location, lockId: removed.id, description: removed.holder, ...(removed.info ? { holder: removed.info } : {}) };
+    context.terminal.out(JSON.stringify(report, null, 2) + "\n");
+  }
   return ExitCode.ok;
 }
 
@@ -147,10 +160,14 @@ export async function stateMigrateCommand(to: string, options: GlobalOptions, co
         if (!copied || canonicalJson(copied) !== canonicalJson(state)) {
           throw new ToolError("state-conflict", `the state read back from ${target.location} differs from what was written`, "nothing was changed at the source; inspect the target before trying again");
         }
-        context.terminal.out(
-          `Moved the state (lineage ${state.lineage}, serial ${state.serial}, ${Object.keys(state.campaigns).length} campaigns, ${state.history.length} history entries) from ${source.location} to ${target.location}.\n` +
-            `Next: set state.backend: ${to} in ${workspace.config.settings.configFile ?? "the config"}. The source is left as it was: keep it as a backup, but do not apply with it (it stops at serial ${state.serial}).\n`,
-        );
+        const next = `Next: set state.backend: ${to} in ${workspace.config.settings.configFile ?? "the config"}. The source is left as it was: keep it as a backup, but do not apply with it (it stops at serial ${state.serial}).\n`;
+        if (options.format === "json") {
+          const report: MigrateReport = { formatVersion: 1, command: "state migrate", lineage: state.lineage, serial: state.serial, campaigns: Object.keys(state.campaigns).length, historyEntries: state.history.length, from: { backend: to === "postgres" ? "file" : "postgres", location: source.location }, to: { backend: to, location: target.location } };
+          context.terminal.out(JSON.stringify(report, null, 2) + "\n");
+          context.terminal.err(next);
+        } else {
+          context.terminal.out(`Moved the state (lineage ${state.lineage}, serial ${state.serial}, ${Object.keys(state.campaigns).length} campaigns, ${state.history.length} history entries) from ${source.location} to ${target.location}.\n${next}`);
+        }
         return ExitCode.ok;
       } finally {
         await targetLock.release();

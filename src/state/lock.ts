@@ -35,6 +35,8 @@ export type LockFile = { readable: true; info: LockInfo } | { readable: false; i
 export interface RemovedLock {
   id: string;
   holder: string;
+  /** The holder as the lock said, when it could be read. */
+  info?: LockInfo;
 }
 
 export const lockPathFor = (statePath: string): string => `${statePath}.lock`;
@@ -158,7 +160,7 @@ export async function forceUnlock(statePath: string, lockId: string, display = s
       throw new ToolError("usage", `the lock ${lockPathFor(display)} is a directory that is not empty; it is left as it is`, `look inside, then remove it by hand (rm -r ${lockPathFor(display)})`);
     });
   } else await unlink(path);
-  return { id, holder: lock.readable ? describeHolder(lock.info) : `unreadable: ${lock.why}` };
+  return lock.readable ? { id, holder: describeHolder(lock.info), info: lock.info } : { id, holder: `unreadable: ${lock.why}` };
 }
 
 function processAlive(pid: number): boolean {

@@ -208,5 +208,5 @@ async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: 
   const stillHeld = await pool.query(`SELECT ${holdsAdvisoryLock("$1", "$2")} AS held`, [row.backend_pid, lockKey]);
   if (stillHeld.rows[0].held) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
   await pool.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [lockId]);
-  return { id: row.lock_id, holder: isLockInfo(row.info) ? describeHolder(row.info) : "its holder row cannot be read" };
+  return isLockInfo(row.info) ? { id: row.lock_id, holder: describeHolder(row.info), info: row.info } : { id: row.lock_id, holder: "its holder row cannot be read" };
 }

@@ -3,6 +3,8 @@ export type { ApplyReport, ApplySummary, ApplyOutcomeReport, ApplyError } from "
 export { applyReportSchema } from "./apply-report.js";
 export type { Campaign, NumberInfo, RecallFlow, RecallNode } from "./campaign.js";
 export { campaignSchema } from "./campaign.js";
+export type { CommandResult, CampaignStatusName, RefreshReport, StateRef, RefreshedCampaign, PlatformStatus, RecallStatus, RefreshFailure, StateChangeReport, MigrateReport, BackendRef, ForceUnlockReport, LockInfo, InitReport, InitFile, ReportsImportReport, RejectedReport, ReceiverStarted, SimulatorStarted, SimulatorAccount } from "./command-result.js";
+export { commandResultSchema } from "./command-result.js";
 export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CallingWindow } from "./config.js";
 export { configSchema } from "./config.js";
 export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./error.js";
@@ -11,7 +13,7 @@ export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } fr
 export { outcomesSchema } from "./outcomes.js";
 export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, RecipientDiff, PlanSummary, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";
-export type { StateView, CampaignState, CampaignSettings, LastError, PlatformStatus, RecallStatus, HistoryEntry } from "./state-view.js";
+export type { StateView, CampaignState, CampaignSettings, LastError, HistoryEntry } from "./state-view.js";
 export { stateViewSchema } from "./state-view.js";
 export type { AppliedState } from "./state.js";
 export { stateSchema } from "./state.js";
