@@ -1,14 +1,14 @@
-import type { LaafficClient } from "../laaffic/index.js";
+import { describeFailure, type LaafficClient } from "../laaffic/index.js";
+import { ownEntry } from "../plan/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import type { CampaignState, RecallFlow } from "../schema/generated/index.js";
 import { updateCampaign, type StateWriter } from "../state/index.js";
+import { cancelCampaign, type CancelChange, type FindFlow } from "./cancel.js";
 import type { ApplyEvent, ApplyOutcome } from "./engine.js";
 import { lastError } from "./engine.js";
+import { recallFlowOf, refreshState, submissionWindow } from "./refresh.js";
 
-export interface CancelChange {
-  taskName: string;
-  taskId: number;
-}
+export type { CancelChange } from "./cancel.js";
 
 export interface RecallChange {
   desired: DesiredCampaign;
@@ -18,8 +18,11 @@ export interface RecallChange {
 export interface ChangesInput {
   cancels: readonly CancelChange[];
   recallUpdates: readonly RecallChange[];
-  client: Pick<LaafficClient, "cancelTasks" | "updateRecallFlow" | "cancelRecallFlow">;
+  client: Pick<LaafficClient, "cancelTasks" | "updateRecallFlow" | "cancelRecallFlow" | "recallFlowDetail" | "queryRecallFlows" | "queryTasks">;
   writer: StateWriter;
+  /** For the refresh after a cancel, which records what the platform now says (as `campaign refresh`). */
+  timeZone: string;
+  settleMs: number;
   now(): number;
   emit(event: ApplyEvent): void;
   /** True once the user interrupted: the changes not yet begun are left for the next apply. */
@@ -28,25 +31,14 @@ export interface ChangesInput {
 
 /**
  * Cancellations and recall-flow updates reviewed in the plan. Both are safe to repeat (the
- * platform refuses a second one with -54), so no write-ahead record is needed: only the outcome.
+ * platform refuses a second one with -54, which a cancel accepts as done), so no write-ahead
+ * record is needed: only the outcome.
  */
 export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   for (const cancel of input.cancels) {
     if (input.stopRequested?.()) return outcomes;
-    const result = await input.client.cancelTasks([cancel.taskId]);
-    if (!result.ok) {
-      outcomes.push(await failed(input, cancel.taskName, result.failure));
-      continue;
-    }
-    await input.writer.commit(updateCampaign(cancel.taskName, input.now(), (c) => {
-      c.status = "cancelled";
-      c.cancelledAt = new Date(input.now()).toISOString();
-      delete c.lastError;
-      return { action: "cancel", taskName: cancel.taskName, detail: `task ${cancel.taskId} cancelled` };
-    }));
-    input.emit({ type: "cancelled", taskName: cancel.taskName, taskId: cancel.taskId });
-    outcomes.push({ taskName: cancel.taskName, status: "cancelled", taskId: cancel.taskId });
+    outcomes.push(await cancelOne(input, cancel));
   }
   for (const change of input.recallUpdates) {
     if (input.stopRequested?.()) return outcomes;
@@ -62,6 +54,7 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
       // The platform now holds the declared definition: the state says so too.
       c.definitionHash = change.desired.definitionHash;
       c.recipientsHash = change.desired.recipientsHash;
+      c.identityFreeHash = change.desired.identityFreeHash;
       c.settings = change.desired.settings as CampaignState["settings"];
       if (c.recall) c.recall.status = flow ? c.recall.status : "cancelled";
       return { action: flow ? "recall-update" : "recall-cancel", taskName: name, detail: what };
@@ -70,6 +63,49 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
     outcomes.push({ taskName: name, status: "updated" });
   }
   return outcomes;
+}
+
+/** Cancels what is left of one campaign, records it (history: what stopped, what could not), then asks the platform again. */
+async function cancelOne(input: ChangesInput, cancel: CancelChange): Promise<ApplyOutcome> {
+  const { taskName } = cancel;
+  const result = await cancelCampaign(cancel, input.client, () => findFlowKeyId(input, cancel));
+  const at = new Date(input.now()).toISOString();
+  const detail = result.done.join("; ");
+  await input.writer.commit(updateCampaign(taskName, input.now(), (c) => {
+    if (result.flow) c.recall = { ...result.flow, refreshedAt: at };
+    // Stopped, or nothing left that rings: the campaign is done with.
+    if (result.taskCancelled || (!result.failure && result.warnings.length === 0)) {
+      c.status = "cancelled";
+      c.cancelledAt ??= at;
+    }
+    if (result.failure) c.lastError = lastError(result.failure);
+    else delete c.lastError;
+    const notes = [...result.warnings.map((w) => `not stopped: ${w}`), ...(result.failure ? [`failed: ${describeFailure(result.failure)}`] : [])];
+    return { action: "cancel", taskName, detail: [detail, ...notes].filter(Boolean).join("; ") };
+  }));
+  const warnings = [...result.warnings, ...(await refreshAfterCancel(input, taskName))];
+  const extra = { ...(detail ? { detail } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+  if (result.failure) {
+    input.emit({ type: "rejected", taskName, failure: result.failure });
+    return { taskName, status: "rejected", taskId: cancel.taskId, failure: result.failure, ...extra };
+  }
+  input.emit({ type: "cancelled", taskName, taskId: cancel.taskId, what: detail });
+  return { taskName, status: "cancelled", taskId: cancel.taskId, ...extra };
+}
+
+async function findFlowKeyId(input: ChangesInput, cancel: CancelChange): ReturnType<FindFlow> {
+  const campaign = ownEntry(input.writer.current().campaigns, cancel.taskName);
+  if (!campaign) return { ok: true, keyId: undefined };
+  const found = await recallFlowOf(campaign.platformTaskName ?? cancel.taskName, cancel.taskId, submissionWindow(campaign, input.timeZone), input.client);
+  return found.ok ? { ok: true, keyId: found.data?.keyId } : found;
+}
+
+/** The platform's own word on the task and its flow, recorded like `campaign refresh`; a failure here is a warning (the cancel itself is recorded). */
+async function refreshAfterCancel(input: ChangesInput, taskName: string): Promise<string[]> {
+  if (input.stopRequested?.()) return [];
+  const refreshed = await refreshState(input.writer.current(), { client: input.client, timeZone: input.timeZone, now: input.now(), settleMs: input.settleMs, ...(input.stopRequested ? { stopRequested: input.stopRequested } : {}) }, [taskName]);
+  if (refreshed.mutations.length > 0) await input.writer.commit((s) => refreshed.mutations.flatMap((m) => m(s)));
+  return refreshed.failures.map((f) => `the refresh after the cancel failed (${f.message}); run campaign refresh to record the platform's status`);
 }
 
 function recallUpdateBody(keyId: number, flow: RecallFlow) {

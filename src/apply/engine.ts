@@ -10,16 +10,24 @@ export type ApplyEvent =
   | { type: "submitted"; taskName: string; taskId: number | null }
   | { type: "rejected"; taskName: string; failure: ApiFailure }
   | { type: "unknown"; taskName: string; failure: ApiFailure }
-  | { type: "cancelled"; taskName: string; taskId: number }
+  /** `what`: everything stopped (the task, its recall flow, rounds), in words. */
+  | { type: "cancelled"; taskName: string; taskId: number; what: string }
   | { type: "updated"; taskName: string; what: string }
+  | { type: "moved"; taskName: string; from: string }
   /** The client pauses before trying a request again (Retry-After or backoff); not tied to one campaign. */
   | { type: "waiting"; waitMs: number; failure: ApiFailure };
 
 export interface ApplyOutcome {
   taskName: string;
-  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated";
+  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated" | "moved";
   taskId?: number | null;
   failure?: ApiFailure;
+  /** cancelled (or a cancel rejected): what was stopped; and the rounds that could not be, which may still ring. */
+  detail?: string;
+  warnings?: string[];
+  /** moved: the entry's name before, and the name the task keeps on the platform. */
+  renamedFrom?: string;
+  platformTaskName?: string;
 }
 
 export interface ApplyInput {

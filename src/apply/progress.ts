@@ -24,9 +24,11 @@ export function plainProgress(writeRaw: (line: string) => void, now: () => numbe
         case "unknown":
           return write(`${stamp()} ${event.type.padEnd(10)} ${event.taskName}: ${describeFailure(event.failure)}\n`);
         case "cancelled":
-          return write(`${stamp()} cancelled  ${event.taskName}: task ${event.taskId}\n`);
+          return write(`${stamp()} cancelled  ${event.taskName}: ${event.what}\n`);
         case "updated":
           return write(`${stamp()} updated    ${event.taskName}: ${event.what}\n`);
+        case "moved":
+          return write(`${stamp()} renamed    ${event.from} → ${event.taskName} (state only, nothing sent)\n`);
         case "waiting":
           return write(`${stamp()} waiting    ${Math.ceil(event.waitMs / 1000)} s before trying again: ${describeFailure(event.failure)}\n`);
       }
@@ -68,8 +70,9 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
     emit(event) {
       if (event.type === "submitting" || event.type === "waiting") return;
       if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}`);
-      else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: task ${event.taskId} cancelled`);
+      else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else if (event.type === "updated") settle(event.taskName, `${event.taskName}: ${event.what}`);
+      else if (event.type === "moved") settle(event.taskName, `${event.taskName}: renamed from ${event.from}`);
       else settle(event.taskName, new Error(`${event.taskName}: ${describeFailure(event.failure)}`));
     },
     async done() {

@@ -1,11 +1,10 @@
 import { epochMsToWallTime } from "../campaigns/platform-time.js";
-import { TASK_STATUS, type LaafficClient, type TaskRecord } from "../laaffic/index.js";
+import { describeFailure, RECALL_FLOW_STATUS, TASK_STATUS, type ApiFailure, type LaafficClient, type RecallFlowRecord, type TaskRecord } from "../laaffic/index.js";
 import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
 import { ownEntry } from "../plan/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
 import type { HistoryInput, Mutation } from "../state/index.js";
 
-const FLOW_STATUS: Record<number, RecallStatus["status"]> = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" };
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
@@ -80,9 +79,11 @@ async function tasksNamed(name: string, fromMs: number, toMs: number, options: R
 async function refreshSubmitted(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
   const at = Date.parse(campaign.submittedAt!);
   const around = (options.windowMinutes ?? 120) * 60_000;
-  const { records, window, strTime, endTime } = await tasksNamed(name, at - around, at + around, options);
+  // A renamed campaign's task keeps its old name on the platform: searched by that.
+  const platformName = campaign.platformTaskName ?? name;
+  const { records, window, strTime, endTime } = await tasksNamed(platformName, at - around, at + around, options);
   // The query is fuzzy: match our task by id, or by exact name when the id was never returned.
-  const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === name);
+  const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === platformName);
   const refreshedAt = new Date(options.now).toISOString();
   if (!task) {
     result.findings.push({ taskName: name, finding: "task-not-found", summary: `task ${campaign.taskId ?? "?"} not found in ${window}` });
@@ -100,9 +101,11 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
   };
   let recall: RecallStatus | undefined;
   if (campaign.settings?.["recallFlow"] !== undefined) {
-    const flows = await options.client.queryRecallFlows({ current: 1, size: PAGE_SIZE, strTime, endTime, taskName: name });
-    const flow = flows.ok ? flows.data.records.find((f) => f.taskId === task.taskId) : undefined;
-    if (flow) recall = { keyId: flow.keyId, status: FLOW_STATUS[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
+    // What cancel: true stops depends on it: an unanswered flow query fails the refresh, and a
+    // flow the platform does not list is recorded as absent, never left at an older status.
+    const found = await recallFlowOf(platformName, task.taskId, { strTime, endTime }, options.client);
+    if (!found.ok) throw new Error(`recall flow query failed: ${describeFailure(found.failure)}`);
+    recall = found.data ? recallStatusOf(found.data, refreshedAt) : { status: "absent", refreshedAt };
   }
   result.findings.push({ taskName: name, finding: "status", summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}` });
   result.mutations.push((state) => {
@@ -110,8 +113,10 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     if (!c) return [];
     c.platform = platform;
     if (recall) c.recall = recall;
+    // A create answered without an id: the exact name found it (and a cancel needs it).
+    if (c.taskId === null || c.taskId === undefined) c.taskId = task.taskId;
     c.updatedAt = refreshedAt;
-    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow ${recall.keyId} ${recall.status}` : ""}` }];
+    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow${recall.keyId !== undefined ? ` ${recall.keyId}` : ""} ${recall.status}` : ""}` }];
     if (platform.status === "submission-failed" && c.status === "submitted") {
       // The platform never created the calls: the campaign can be submitted again.
       c.status = "rejected";
@@ -125,6 +130,27 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     }
     return entries;
   });
+}
+
+/** The recall flow of a parent task, searched by name in a window (the query is fuzzy: matched by task id). */
+export async function recallFlowOf(name: string, taskId: number, window: { strTime: string; endTime: string }, client: Pick<LaafficClient, "queryRecallFlows">): Promise<{ ok: true; data: RecallFlowRecord | undefined } | { ok: false; failure: ApiFailure }> {
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const answer = await client.queryRecallFlows({ current: page, size: PAGE_SIZE, ...window, taskName: name });
+    if (!answer.ok) return answer;
+    const flow = answer.data.records.find((f) => f.taskId === taskId);
+    if (flow || page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) return { ok: true, data: flow };
+  }
+  return { ok: true, data: undefined };
+}
+
+export function recallStatusOf(flow: RecallFlowRecord, refreshedAt: string): RecallStatus {
+  return { keyId: flow.keyId, status: (RECALL_FLOW_STATUS as Record<number, RecallStatus["status"]>)[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined && Number.isInteger(Number(flow.finishNum)) ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
+}
+
+/** The window `refreshSubmitted` searches around a submission, in the platform's wall time. */
+export function submissionWindow(campaign: CampaignState, timeZone: string, windowMinutes = 120): { strTime: string; endTime: string } {
+  const at = Date.parse(campaign.submittedAt ?? campaign.updatedAt);
+  return { strTime: epochMsToWallTime(at - windowMinutes * 60_000, timeZone), endTime: epochMsToWallTime(at + windowMinutes * 60_000, timeZone) };
 }
 
 /** An interrupted submission: find the task by name in the window of the attempt; never guess. */

@@ -58,6 +58,8 @@ export interface LoadedCampaign {
   recipientCount: number;
   /** Countries, time zones and the set of numbers (kept when the recipients are dropped). */
   audience?: Audience;
+  /** Where `renamedFrom` is written: findings about the rename point there. */
+  renamedFromAt?: SourcePosition;
 }
 
 export interface LoadResult {
@@ -182,7 +184,7 @@ async function loadDocument(
     diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));
   }
   const taskName = typeof campaign.taskName === "string" ? campaign.taskName : undefined;
-  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length, ...(audience ? { audience } : {}) };
+  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length, ...(audience ? { audience } : {}), ...(typeof campaign.renamedFrom === "string" ? { renamedFromAt: locator.locate(["renamedFrom"]) } : {}) };
   if (loaded.valid) options.onLoaded?.(loaded);
   if (options.keepRecipients === false) {
     loaded.recipients = [];

@@ -17,8 +17,10 @@ const RECALL_COUNT_RULE = "recallNumMatchesNodeList";
 export function describeSchemaErrors(errors: readonly SchemaError[], value: unknown, locator: Locator): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  const explained = explainedOneOfs(errors);
   for (const error of errors) {
     if (error.keyword === "if") continue; // the failing `then` branch is reported on its own
+    if (explained.some((o) => error === o || (error.instancePath === o.instancePath && error.schemaPath.startsWith(`${o.schemaPath}/`)))) continue;
     const described = describe(error, value, locator);
     const key = `${described.line}:${described.column}:${described.code}:${described.message}`;
     if (seen.has(key)) continue;
@@ -26,6 +28,14 @@ export function describeSchemaErrors(errors: readonly SchemaError[], value: unkn
     out.push(described);
   }
   return out;
+}
+
+/**
+ * A oneOf (`callingHours: false | {…}`) whose value has errors inside it was meant as the branch
+ * those errors come from: they are reported, the other branches' complaints ("must be false") not.
+ */
+function explainedOneOfs(errors: readonly SchemaError[]): SchemaError[] {
+  return errors.filter((o) => o.keyword === "oneOf" && errors.some((e) => e.instancePath.startsWith(`${o.instancePath}/`)));
 }
 
 function describe(error: SchemaError, value: unknown, locator: Locator): Diagnostic {
@@ -155,6 +165,8 @@ function patternError(name: string, field: string, actual: unknown, report: Repo
   if (name === "recipientsFile") {
     return report("invalid-value", `recipientsFile "${shownText}" must name a .csv file`);
   }
+  if (name === "blackoutDates") return report("invalid-value", `${field} "${shownText}" is not a real date in the form YYYY-MM-DD`, 'write it like "2036-12-25": the callee\'s local date');
+  if (name === "start" || name === "end") return report("invalid-value", `${field} "${shownText}" is not a time of day in the form HH:mm`, `write it like "09:00" (24-hour${name === "end" ? '; "24:00" = midnight' : ""})`);
   return report("invalid-value", `${field} "${shownText}" has the wrong form`, digitHint(name));
 }
 

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { executeApply, executeChanges, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type Progress, type RecallChange } from "../apply/index.js";
+import { executeApply, executeChanges, executeMoves, plainProgress, terminalProgress, type ApplyOutcome, type CancelChange, type MoveChange, type Progress, type RecallChange } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import { guardFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
@@ -13,7 +13,7 @@ import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan, verifySavedPlan } from "./saved-plan.js";
 import { listenForStop, stopIfInterrupted, type Interrupts, type Stop } from "./interrupts.js";
 import { palette } from "./terminal.js";
-import { loadDesired, loadSuppressionLists, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
+import { actor, loadDesired, loadSuppressionLists, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
 export interface ApplyCommandOptions {
   autoApprove?: boolean;
@@ -43,27 +43,33 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
         stopIfApplyInterrupted(stop.signal);
         const { plan, toSubmit, salt, changes } = prepared;
         checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
-        if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length === 0) {
+        if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length + changes.moves.length === 0) {
           if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
           else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
           return ExitCode.ok;
         }
-        if (!planFile && !commandOptions.autoApprove) await approve(plan, context, stop.signal);
+        if (!planFile && !commandOptions.autoApprove) {
+          await approve(plan, context, stop.signal);
+          // The answer may have come hours later: the rounds of an immediate send start now.
+          checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
+        }
         await checkSuppressionLists(plan, workspace, context);
         stopIfApplyInterrupted(stop.signal);
         let progress: Progress | undefined;
-        const client = clientFromEnvironment(workspace.config.settings, context.env, context.now, { signal: stop.signal, onRetry: (wait) => progress?.emit({ type: "waiting", ...wait }) });
+        // A plan of renames only sends nothing: it needs no credentials.
+        const sends = toSubmit.length + changes.cancels.length + changes.recallUpdates.length > 0;
+        const client = sends ? clientFromEnvironment(workspace.config.settings, context.env, context.now, { signal: stop.signal, onRetry: (wait) => progress?.emit({ type: "waiting", ...wait }) }) : undefined;
         try {
           progress = await startProgress(toSubmit, changes, context);
-          const outcomes = await submit(plan, toSubmit, changes, state, salt, backend, parallelism, context, stop.signal, client, progress);
-          const report = applyReport(plan.planId, outcomes, toSubmit, plan.summary.unchanged);
+          const outcomes = await submit(plan, toSubmit, changes, refreshSettings(workspace), state, salt, backend, parallelism, context, stop.signal, client, progress);
+          const report = applyReport(plan.planId, outcomes, [...toSubmit, ...changes.moves.map((m) => m.desired)], plan.summary.unchanged);
           context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
           if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
           if (stop.signal.aborted) return ExitCode.interrupted;
           return report.summary.rejected + report.summary.notStarted > 0 ? ExitCode.error : ExitCode.ok;
         } finally {
           await progress?.done();
-          await client.close();
+          await client?.close();
         }
       } finally {
         await lock.release();
@@ -119,7 +125,7 @@ async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedS
   const asPlanned = campaignsAsPlanned(saved, loaded.desired, file);
   const toSubmit = asPlanned.filter((d) => saved.entries.some((e) => e.taskName === d.taskName && (e.action === "create" || e.action === "retry")));
   const changes = plannedChanges(saved, asPlanned);
-  context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, ${changes.cancels.length} to cancel, ${changes.recallUpdates.length} to update; made ${saved.createdAt}).\n`);
+  context.terminal.err(`Applying the saved plan ${file} (${toSubmit.length} to create, ${changes.cancels.length} to cancel, ${changes.recallUpdates.length} to update${changes.moves.length > 0 ? `, ${changes.moves.length} to rename` : ""}; made ${saved.createdAt}).\n`);
   return { plan: saved, toSubmit, changes, salt };
 }
 
@@ -157,7 +163,7 @@ async function approve(plan: CampaignPlan, context: CliContext, interrupted: Abo
     throw new ToolError("approval-needed", "apply needs approval, and there is no terminal to ask", "review the plan and run campaign apply --auto-approve, or apply a saved plan: campaign plan --out plan.json && campaign apply plan.json");
   }
   const n = plan.summary.create + plan.summary.retry;
-  const what = [n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "", plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "", plan.summary.updateRecall > 0 ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ");
+  const what = [n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "", plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "", plan.summary.updateRecall > 0 ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}` : "", plan.summary.move > 0 ? `rename ${plan.summary.move} in the state` : ""].filter(Boolean).join(", ");
   // A signal while the question waits ends the question (and the apply) instead of the process.
   const answer = await context.terminal.ask(`\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `, interrupted).catch((error: unknown) => {
     stopIfApplyInterrupted(interrupted);
@@ -167,18 +173,20 @@ async function approve(plan: CampaignPlan, context: CliContext, interrupted: Abo
 }
 
 async function startProgress(toSubmit: DesiredCampaign[], changes: PlannedChanges, context: CliContext): Promise<Progress> {
-  const names = [...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
+  const names = [...changes.moves.map((m) => m.desired.taskName), ...toSubmit.map((d) => d.taskName), ...changes.cancels.map((c) => c.taskName), ...changes.recallUpdates.map((c) => c.desired.taskName)];
   return context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
 }
 
-async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupted: AbortSignal, client: ReturnType<typeof clientFromEnvironment>, progress: Progress): Promise<ApplyOutcome[]> {
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, refresh: { timeZone: string; settleMs: number }, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupted: AbortSignal, client: ReturnType<typeof clientFromEnvironment> | undefined, progress: Progress): Promise<ApplyOutcome[]> {
   const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
   const writer = backend.writer(initial, context.now);
   await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
   const stopRequested = () => interrupted.aborted;
   try {
-    const outcomes = await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested });
-    if (!stopRequested()) outcomes.push(...(await executeChanges({ ...changes, client, writer, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
+    // Renames first: they only move state entries, and nothing after them depends on the old names.
+    const outcomes = await executeMoves({ moves: changes.moves, writer, by: actor(), now: context.now, emit: (e) => progress.emit(e) });
+    if (client && !stopRequested()) outcomes.push(...(await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
+    if (client && !stopRequested()) outcomes.push(...(await executeChanges({ ...changes, ...refresh, client, writer, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
     const submitted = outcomes.filter((o) => o.status === "submitted").length;
     await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${submitted} submitted${stopRequested() ? " (interrupted)" : ""}` }));
     return outcomes;
@@ -191,14 +199,32 @@ async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: 
 interface PlannedChanges {
   cancels: CancelChange[];
   recallUpdates: RecallChange[];
+  moves: MoveChange[];
 }
 
 function plannedChanges(plan: CampaignPlan, desired: readonly DesiredCampaign[]): PlannedChanges {
   const byName = new Map(desired.map((d) => [d.taskName, d]));
   return {
-    cancels: plan.entries.filter((e) => e.action === "cancel" && typeof e.previous?.taskId === "number").map((e) => ({ taskName: e.taskName, taskId: e.previous!.taskId! })),
+    cancels: plan.entries.filter((e) => e.action === "cancel" && typeof e.previous?.taskId === "number").map((e) => cancelChange(e, e.previous!.taskId!)),
     recallUpdates: plan.entries.filter((e) => e.action === "update-recall" && e.recallKeyId !== undefined && byName.has(e.taskName)).map((e) => ({ desired: byName.get(e.taskName)!, keyId: e.recallKeyId! })),
+    moves: plan.entries.filter((e) => e.action === "move" && e.from !== undefined && byName.has(e.taskName)).map((e) => ({ from: e.from!, desired: byName.get(e.taskName)!, platformTaskName: e.platformTaskName ?? e.from! })),
   };
+}
+
+/** What the plan said is left to stop (an entry without that detail, from an older plan: the task only). */
+function cancelChange(entry: CampaignPlan["entries"][number], taskId: number): CancelChange {
+  const flow = entry.cancel?.recallFlow;
+  return {
+    taskName: entry.taskName,
+    taskId,
+    cancelTask: entry.cancel?.task.cancel ?? true,
+    ...(flow ? { recallFlow: { ...(flow.keyId !== undefined ? { keyId: flow.keyId } : {}), status: flow.status } } : {}),
+  };
+}
+
+/** The refresh after a cancel asks the platform as `campaign refresh` does. */
+function refreshSettings(workspace: Workspace): { timeZone: string; settleMs: number } {
+  return { timeZone: workspace.config.settings.api.timezone, settleMs: workspace.config.settings.api.reconcileAfterSeconds * 1000 };
 }
 
 async function savedPlanArgument(args: string[], cwd: string): Promise<string | undefined> {

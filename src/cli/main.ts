@@ -59,12 +59,12 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
   program
     .command("plan")
     .description("show what apply would submit: the declared campaigns against the applied state")
-    .argument("[paths...]", "campaign files or directories (default: campaignsDir)")
+    .argument("[paths...]", "campaign files or directories (default: campaignsDir); given paths judge only the state entries recorded from inside them")
     .option("--out <file>", "save the plan (atomically; never over the state, its journal or lock, the report store, config, campaign, recipients or suppression files); campaign apply FILE then submits exactly it")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
     .option("--refresh", "first ask the platform for each task's status and record it (needs credentials; its report goes to stderr; a signal then ends it as refresh does, exit 130)")
     .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
-    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
       await run((ctx, options) => planCommand(paths, commandOptions, options, ctx, { listen: listenForInterrupt }));

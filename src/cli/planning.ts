@@ -5,6 +5,7 @@ import type { ProtectedFile } from "../files/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { appendToStepSummary, writeOutput } from "./outputs.js";
 import { signPlan } from "./saved-plan.js";
+import { planScope } from "./project-paths.js";
 import { palette } from "./terminal.js";
 import { TOOL_VERSION } from "./version.js";
 import { loadDesired, type Workspace } from "./workspace.js";
@@ -36,6 +37,7 @@ export async function makePlan(workspace: Workspace, state: AppliedState | undef
     planId: newId(),
     toolVersion: TOOL_VERSION,
     paths: loaded.paths,
+    ...scopeOf(workspace, paths, context),
     ...(newState ? { newState } : {}),
     guards: guardsOf(workspace, options.allowLarge ?? false),
     suppressionLists: loaded.suppressionLists,
@@ -62,6 +64,12 @@ export async function appendStepSummary(made: CampaignPlan, protect: readonly Pr
 /** Written atomically, and never over one of the tool's own files (`protect`). */
 export async function savePlan(made: CampaignPlan, file: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
   await writeOutput(file, JSON.stringify(made, null, 2) + "\n", "plan", protect, context);
+}
+
+/** Paths that do not cover the campaigns directory: the plan judges only their part of the state. */
+function scopeOf(workspace: Workspace, paths: readonly string[], context: CliContext): { scope?: string[] } {
+  const scope = planScope(workspace.config.projectRoot, context.cwd, workspace.config.settings.campaignsDir, paths);
+  return scope ? { scope } : {};
 }
 
 /** The guards as the plan core and apply's last check take them. */

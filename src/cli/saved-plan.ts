@@ -98,7 +98,7 @@ export function checkPlanState(saved: CampaignPlan, state: AppliedState | undefi
 export function campaignsAsPlanned(saved: CampaignPlan, desired: readonly DesiredCampaign[], file: string): DesiredCampaign[] {
   const byName = new Map(desired.map((d) => [d.taskName, d]));
   return saved.entries
-    .filter((e) => e.action === "create" || e.action === "retry" || e.action === "cancel" || e.action === "update-recall")
+    .filter((e) => e.action === "create" || e.action === "retry" || e.action === "cancel" || e.action === "update-recall" || e.action === "move")
     .map((entry) => {
       const now = byName.get(entry.taskName);
       if (!now) throw new ToolError("plan-stale", `"${entry.taskName}" is in the plan ${file} but no longer declared`, "make a new plan and review it again");

@@ -11,6 +11,7 @@ import { maskPhoneNumber } from "../privacy/index.js";
 import type { SuppressionListBinding } from "../schema/generated/index.js";
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
+import { projectPath } from "./project-paths.js";
 import { palette } from "./terminal.js";
 
 
@@ -149,7 +150,8 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
     // Countries, zones and the number set describe who is called: without the skipped numbers.
     // (Their findings were made on the whole list already; the kept ones are a subset.)
     if (skipped > 0) campaign.audience = examineRecipients(campaign.recipients, checks, () => campaign.source).audience;
-    const desired = { ...describeDesired(campaign, hash), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
+    const sourcePath = projectPath(workspace.config.projectRoot, context.cwd, campaign.source.file);
+    const desired = { ...describeDesired(campaign, hash, { sourcePath }), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
     described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
   };
   const loaded = await loadCampaigns({ files, reader, now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: checks });

@@ -4,6 +4,12 @@
 export const TASK_STATUS = { 0: "waiting", 1: "calling", 2: "finished", 3: "submission-failed", 4: "cancelled", 5: "suspended", 6: "submitting" } as const;
 export type TaskStatusCode = keyof typeof TASK_STATUS;
 
+/** Recall flow status (laaffic-api.md, "recall flows"). */
+export const RECALL_FLOW_STATUS = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" } as const;
+
+/** A recall node's (round's) status: not documented [assumed]; a node without a task has not started. */
+export const RECALL_NODE_STATUS = { 0: "waiting", 1: "running", 2: "finished", 3: "cancelled" } as const;
+
 export interface TaskRecord {
   taskId: number;
   taskName: string;
@@ -35,7 +41,8 @@ export interface RecallFlowRecord {
 }
 
 export interface RecallFlowDetail extends RecallFlowRecord {
-  nodeList: { keyId: number; taskId?: number | null; nodeStatus: number; scriptId?: number | string }[];
+  /** In round order. `taskId` null: the round's task does not exist yet. */
+  nodeList: { keyId: number; taskId: number | null; nodeStatus: number; scriptId?: number | string }[];
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -77,6 +84,16 @@ export function recallFlowRecord(raw: Record<string, unknown>): RecallFlowRecord
 export function checkRecallFlowDetail(data: unknown): Checked<RecallFlowDetail> {
   const flow = isObject(data) ? recallFlowRecord(data) : undefined;
   if (!flow || !isObject(data) || !Array.isArray(data["nodeList"])) return { ok: false, problem: "recall flow detail: the answer lacks the flow or its nodeList" };
-  const nodeList = (data["nodeList"] as unknown[]).filter(isObject).map((n) => ({ ...n, keyId: toInt(n["keyId"]) ?? 0, nodeStatus: toInt(n["nodeStatus"]) ?? 0 }));
+  // A node is acted on by its ids (cancel): one without a readable keyId, or with an unreadable
+  // task id or status, makes the whole answer unusable rather than silently skipped.
+  const nodes = data["nodeList"] as unknown[];
+  const nodeList: RecallFlowDetail["nodeList"] = [];
+  for (const n of nodes) {
+    const keyId = isObject(n) ? toInt(n["keyId"]) : undefined;
+    const taskId = isObject(n) && n["taskId"] !== null && n["taskId"] !== undefined && n["taskId"] !== "" && n["taskId"] !== 0 ? toInt(n["taskId"]) : null;
+    const nodeStatus = isObject(n) ? toInt(n["nodeStatus"]) : undefined;
+    if (!isObject(n) || keyId === undefined || taskId === undefined || nodeStatus === undefined) return { ok: false, problem: "recall flow detail: a node lacks its keyId, task id or status" };
+    nodeList.push({ ...n, keyId, taskId, nodeStatus });
+  }
   return { ok: true, value: { ...flow, nodeList } };
 }

@@ -15,7 +15,13 @@ export interface DesiredCampaign {
   recipients: number;
   /** Of the whole body: key order, comments and quoting in YAML do not change it. */
   definitionHash: string;
+  /** Of the body without taskName: equal for a campaign that was only renamed. */
+  identityFreeHash: string;
   recipientsHash: string;
+  /** The campaign file relative to the project root (`/` separators), when the caller knows it. */
+  sourcePath?: string;
+  /** `renamedFrom` in the file: the old name, where it is written, and the definition hash the campaign has under it. */
+  renamedFrom?: { taskName: string; at: { file: string; line: number; column: number }; definitionHash: string };
   /** The body without recipients, numbers masked: safe to show and to keep in the state. */
   settings: Record<string, unknown>;
   /** `cancel: true` in the file: the task is to be cancelled (never sent, not in the hash). */
@@ -40,7 +46,7 @@ export interface DesiredCampaign {
 
 const SAMPLE_SIZE = 3;
 
-export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCampaign {
+export function describeDesired(loaded: LoadedCampaign, hash: Hasher, options: { sourcePath?: string } = {}): DesiredCampaign {
   const body = buildCreateTaskBody(loaded.campaign, loaded.recipients);
   const textVariables = textVariablesOf(body.numberInfoList);
   // The recipients' canonical text is the bulk of the work: computed once, used by both hashes.
@@ -49,13 +55,19 @@ export function describeDesired(loaded: LoadedCampaign, hash: Hasher): DesiredCa
   const sortedAlready = !textVariables.includes("text10") || textVariables.every((t) => t === "text1" || t === "text10");
   const recipients = sortedAlready ? JSON.stringify(body.numberInfoList) : canonicalJson(body.numberInfoList);
   const { numberInfoList: _list, ...rest } = body;
+  const { taskName: _name, ...nameless } = rest;
+  const definitionHash = (taskName: string): string => hash(canonicalObject({ ...rest, taskName }, { numberInfoList: recipients }));
+  const renamedFrom = loaded.campaign.renamedFrom;
   return {
     taskName: body.taskName,
     source: { file: loaded.source.file, line: loaded.source.line },
     body,
     recipients: body.numberInfoList.length,
-    definitionHash: hash(canonicalObject(rest, { numberInfoList: recipients })),
+    definitionHash: definitionHash(body.taskName),
+    identityFreeHash: hash(canonicalObject(nameless, { numberInfoList: recipients })),
     recipientsHash: hash(recipients),
+    ...(options.sourcePath !== undefined ? { sourcePath: options.sourcePath } : {}),
+    ...(renamedFrom !== undefined ? { renamedFrom: { taskName: renamedFrom, at: loaded.renamedFromAt ?? { ...loaded.source }, definitionHash: definitionHash(renamedFrom) } } : {}),
     settings: settingsOf(body),
     cancel: loaded.campaign.cancel === true,
     sample: body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),

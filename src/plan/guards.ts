@@ -7,7 +7,7 @@ import type { DesiredCampaign } from "./desired.js";
  * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
  */
 export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
-  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now })];
+  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: input.guards.dialsPerMinute })];
 }
 
 export interface GuardInput {

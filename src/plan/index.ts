@@ -1,4 +1,5 @@
-export { plan, planSummaryLine, type PlanInput } from "./plan.js";
+export { plan, planSummaryLine, outsidePathsLine, type PlanInput } from "./plan.js";
+export { withinPaths } from "./scope.js";
 export { describeDesired, settingsOf, type DesiredCampaign, type Hasher } from "./desired.js";
 export { canonicalJson } from "./canonical.js";
 export { nameIndex, ownEntry } from "./by-name.js";

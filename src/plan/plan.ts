@@ -1,9 +1,13 @@
 import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary, SuppressionListBinding } from "../schema/generated/index.js";
 import { ownEntry } from "./by-name.js";
+import { cancelFindings, plannedCancel } from "./cancel.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
 import { guardFindings, type GuardInput } from "./guards.js";
 import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
+import { plannedRounds } from "./rounds.js";
+import { quoteArg, renameFindings, resolveMoves, type MoveSource } from "./renames.js";
+import { withinPaths } from "./scope.js";
 
 export interface PlanInput {
   desired: readonly DesiredCampaign[];
@@ -16,6 +20,12 @@ export interface PlanInput {
   planId: string;
   toolVersion: string;
   paths: string[];
+  /**
+   * The planned paths relative to the project root (`/` separators, "" = the root), when they do
+   * not cover the campaigns directory: only state entries recorded from inside them are judged,
+   * the others counted. Undefined: the whole state.
+   */
+  scope?: readonly string[];
   /** With no state yet: the lineage the first apply will create it with. */
   newState?: { lineage: string };
   guards?: Omit<GuardInput, "toSubmit" | "state">;
@@ -28,22 +38,35 @@ export function plan(input: PlanInput): CampaignPlan {
   const findings: Diagnostic[] = [...input.loadFindings];
   const entries: PlanEntry[] = [];
   const declared = new Map(input.desired.map((d) => [d.taskName, d]));
+  const moves = resolveMoves(input.desired, declared, campaigns, input.scope);
+  findings.push(...moves.findings);
 
   for (const desired of input.desired) {
+    const move = moves.sources.get(desired.taskName);
+    if (move) {
+      const moved = moveEntry(desired, move, declared, input.state);
+      entries.push(moved.entry);
+      if (moved.finding) findings.push(moved.finding);
+      continue;
+    }
     const applied = ownEntry(campaigns, desired.taskName);
     const entry = entryFor(desired, applied, declared, input.state);
     entries.push(entry);
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (entry.action === "blocked") findings.push(blockedFinding(desired.taskName, applied!, at, entry));
     if (entry.action === "unknown") findings.push(unknownFinding(desired.taskName, applied!, at));
-    if (desired.cancel && entry.action === "unchanged") {
-      const note = cancelNote(applied);
-      if (note) findings.push({ severity: "warning", code: "nothing-to-cancel", message: `"${desired.taskName}" has cancel: true, but ${note}`, hint: "nothing will be sent; remove cancel: true or the campaign file when you like", ...at });
-    }
+    if (desired.cancel) findings.push(...cancelFindings(desired.taskName, applied, entry, at));
   }
+  const outside = { campaigns: 0, unknown: [] as string[] };
   for (const [taskName, applied] of Object.entries(campaigns ?? {})) {
-    // A cancelled task that is no longer declared is finished business: nothing to show.
-    if (declared.has(taskName) || applied.status === "cancelled") continue;
+    if (declared.has(taskName) || moves.claimed.has(taskName)) continue;
+    if (!withinPaths(applied.sourcePath, input.scope)) {
+      outside.campaigns++;
+      if (applied.status === "pending" || applied.status === "unknown") outside.unknown.push(taskName);
+      continue;
+    }
+    // A cancelled task that is no longer declared is finished business — unless its recall flow may still ring.
+    if (applied.status === "cancelled" && !plannedCancel(applied)) continue;
     const at = { file: input.statePath, line: 1, column: 1 };
     if (applied.status === "pending" || applied.status === "unknown") {
       entries.push({ taskName, action: "unknown", recipients: applied.recipients, previous: previousOf(applied) });
@@ -54,10 +77,14 @@ export function plan(input: PlanInput): CampaignPlan {
     }
   }
   entries.sort((a, b) => order(a) - order(b) || (a.taskName < b.taskName ? -1 : 1));
+  const creating = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
+  findings.push(...renameFindings(input.desired.filter((d) => creating.has(d.taskName)), declared, campaigns, moves.claimed, input.scope));
   if (input.guards) {
     const submitting = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
     const toSubmit = input.desired.filter((d) => submitting.has(d.taskName));
     findings.push(...guardFindings({ ...input.guards, toSubmit, state: input.state, now: input.now }));
+    const clock = { platformTimeZone: input.guards.platformTimeZone, now: input.now, dialsPerMinute: input.guards.guards.dialsPerMinute };
+    for (const entry of entries) if (submitting.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
   return {
@@ -72,12 +99,11 @@ export function plan(input: PlanInput): CampaignPlan {
     entries,
     summary: summarize(entries, findings),
     findings,
+    ...(input.scope ? { outsidePaths: outside } : {}),
     ...(input.guards?.allowLarge ? { allowLarge: true } : {}),
     ...(input.suppressionLists && input.suppressionLists.length > 0 ? { suppressionLists: input.suppressionLists } : {}),
   };
 }
-
-const FINISHED_ON_PLATFORM = new Set(["finished", "cancelled", "submission-failed"]);
 
 function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): PlanEntry {
   const base = { taskName: desired.taskName, file: desired.source.file, line: desired.source.line, recipients: desired.recipients, definitionHash: desired.definitionHash };
@@ -86,19 +112,16 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, 
   const platform = platformOf(applied);
   switch (applied.status) {
     case "submitted": {
-      if (desired.cancel) {
-        const done = applied.platform && FINISHED_ON_PLATFORM.has(applied.platform.status);
-        return { ...base, action: done ? "unchanged" : "cancel", previous, ...(platform ? { platform } : {}) };
-      }
+      if (desired.cancel) return cancelEntry(base, applied, previous, platform);
       if (applied.definitionHash === desired.definitionHash) return { ...base, action: "unchanged", previous };
       const diff = changes(applied, desired);
-      const canUpdate = onlyRecallFlow(diff) && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending";
+      const canUpdate = onlyRecallFlow(diff) && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending" && applied.recall.keyId !== undefined;
       return canUpdate
         ? { ...base, action: "update-recall", previous, changes: diff, recallKeyId: applied.recall!.keyId }
         : { ...base, action: "blocked", previous, changes: diff, ...(platform ? { platform } : {}) };
     }
     case "cancelled":
-      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
+      return desired.cancel ? cancelEntry(base, applied, previous, platform) : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
     case "rejected":
     case "not-submitted":
       return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "retry", previous, ...preview(desired, declared, state) };
@@ -106,6 +129,34 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, 
     case "unknown":
       return { ...base, action: "unknown", previous };
   }
+}
+
+/** cancel: true on a campaign the platform has: what is left to stop, or unchanged when nothing is. */
+function cancelEntry(base: Pick<PlanEntry, "taskName" | "file" | "line" | "recipients" | "definitionHash">, applied: CampaignState, previous: PlanEntry["previous"], platform: PlanEntry["platform"] | undefined): PlanEntry {
+  const cancel = plannedCancel(applied);
+  return { ...base, action: cancel ? "cancel" : "unchanged", previous, ...(platform ? { platform } : {}), ...(cancel ? { cancel } : {}) };
+}
+
+/**
+ * A valid renamedFrom: the old entry judged as if it had the new name. Equal but for the name is
+ * a move (nothing sent); anything else changed too is blocked like an edit of a submitted task.
+ */
+function moveEntry(desired: DesiredCampaign, move: MoveSource, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): { entry: PlanEntry; finding?: Diagnostic } {
+  const old = move.applied;
+  const sameButName = old.definitionHash === desired.renamedFrom?.definitionHash;
+  const applied: CampaignState = { ...old, definitionHash: sameButName ? desired.definitionHash : old.definitionHash, ...(old.settings ? { settings: { ...old.settings, taskName: desired.taskName } } : {}) };
+  const entry = entryFor(desired, applied, declared, state);
+  const at = { file: desired.source.file, line: desired.source.line, column: 1 };
+  if (entry.action === "unchanged") return { entry: { ...entry, action: "move", from: move.from, platformTaskName: old.platformTaskName ?? move.from } };
+  if (entry.action === "blocked") {
+    const finding = blockedFinding(move.from, old, at, entry);
+    return { entry: { ...entry, from: move.from }, finding: { ...finding, message: `${finding.message}; a rename (renamedFrom) may change only the name` } };
+  }
+  const other = entry.action === "cancel" ? "cancel its task" : "change its recall flow";
+  return {
+    entry: { ...entry, action: "blocked", from: move.from, changes: entry.action === "cancel" ? [{ field: "cancel", before: false, after: true }] : (entry.changes ?? []) },
+    finding: { severity: "error", code: "renamed-from-invalid", message: `renamedFrom: "${desired.taskName}" renames "${move.from}" and would also ${other}; one change at a time`, hint: `apply the rename first, then ${other}`, ...desired.renamedFrom!.at },
+  };
 }
 
 function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
@@ -172,13 +223,6 @@ function change(field: string, before: unknown, after: unknown): FieldChange {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function cancelNote(applied: CampaignState | undefined): string | undefined {
-  if (!applied) return "it was never submitted";
-  if (applied.status === "rejected" || applied.status === "not-submitted") return "it was never created on the platform";
-  if (applied.status === "submitted" && applied.platform && FINISHED_ON_PLATFORM.has(applied.platform.status)) return `the platform reports it ${applied.platform.status} (at ${applied.platform.refreshedAt})`;
-  return undefined;
-}
-
 function blockedFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }, entry: PlanEntry): Diagnostic {
   if (applied.status === "cancelled") {
     return { severity: "error", code: "cancelled-campaign-declared", message: `"${taskName}" was cancelled${applied.cancelledAt ? ` at ${applied.cancelledAt}` : ""}; a cancelled task cannot run again`, hint: "keep cancel: true (or remove the file), and declare a new campaign with a new taskName", ...at };
@@ -210,29 +254,27 @@ function unknownFinding(taskName: string, applied: CampaignState, at: { file: st
     severity: "error",
     code: "outcome-unknown",
     message: `the outcome of submitting "${taskName}"${applied.attemptStartedAt ? ` at ${applied.attemptStartedAt}` : ""} is unknown (${applied.status === "pending" ? "the apply was interrupted" : (applied.lastError?.message ?? "no answer")}); it may or may not exist on the platform`,
-    hint: `look for the task on the platform, then run: campaign state resolve ${quoteArg(taskName)} --submitted [--task-id ID]   or   --not-submitted`,
+    hint: `ask the platform: campaign refresh (or campaign state resolve ${quoteArg(taskName)} --check); only when it cannot tell, look for the task yourself, then run: campaign state resolve ${quoteArg(taskName)} --submitted [--task-id ID]   or   --not-submitted`,
     ...at,
   };
 }
 
 function orphanFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }): Diagnostic {
-  const submitted = applied.status === "submitted";
+  const submitted = applied.status === "submitted" || applied.status === "cancelled";
   return {
     severity: "warning",
     code: "orphaned",
     message: submitted
-      ? `"${taskName}"${applied.taskId ? ` (task ${applied.taskId})` : ""} is no longer declared but is still scheduled on the platform`
+      ? `"${taskName}"${applied.taskId ? ` (task ${applied.taskId})` : ""} is no longer declared but ${applied.status === "cancelled" ? "its recall flow may still ring" : "is still scheduled on the platform"}`
       : `"${taskName}" is no longer declared; it was never created on the platform (${applied.status})`,
     hint: submitted
-      ? `removing the file does not cancel calls: cancel the task on the platform if it must not run, then: campaign state forget ${quoteArg(taskName)}`
+      ? `removing the file does not cancel calls: to stop them, restore ${applied.sourcePath ?? "its campaign file"} with cancel: true and apply (reviewed like any change); if it was renamed, add renamedFrom: ${taskName} to the new file; once it has finished: campaign state forget ${quoteArg(taskName)}`
       : `remove it from the state with: campaign state forget ${quoteArg(taskName)}`,
     ...at,
   };
 }
 
-const quoteArg = (name: string): string => (/^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, "'\\''")}'`);
-
-const ORDER: Record<PlanEntry["action"], number> = { create: 0, retry: 1, cancel: 2, "update-recall": 3, blocked: 4, unknown: 5, orphaned: 6, unchanged: 7 };
+const ORDER: Record<PlanEntry["action"], number> = { create: 0, retry: 1, move: 2, cancel: 3, "update-recall": 4, blocked: 5, unknown: 6, orphaned: 7, unchanged: 8 };
 const order = (entry: PlanEntry): number => ORDER[entry.action];
 
 function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[]): PlanSummary {
@@ -244,13 +286,14 @@ function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[
     retry: count("retry"),
     cancel: count("cancel"),
     updateRecall: count("update-recall"),
+    move: count("move"),
     unchanged: count("unchanged"),
     blocked: count("blocked"),
     orphaned: count("orphaned"),
     unknown: count("unknown"),
     campaigns: entries.filter((e) => e.action !== "orphaned").length,
     recipientsToSubmit: toSubmit.reduce((n, e) => n + e.recipients, 0),
-    hasChanges: toSubmit.length + count("cancel") + count("update-recall") > 0,
+    hasChanges: toSubmit.length + count("cancel") + count("update-recall") + count("move") > 0,
     errors,
     warnings: findings.length - errors,
   };
@@ -262,9 +305,20 @@ export function planSummaryLine(summary: PlanSummary): string {
   const parts = [`${toCreate} to create${summary.retry > 0 ? ` (${summary.retry} ${summary.retry === 1 ? "retry" : "retries"})` : ""}`];
   if (summary.cancel > 0) parts.push(`${summary.cancel} to cancel`);
   if (summary.updateRecall > 0) parts.push(`${summary.updateRecall} recall flow${summary.updateRecall === 1 ? "" : "s"} to update`);
+  if (summary.move > 0) parts.push(`${summary.move} to rename`);
   if (summary.blocked > 0) parts.push(`${summary.blocked} blocked`);
   if (summary.unknown > 0) parts.push(`${summary.unknown} unknown`);
   if (summary.orphaned > 0) parts.push(`${summary.orphaned} orphaned`);
   parts.push(`${summary.unchanged} unchanged`);
   return `Plan: ${parts.join(", ")}.`;
+}
+
+/** `12 campaigns in the state outside these paths were not considered (1 of them unknown: …).` */
+export function outsidePathsLine(outside: NonNullable<CampaignPlan["outsidePaths"]>): string | undefined {
+  if (outside.campaigns === 0) return undefined;
+  const n = outside.campaigns;
+  const unknown = outside.unknown.length;
+  const names = outside.unknown.slice(0, 3).map((name) => `"${name}"`).join(", ") + (unknown > 3 ? ", …" : "");
+  const note = unknown > 0 ? ` (${unknown} of them unknown: ${names}; run campaign refresh, or campaign state resolve NAME --check)` : "";
+  return `${n} campaign${n === 1 ? "" : "s"} in the state outside these paths ${n === 1 ? "was" : "were"} not considered${note}.`;
 }

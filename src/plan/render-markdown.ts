@@ -1,9 +1,10 @@
 import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
 import { escapeControlChars } from "../privacy/index.js";
-import { planSummaryLine } from "./plan.js";
-import { countriesLine, formatValue, recipientDiffLine, renderPlanText } from "./render-text.js";
+import { cancelSummary } from "./cancel.js";
+import { outsidePathsLine, planSummaryLine } from "./plan.js";
+import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./render-text.js";
 
-const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged" };
+const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged", move: "➡️ rename" };
 const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
 
 const cell = (text: string): string => escapeControlChars(text.replace(/\n/g, " ")).replace(/\|/g, "\\|");
@@ -14,6 +15,8 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
   const status = s.errors > 0 ? "❌" : s.hasChanges ? "📞" : "✅";
   const out = [`### ${status} ${planSummaryLine(s)}`, ""];
   out.push(`${s.recipientsToSubmit} recipients in ${s.create + s.retry} campaigns would be submitted; ${s.errors} errors, ${s.warnings} warnings.`, "");
+  const outside = plan.outsidePaths ? outsidePathsLine(plan.outsidePaths) : undefined;
+  if (outside) out.push(cell(outside), "");
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
   if (changed.length > 0) {
     out.push("| | campaign | recipients | where | note |", "|---|---|---:|---|---|");
@@ -33,14 +36,16 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
 function note(entry: PlanEntry): string {
   switch (entry.action) {
     case "cancel":
-      return `task ${entry.previous?.taskId ?? "?"}${entry.platform ? `, ${entry.platform.status}` : ""}`;
+      return cancelSummary(entry);
     case "update-recall":
     case "blocked":
-      return (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ");
+      return (entry.from ? `renamed from ${entry.from}; ` : "") + (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ");
     case "retry":
       return entry.previous?.error ? `last attempt: ${entry.previous.error}` : "";
     case "unknown":
-      return "resolve with `campaign state resolve`";
+      return "run `campaign refresh` (or `campaign state resolve NAME --check`) before resolving by hand";
+    case "move":
+      return `renamed from \`${entry.from ?? "?"}\`; task ${entry.previous?.taskId ?? "?"} keeps the name \`${entry.platformTaskName ?? entry.from ?? "?"}\` on the platform; nothing is sent`;
     case "orphaned":
       return entry.previous?.taskId ? `task ${entry.previous.taskId} still scheduled` : "never created";
     default: {
@@ -48,7 +53,8 @@ function note(entry: PlanEntry): string {
       const when = sendTime ? `sends at ${String(sendTime)}` : "calls on apply";
       const countries = entry.countries && Object.keys(entry.countries).length > 0 ? `; ${countriesLine(entry.countries)}` : "";
       const diff = entry.recipientDiff ? `; vs ${recipientDiffLine(entry.recipientDiff)}` : "";
-      return `${when}${countries}${diff}`;
+      const rounds = entry.rounds ? `; rounds ${roundsLine(entry.rounds)}` : "";
+      return `${when}${countries}${diff}${rounds}`;
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { SimAccount } from "./accounts.js";
 import type { EndpointName } from "./faults.js";
 import { checkCreateRequest } from "./validate-request.js";
-import { FlowStatus, TaskStatus, type SimFlow, type SimTask, type World } from "./world.js";
+import { FlowStatus, NodeStatus, TaskStatus, type SimFlow, type SimTask, type World } from "./world.js";
 
 export type Envelope = { code: string; msg: string; data: unknown };
 type Body = Record<string, unknown>;
@@ -161,26 +161,30 @@ function updateFlow(body: Body, ctx: EndpointContext): Envelope {
     const foreign = intents.find((i) => !parent.intents.includes(i));
     if (foreign !== undefined) return refuse("-67", `recallIntent ${foreign} does not match the agent's industry intents`);
     Object.assign(flow, { recallType, recallInterval, recallNum, recallIntent: intents, agents: nodes });
-    flow.nodes = nodes.map((scriptId, i) => ({ keyId: flow.nodes[i]?.keyId ?? flow.keyId * 100 + i, taskId: null, nodeStatus: 0, scriptId }));
+    flow.nodes = nodes.map((scriptId, i) => ({ keyId: flow.nodes[i]?.keyId ?? flow.keyId * 100 + i, taskId: null, nodeStatus: NodeStatus.waiting, scriptId }));
     return ok(null);
   });
 }
 
+/**
+ * `{type, id}`: 1 a flow by keyId, 2 the flow of a parent task id — only while the flow is
+ * pending; 3 a node keyId, that round and the later ones — only while that round has not started
+ * (the docs say "only while pending"; for a node the simulator reads it as the node's own state).
+ */
 function cancelFlow(body: Body, ctx: EndpointContext): Envelope {
   const { type, id } = body as { type: unknown; id: unknown };
   if (![1, 2, 3].includes(type as number) || !Number.isInteger(id)) return refuse("-22", "parameter exception: type is 1, 2 or 3 and id an integer");
   const flows = ownFlows(ctx);
   const flow = type === 1 ? flows.find((f) => f.keyId === id) : type === 2 ? flows.find((f) => f.taskId === id) : flows.find((f) => f.nodes.some((n) => n.keyId === id));
   if (!flow) return refuse("-24", "data does not exist: unknown recall flow");
-  if (flow.status !== FlowStatus.pending) return refuse("-54", "submitted task is wrong: the recall flow is no longer pending");
   if (type === 3) {
     const from = flow.nodes.findIndex((n) => n.keyId === id);
-    for (const node of flow.nodes.slice(from)) node.nodeStatus = 3;
-    flow.recallNum = from;
-    if (from === 0) flow.status = FlowStatus.cancelled;
-  } else {
-    flow.status = FlowStatus.cancelled;
-    for (const node of flow.nodes) node.nodeStatus = 3;
+    const open = flow.status === FlowStatus.pending || flow.status === FlowStatus.inProgress;
+    if (!open || flow.nodes[from]!.nodeStatus !== NodeStatus.waiting) return refuse("-54", "submitted task is wrong: the recall node has already started or ended");
+    ctx.world.cancelNodes(flow, from);
+    return ok(null);
   }
+  if (flow.status !== FlowStatus.pending) return refuse("-54", "submitted task is wrong: the recall flow is no longer pending");
+  ctx.world.cancelFlow(flow);
   return ok(null);
 }

@@ -10,7 +10,7 @@ export { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
 export { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
 export { ENDPOINT_NAMES, type EndpointName, type Fault } from "./faults.js";
 export type { SimStats } from "./server.js";
-export { TaskStatus, FlowStatus } from "./world.js";
+export { TaskStatus, FlowStatus, NodeStatus } from "./world.js";
 
 export interface SimulatorOptions {
   host?: string;

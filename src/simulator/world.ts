@@ -8,6 +8,9 @@ import type { AcceptedTask } from "./validate-request.js";
 // 2 completed, 3 cancelled, 4 exception.
 export const TaskStatus = { waiting: 0, calling: 1, finished: 2, failed: 3, cancelled: 4, suspended: 5, submitting: 6 } as const;
 export const FlowStatus = { pending: 0, inProgress: 1, completed: 2, cancelled: 3 } as const;
+// Node (round) status is not documented [assumed, as our client reads it]: 0 waiting, 1 running,
+// 2 finished, 3 cancelled.
+export const NodeStatus = { waiting: 0, running: 1, finished: 2, cancelled: 3 } as const;
 
 const SUBMITTING_MS = 2_000;
 const WAVE_MS = 30_000;
@@ -75,7 +78,12 @@ export interface World {
   names: Set<string>;
   createTask(task: AcceptedTask, account: SimAccount, now: number): SimTask;
   advance(now: number): void;
+  /** Cancels one task; its flow (if any) goes on to its next round. */
   cancelTask(task: SimTask, now: number): void;
+  /** Cancels a whole flow (the caller checked that it is pending). */
+  cancelFlow(flow: SimFlow): void;
+  /** Cancels the rounds from node index `from` on (the caller checked that they have not started). */
+  cancelNodes(flow: SimFlow, from: number): void;
   wallTime(ms: number): string;
   epoch(wall: string): number;
 }
@@ -113,26 +121,39 @@ export function createWorld(options: WorldOptions): World {
   const qualifies = (flow: SimFlow, call: PlacedCall): boolean =>
     flow.recallType === 0 || (flow.recallType === 1 ? call.outcome !== "connected" : flow.recallIntent.includes(call.intent));
 
+  /**
+   * A round (or the parent) ended, finished or cancelled. The flow is its own object: it goes on
+   * to the next round either way — cancelling a task does not cancel its flow.
+   */
+  const roundEnded = (task: SimTask, now: number, nodeStatus: number): void => {
+    const flow = task.flowKeyId !== null ? flows.get(task.flowKeyId) : undefined;
+    if (!flow || flow.status === FlowStatus.cancelled || flow.status === FlowStatus.completed) return;
+    const node = flow.nodes.find((n) => n.taskId === task.taskId);
+    if (node) node.nodeStatus = nodeStatus;
+    if (task.round > 0 && nodeStatus === NodeStatus.finished) flow.finishNum++;
+    if (flow.nodes.some((n) => n.nodeStatus === NodeStatus.waiting)) flow.nextAt = now + flow.recallInterval * 60_000;
+    else endFlow(flow);
+  };
+
+  /** No round left to run: completed, or cancelled when a round was stopped. */
+  const endFlow = (flow: SimFlow): void => {
+    flow.nextAt = null;
+    flow.status = flow.nodes.some((n) => n.nodeStatus === NodeStatus.cancelled) ? FlowStatus.cancelled : FlowStatus.completed;
+  };
+
   const finishTask = (task: SimTask, now: number): void => {
     task.status = TaskStatus.finished;
     task.statusSince = now;
-    const flow = task.flowKeyId !== null ? flows.get(task.flowKeyId) : undefined;
-    if (!flow || flow.status === FlowStatus.cancelled) return;
-    const done = flow.nodes.find((n) => n.taskId === task.taskId);
-    if (done) done.nodeStatus = 2;
-    if (task.round > 0) flow.finishNum++;
-    if (task.round >= flow.recallNum) {
-      flow.status = FlowStatus.completed;
-      flow.nextAt = null;
-    } else flow.nextAt = now + flow.recallInterval * 60_000;
+    roundEnded(task, now, NodeStatus.finished);
   };
 
   const startRound = (flow: SimFlow, now: number): void => {
     const previous = tasks.get(flow.lastTaskId);
     flow.nextAt = null;
-    if (!previous) return;
-    const round = previous.round + 1;
-    const node = flow.nodes[round - 1]!;
+    const index = flow.nodes.findIndex((n) => n.nodeStatus === NodeStatus.waiting);
+    if (!previous || index < 0) return endFlow(flow);
+    const round = index + 1;
+    const node = flow.nodes[index]!;
     flow.status = FlowStatus.inProgress;
     const child = newTask(previous.task, {
       taskName: `${flow.taskName}-recall-${round}`,
@@ -147,7 +168,7 @@ export function createWorld(options: WorldOptions): World {
     });
     flow.lastTaskId = child.taskId;
     node.taskId = child.taskId;
-    node.nodeStatus = 1;
+    node.nodeStatus = NodeStatus.running;
     if (child.callees.length === 0) finishTask(child, now);
   };
 
@@ -213,7 +234,7 @@ export function createWorld(options: WorldOptions): World {
           finishNum: 0,
           nextAt: null,
           lastTaskId: sim.taskId,
-          nodes: task.recallFlow.agents.map((scriptId) => ({ keyId: nextKeyId++, taskId: null, nodeStatus: 0, scriptId })),
+          nodes: task.recallFlow.agents.map((scriptId) => ({ keyId: nextKeyId++, taskId: null, nodeStatus: NodeStatus.waiting, scriptId })),
         };
         flows.set(flow.keyId, flow);
         sim.flowKeyId = flow.keyId;
@@ -222,17 +243,23 @@ export function createWorld(options: WorldOptions): World {
     },
     advance(now) {
       for (const task of tasks.values()) if (task.status !== TaskStatus.finished && task.status !== TaskStatus.cancelled) advanceTask(task, now);
-      for (const flow of flows.values()) if (flow.nextAt !== null && flow.nextAt <= now && flow.status !== FlowStatus.cancelled) startRound(flow, now);
+      for (const flow of flows.values()) if (flow.nextAt !== null && flow.nextAt <= now && (flow.status === FlowStatus.pending || flow.status === FlowStatus.inProgress)) startRound(flow, now);
     },
     cancelTask(task, now) {
       task.status = TaskStatus.cancelled;
       task.statusSince = now;
       task.active = [];
-      const flow = task.flowKeyId !== null ? flows.get(task.flowKeyId) : undefined;
-      if (flow && flow.status !== FlowStatus.completed) {
-        flow.status = FlowStatus.cancelled;
-        flow.nextAt = null;
-      }
+      roundEnded(task, now, NodeStatus.cancelled);
+    },
+    cancelFlow(flow) {
+      flow.status = FlowStatus.cancelled;
+      flow.nextAt = null;
+      for (const node of flow.nodes) if (node.nodeStatus === NodeStatus.waiting) node.nodeStatus = NodeStatus.cancelled;
+    },
+    cancelNodes(flow, from) {
+      for (const node of flow.nodes.slice(from)) node.nodeStatus = NodeStatus.cancelled;
+      // A round still ringing ends the flow when it ends; with none, the flow ends now.
+      if (!flow.nodes.some((n) => n.nodeStatus === NodeStatus.running)) endFlow(flow);
     },
     wallTime: (ms) => epochMsToWallTime(ms, options.timeZone),
     epoch: (wall) => wallTimeToEpochMs(wall, options.timeZone),

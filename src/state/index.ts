@@ -6,4 +6,4 @@ export { fileBackend, type StateBackend, type LockRequest } from "./backend.js";
 export { openPgStateBackend } from "./pg-store.js";
 export { acquireLock, forceUnlock, readLock, lockPathFor, ciRunUrl, type LockInfo, type LockFile, type HeldLock, type RemovedLock } from "./lock.js";
 export { hmacHasher, newSalt, newLineage, newId } from "./hash.js";
-export { emptyState, markPending, markSubmitted, markFailed, markResolved, forgetCampaign, logEvent, updateCampaign, type DefinitionRecord } from "./transitions.js";
+export { emptyState, markPending, markSubmitted, markFailed, markResolved, forgetCampaign, moveCampaign, logEvent, updateCampaign, type DefinitionRecord } from "./transitions.js";

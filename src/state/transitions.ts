@@ -11,6 +11,10 @@ export interface DefinitionRecord {
   recipients: number;
   settings: Record<string, unknown>;
   series?: string;
+  /** Of the definition without taskName (rename detection). */
+  identityFreeHash?: string;
+  /** The campaign file relative to the project root (plans over some paths). */
+  sourcePath?: string;
 }
 
 export function emptyState(lineage: string, salt: string): AppliedState {
@@ -32,6 +36,8 @@ export function markPending(definition: DefinitionRecord, planId: string, now: n
       updatedAt: iso(now),
       planId,
       ...(definition.series !== undefined ? { series: definition.series } : {}),
+      ...(definition.identityFreeHash !== undefined ? { identityFreeHash: definition.identityFreeHash } : {}),
+      ...(definition.sourcePath !== undefined ? { sourcePath: definition.sourcePath } : {}),
     };
     return [{ action: "pending", taskName: definition.taskName, detail: `plan ${planId}` }];
   };
@@ -77,6 +83,41 @@ export function forgetCampaign(taskName: string, by: string): Mutation {
     const before = ownEntry(state.campaigns, taskName);
     if (before) delete state.campaigns[taskName];
     return [{ action: "forget", taskName, by, detail: `was ${before?.status ?? "absent"}${before?.taskId ? ` (task ${before.taskId})` : ""}` }];
+  };
+}
+
+/**
+ * A reviewed rename (renamedFrom): the entry moves to the new name with the definition as now
+ * declared (equal but for its name). The task keeps its old name on the platform: recorded, so
+ * refresh still finds it.
+ */
+export function moveCampaign(from: string, definition: DefinitionRecord, by: string, now: number): Mutation {
+  return (state) => {
+    const before = ownEntry(state.campaigns, from);
+    if (!before) throw new Error(`no state entry for ${from}`);
+    if (ownEntry(state.campaigns, definition.taskName)) throw new Error(`a state entry for ${definition.taskName} exists already`);
+    const platformTaskName = before.platformTaskName ?? from;
+    const { series: _series, sourcePath: _sourcePath, ...kept } = before;
+    const moved: CampaignState = {
+      ...kept,
+      definitionHash: definition.definitionHash,
+      recipientsHash: definition.recipientsHash,
+      recipients: definition.recipients,
+      settings: definition.settings as CampaignState["settings"],
+      updatedAt: iso(now),
+      renamedFrom: from,
+      platformTaskName,
+      ...(definition.series !== undefined ? { series: definition.series } : {}),
+      ...(definition.identityFreeHash !== undefined ? { identityFreeHash: definition.identityFreeHash } : {}),
+      ...(definition.sourcePath !== undefined ? { sourcePath: definition.sourcePath } : {}),
+    };
+    delete state.campaigns[from];
+    Object.defineProperty(state.campaigns, definition.taskName, { value: moved, writable: true, enumerable: true, configurable: true });
+    const task = before.taskId ? `task ${before.taskId}` : "the task";
+    return [
+      { action: "rename", taskName: from, by, detail: `renamed to ${definition.taskName}` },
+      { action: "rename", taskName: definition.taskName, by, detail: `renamed from ${from}; ${task} keeps the name ${platformTaskName} on the platform` },
+    ];
   };
 }
 

@@ -101,7 +101,7 @@ describe("plan and apply against the simulator", () => {
 
     await writeFile(join(dir, "campaigns/b.yaml"), campaignYaml("saved-two"));
     expect((await cli("plan", "--out", "third.json")).code).toBe(0);
-    await writeFile(join(dir, "campaigns/c.yaml"), campaignYaml("saved-three"));
+    await writeFile(join(dir, "campaigns/c.yaml"), campaignYaml("saved-three", "maxCalls: 60\n"));
     expect((await cli("apply", "--auto-approve", "campaigns/c.yaml")).code).toBe(0);
     const stale = await cli("apply", "third.json");
     expect(stale.code).toBe(3);

@@ -35,12 +35,12 @@ describe("calling hours in the callee's time zone", () => {
     setClock(INDIA_2130);
     const refused = await cli("apply", "plan.json");
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('error plan-has-errors: apply refuses to start: "evening" would start ringing at 21:30 local time in IN (Asia/Calcutta, 1 recipient, e.g. 9197•••••001), outside the calling hours 08:00–21:00 — an immediate send (now, 2026-11-26 00:00:00 Asia/Shanghai)');
+    expect(refused.stderr).toContain('error plan-has-errors: apply refuses to start: the first round of "evening" would ring from 21:30 in IN (Asia/Calcutta) on 2026-11-25, outside the calling hours 08:00–21:00 (1 recipient there, e.g. 9197•••••001) — an immediate send (now, 2026-11-26 00:00:00 Asia/Shanghai)');
     expect(sim.stats().tasksCreated).toBe(0);
     // And the plan made at that moment shows it, in every format, numbers masked.
     const text = await cli("plan", "--detailed-exitcode");
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain('campaigns/a.yaml:1:1: error calling-hours: "evening" would start ringing at 21:30 local time in IN');
+    expect(text.stdout).toContain('campaigns/a.yaml:1:1: error calling-hours: the first round of "evening" would ring from 21:30 in IN');
     const markdown = await cli("plan", "--format", "markdown");
     expect(markdown.stdout).toContain("**calling-hours**");
     const json = JSON.parse((await cli("--json", "plan")).stdout);
@@ -57,7 +57,7 @@ describe("calling hours in the callee's time zone", () => {
     const { cli, dir } = await workspace("", { "campaigns/us.yaml": campaignYaml("us-coasts", late, ["12125550123", "14155550123"]) });
     const plan = await cli("plan");
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContain('error calling-hours: "us-coasts" would start ringing at 06:30 local time in US (America/Los_Angeles, 1 recipient, e.g. 1415••••123), outside the calling hours 08:00–21:00 — sendTime 2030-01-10 22:30:00 (Asia/Shanghai)');
+    expect(plan.stdout).toContain('error calling-hours: the first round of "us-coasts" would ring from 06:30 in US (America/Los_Angeles) on 2030-01-10, outside the calling hours 08:00–21:00 (1 recipient there, e.g. 1415••••123) — sendTime 2030-01-10 22:30:00 (Asia/Shanghai)');
     expect(plan.stdout).not.toContain("America/New_York");
     noRawNumbers(plan.stdout);
     await writeFile(join(dir, "campaign.config.yaml"), 'guards:\n  callingHours:\n    start: "09:00"\n    end: "20:00"\n    countries:\n      US: { start: "06:00", end: "22:00" }\n');
@@ -74,7 +74,7 @@ describe("calling hours in the callee's time zone", () => {
     // 14:00 in Shanghai is 07:00 in Berlin (outside) and 11:30 in India (inside).
     const declare = (zone: string) => writeFile(join(dir, "campaigns/free.yaml"), campaignYaml("freephone", `sendTime: "2030-01-10 14:00:00"\ntimezone: ${zone}\n`, ["80012345678"]));
     await declare("Europe/Berlin");
-    expect((await cli("plan")).stdout).toContain("would start ringing at 07:00 local time in a non-geographic range (Europe/Berlin, 1 recipient");
+    expect((await cli("plan")).stdout).toContain("would ring from 07:00 in a non-geographic range (Europe/Berlin) on 2030-01-10, outside the calling hours 08:00–21:00 (1 recipient");
     await declare("Asia/Kolkata");
     expect((await cli("plan")).code).toBe(0);
     await declare("Mars/Olympus_Mons");

@@ -134,7 +134,8 @@ describe("simulated calls, recall rounds and status pushes", () => {
     expect(await outcomes()).toEqual(await outcomes());
   });
 
-  test("cancel stops a waiting task and its flow", async () => {
+  // Issue 15: the flow is its own object; cancelling its parent task leaves it pending.
+  test("cancel stops a waiting task, not its flow; the flow's own cancel does", async () => {
     const sim = await testSimulator();
     const client = testClient(sim);
     const recallFlow = { recallType: 0 as const, recallInterval: 10, recallNum: 1, nodeList: [{ agentId: "110" }] };
@@ -142,6 +143,8 @@ describe("simulated calls, recall rounds and status pushes", () => {
     const taskId = created.ok ? created.data.taskId! : 0;
     expect(await client.cancelTasks([taskId])).toMatchObject({ ok: true });
     expect(sim.world.tasks.get(taskId)!.status).toBe(TaskStatus.cancelled);
+    expect(await client.queryRecallFlows(WINDOW)).toMatchObject({ ok: true, data: { records: [{ status: 0 }] } });
+    expect(await client.cancelRecallFlow(2, taskId)).toMatchObject({ ok: true });
     expect(await client.queryRecallFlows(WINDOW)).toMatchObject({ ok: true, data: { records: [{ status: 3 }] } });
   });
 });

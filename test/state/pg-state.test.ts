@@ -50,7 +50,8 @@ describePg("applied state on PostgreSQL", () => {
     // Wait until two campaigns are pending (their requests in flight), then kill.
     for (let i = 0; i < 200; i++) {
       const pending = await pgQuery(`SELECT 1 FROM "${schema}".campaigns WHERE record->>'status' = 'pending'`).catch(() => []);
-      if (pending.length === 2) break;
+      // Both write-ahead records durable and both requests arrived: the kill hits two in flight.
+      if (pending.length === 2 && (sim.stats().requests["create"] ?? 0) === 2) break;
       await new Promise((r) => setTimeout(r, 25));
     }
     apply.kill();

@@ -17,12 +17,32 @@ export interface ApplySummary {
   unchanged: number;
   cancelled: number;
   updated: number;
+  /**
+   * State entries moved to a new name (renamedFrom); nothing was sent for them.
+   */
+  moved: number;
 }
 export interface ApplyOutcomeReport {
   taskName: string;
-  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated";
+  status: "submitted" | "rejected" | "unknown" | "not-started" | "cancelled" | "updated" | "moved";
+  /**
+   * moved: the entry's name before the move.
+   */
+  renamedFrom?: string;
+  /**
+   * moved: the name the task keeps on the platform.
+   */
+  platformTaskName?: string;
   taskId?: number | null;
   recipients?: number;
+  /**
+   * cancelled: what was stopped (the task, the recall flow, rounds), and what had already ended.
+   */
+  detail?: string;
+  /**
+   * cancelled: rounds that could not be stopped and may still ring, and checks that could not be made.
+   */
+  warnings?: string[];
   error?: ApplyError;
 }
 export interface ApplyError {
@@ -63,7 +83,8 @@ export const applyReportSchema: Record<string, unknown> = {
         "notStarted",
         "unchanged",
         "cancelled",
-        "updated"
+        "updated",
+        "moved"
       ],
       "properties": {
         "submitted": {
@@ -93,6 +114,11 @@ export const applyReportSchema: Record<string, unknown> = {
         "updated": {
           "type": "integer",
           "minimum": 0
+        },
+        "moved": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "State entries moved to a new name (renamedFrom); nothing was sent for them."
         }
       }
     },
@@ -118,8 +144,17 @@ export const applyReportSchema: Record<string, unknown> = {
               "unknown",
               "not-started",
               "cancelled",
-              "updated"
+              "updated",
+              "moved"
             ]
+          },
+          "renamedFrom": {
+            "type": "string",
+            "description": "moved: the entry's name before the move."
+          },
+          "platformTaskName": {
+            "type": "string",
+            "description": "moved: the name the task keeps on the platform."
           },
           "taskId": {
             "type": [
@@ -130,6 +165,17 @@ export const applyReportSchema: Record<string, unknown> = {
           "recipients": {
             "type": "integer",
             "minimum": 0
+          },
+          "detail": {
+            "type": "string",
+            "description": "cancelled: what was stopped (the task, the recall flow, rounds), and what had already ended."
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "cancelled: rounds that could not be stopped and may still ring, and checks that could not be made."
           },
           "error": {
             "type": "object",

@@ -17,6 +17,10 @@ export interface Campaign {
    */
   cancel?: boolean;
   /**
+   * The taskName this campaign had before (its state entry is moved to the new name; nothing is sent, and the task keeps its old name on the platform). The tool's own; never sent.
+   */
+  renamedFrom?: string;
+  /**
    * What a number on a suppression list (guards.suppressionLists) does: error (the plan fails, naming it) or skip (it is left out of what is sent, and counted in the plan). The tool's own; never sent.
    */
   suppressed?: "error" | "skip";
@@ -181,6 +185,13 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "boolean",
       "default": false,
       "description": "Cancel this campaign's task on the platform (reviewed like any change): plan shows `- cancel` while it is waiting or calling, apply cancels it. The tool's own; never sent."
+    },
+    "renamedFrom": {
+      "type": "string",
+      "minLength": 2,
+      "maxLength": 64,
+      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
+      "description": "The taskName this campaign had before (its state entry is moved to the new name; nothing is sent, and the task keeps its old name on the platform). The tool's own; never sent."
     },
     "suppressed": {
       "type": "string",

@@ -81,11 +81,18 @@ export interface PlatformStatus {
   refreshedAt: string;
 }
 /**
- * The task's recall flow on the platform at the last refresh.
+ * The task's recall flow on the platform at the last refresh, or as the last cancel left it. absent: the platform lists no recall flow for the task (then without keyId).
  */
 export interface RecallStatus {
-  keyId: number;
-  status: "pending" | "in-progress" | "completed" | "cancelled" | "exception" | "unknown-status";
+  keyId?: number;
+  status:
+    | "pending"
+    | "in-progress"
+    | "completed"
+    | "cancelled"
+    | "exception"
+    | "unknown-status"
+    | "absent";
   finishNum?: number;
   refreshedAt: string;
 }

@@ -5,13 +5,13 @@ export type { Campaign, NumberInfo, RecallFlow, RecallNode } from "./campaign.js
 export { campaignSchema } from "./campaign.js";
 export type { CommandResult, CampaignStatusName, RefreshReport, StateRef, RefreshedCampaign, PlatformStatus, RecallStatus, RefreshFailure, StateChangeReport, MigrateReport, BackendRef, ForceUnlockReport, LockInfo, InitReport, InitFile, ReportsImportReport, RejectedReport, ReceiverStarted, SimulatorStarted, SimulatorAccount } from "./command-result.js";
 export { commandResultSchema } from "./command-result.js";
-export type { CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CallingWindow } from "./config.js";
+export type { CallingDays, BlackoutDates, CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CountryCallingHours } from "./config.js";
 export { configSchema } from "./config.js";
 export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./error.js";
 export { errorSchema } from "./error.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
-export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, RecipientDiff, PlanSummary, SuppressionListBinding } from "./plan.js";
+export type { CampaignPlan, PlanStateBinding, PlanEntry, FieldChange, PreviousOutcome, EntryPlatformStatus, PlannedCancel, PlannedRounds, RoundTime, RecipientDiff, PlanSummary, OutsidePaths, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";
 export type { StateView, CampaignState, CampaignSettings, LastError, HistoryEntry } from "./state-view.js";
 export { stateViewSchema } from "./state-view.js";

@@ -15,6 +15,7 @@ export interface CampaignPlan {
   state: PlanStateBinding;
   entries: PlanEntry[];
   summary: PlanSummary;
+  outsidePaths?: OutsidePaths;
   findings: Diagnostic[];
   /**
    * The plan was made with --allow-large: blast-radius guards are reported as warnings, and apply may pass them with --allow-large.
@@ -50,7 +51,16 @@ export interface PlanEntry {
     | "unchanged"
     | "blocked"
     | "orphaned"
-    | "unknown";
+    | "unknown"
+    | "move";
+  /**
+   * move (and a blocked move): the name the state entry has now (renamedFrom in the campaign file).
+   */
+  from?: string;
+  /**
+   * move: the name the task keeps on the platform, which cannot rename a task.
+   */
+  platformTaskName?: string;
   file?: string;
   line?: number;
   recipients: number;
@@ -71,6 +81,7 @@ export interface PlanEntry {
   previous?: PreviousOutcome;
   platform?: EntryPlatformStatus;
   recallKeyId?: number;
+  cancel?: PlannedCancel;
   /**
    * Recipients left out because they are on a suppression list (suppressed: skip).
    */
@@ -81,6 +92,7 @@ export interface PlanEntry {
   countries?: {
     [k: string]: number;
   };
+  rounds?: PlannedRounds;
   recipientDiff?: RecipientDiff;
 }
 export interface FieldChange {
@@ -103,6 +115,63 @@ export interface EntryPlatformStatus {
   success?: number;
   fail?: number;
   refreshedAt?: string;
+}
+/**
+ * cancel: what apply will stop — the task unless it has finished, and its recall flow unless the platform reported it ended.
+ */
+export interface PlannedCancel {
+  task: {
+    taskId: number | null;
+    /**
+     * The platform's status at the last refresh, cancelled when the state records it so, or not-refreshed.
+     */
+    status: string;
+    /**
+     * false when the task has already finished or was cancelled.
+     */
+    cancel: boolean;
+  };
+  /**
+   * The recall flow to stop; absent when there is none or it has ended.
+   */
+  recallFlow?: {
+    /**
+     * Absent when no refresh has found it: apply then cancels by the parent task id.
+     */
+    keyId?: number;
+    /**
+     * pending, in-progress, unknown-status, or not-refreshed (assumed pending: fail safe).
+     */
+    status: string;
+    rounds: number;
+    /**
+     * Rounds not yet finished (the round ringing now included).
+     */
+    roundsLeft: number;
+    refreshedAt?: string;
+  };
+}
+/**
+ * When each round would ring (create and retry): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).
+ */
+export interface PlannedRounds {
+  /**
+   * The platform's zone (api.timezone), in which sendTime is read and the text plan shows the times.
+   */
+  timeZone: string;
+  dialsPerMinute: number;
+  /**
+   * true when guards.dialsPerMinute is not set and 30 × calloutRate is assumed (the platform publishes no pacing).
+   */
+  dialsPerMinuteAssumed: boolean;
+  /**
+   * The first round, then each recall round.
+   */
+  times: RoundTime[];
+}
+export interface RoundTime {
+  start: string;
+  end: string;
 }
 /**
  * Who is called compared with the previous submitted campaign of the same series (description).
@@ -142,6 +211,20 @@ export interface PlanSummary {
   warnings: number;
   cancel: number;
   updateRecall: number;
+  /**
+   * State entries moved to a new name (renamedFrom); nothing is sent for them.
+   */
+  move: number;
+}
+/**
+ * With paths given: the state entries whose recorded campaign file lies outside them (or is not recorded), which the plan neither orphans nor shows. Rename detection still compares against them.
+ */
+export interface OutsidePaths {
+  campaigns: number;
+  /**
+   * Those of them whose outcome is unknown (pending or unknown): resolve them with campaign refresh or campaign state resolve NAME --check.
+   */
+  unknown: string[];
 }
 export interface Diagnostic {
   severity: "error" | "warning";
@@ -261,7 +344,8 @@ export const planSchema: Record<string, unknown> = {
         "errors",
         "warnings",
         "cancel",
-        "updateRecall"
+        "updateRecall",
+        "move"
       ],
       "properties": {
         "create": {
@@ -314,6 +398,34 @@ export const planSchema: Record<string, unknown> = {
         "updateRecall": {
           "type": "integer",
           "minimum": 0
+        },
+        "move": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "State entries moved to a new name (renamedFrom); nothing is sent for them."
+        }
+      }
+    },
+    "outsidePaths": {
+      "type": "object",
+      "title": "OutsidePaths",
+      "additionalProperties": false,
+      "required": [
+        "campaigns",
+        "unknown"
+      ],
+      "description": "With paths given: the state entries whose recorded campaign file lies outside them (or is not recorded), which the plan neither orphans nor shows. Rename detection still compares against them.",
+      "properties": {
+        "campaigns": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "unknown": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Those of them whose outcome is unknown (pending or unknown): resolve them with campaign refresh or campaign state resolve NAME --check."
         }
       }
     },
@@ -384,8 +496,17 @@ export const planSchema: Record<string, unknown> = {
             "unchanged",
             "blocked",
             "orphaned",
-            "unknown"
+            "unknown",
+            "move"
           ]
+        },
+        "from": {
+          "type": "string",
+          "description": "move (and a blocked move): the name the state entry has now (renamedFrom in the campaign file)."
+        },
+        "platformTaskName": {
+          "type": "string",
+          "description": "move: the name the task keeps on the platform, which cannot rename a task."
         },
         "file": {
           "type": "string"
@@ -487,6 +608,74 @@ export const planSchema: Record<string, unknown> = {
         "recallKeyId": {
           "type": "integer"
         },
+        "cancel": {
+          "type": "object",
+          "title": "PlannedCancel",
+          "additionalProperties": false,
+          "required": [
+            "task"
+          ],
+          "description": "cancel: what apply will stop — the task unless it has finished, and its recall flow unless the platform reported it ended.",
+          "properties": {
+            "task": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "taskId",
+                "status",
+                "cancel"
+              ],
+              "properties": {
+                "taskId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "status": {
+                  "type": "string",
+                  "description": "The platform's status at the last refresh, cancelled when the state records it so, or not-refreshed."
+                },
+                "cancel": {
+                  "type": "boolean",
+                  "description": "false when the task has already finished or was cancelled."
+                }
+              }
+            },
+            "recallFlow": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "status",
+                "rounds",
+                "roundsLeft"
+              ],
+              "description": "The recall flow to stop; absent when there is none or it has ended.",
+              "properties": {
+                "keyId": {
+                  "type": "integer",
+                  "description": "Absent when no refresh has found it: apply then cancels by the parent task id."
+                },
+                "status": {
+                  "type": "string",
+                  "description": "pending, in-progress, unknown-status, or not-refreshed (assumed pending: fail safe)."
+                },
+                "rounds": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "roundsLeft": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "Rounds not yet finished (the round ringing now included)."
+                },
+                "refreshedAt": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
         "suppressedSkipped": {
           "type": "integer",
           "minimum": 0,
@@ -499,6 +688,55 @@ export const planSchema: Record<string, unknown> = {
             "minimum": 0
           },
           "description": "Recipients per country of the number (ISO 3166 alpha-2; ZZ = unknown), for create and retry."
+        },
+        "rounds": {
+          "type": "object",
+          "title": "PlannedRounds",
+          "additionalProperties": false,
+          "required": [
+            "timeZone",
+            "dialsPerMinute",
+            "dialsPerMinuteAssumed",
+            "times"
+          ],
+          "description": "When each round would ring (create and retry): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).",
+          "properties": {
+            "timeZone": {
+              "type": "string",
+              "description": "The platform's zone (api.timezone), in which sendTime is read and the text plan shows the times."
+            },
+            "dialsPerMinute": {
+              "type": "number",
+              "exclusiveMinimum": 0
+            },
+            "dialsPerMinuteAssumed": {
+              "type": "boolean",
+              "description": "true when guards.dialsPerMinute is not set and 30 × calloutRate is assumed (the platform publishes no pacing)."
+            },
+            "times": {
+              "type": "array",
+              "description": "The first round, then each recall round.",
+              "items": {
+                "type": "object",
+                "title": "RoundTime",
+                "additionalProperties": false,
+                "required": [
+                  "start",
+                  "end"
+                ],
+                "properties": {
+                  "start": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "end": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                }
+              }
+            }
+          }
         },
         "recipientDiff": {
           "type": "object",

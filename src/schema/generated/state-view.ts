@@ -32,6 +32,22 @@ export interface CampaignState {
    * The campaign's description: campaigns sharing one form a series (growth guard).
    */
   series?: string;
+  /**
+   * Salted hash of the definition without taskName: a new campaign with the same one is this campaign renamed (looks-like-rename). Absent in states written before it existed.
+   */
+  identityFreeHash?: string;
+  /**
+   * The campaign file it was last applied from, relative to the project root, with / separators: a plan over some paths considers only the entries whose file lies inside them. Absent in states written before it existed.
+   */
+  sourcePath?: string;
+  /**
+   * The name this entry had before its last move (renamedFrom in the campaign file).
+   */
+  renamedFrom?: string;
+  /**
+   * The name the task carries on the platform, when it differs from the entry's name (the platform cannot rename a task).
+   */
+  platformTaskName?: string;
 }
 /**
  * The submitted definition without recipients, for field-level diffs; displayNum masked.
@@ -67,11 +83,18 @@ export interface PlatformStatus {
   refreshedAt: string;
 }
 /**
- * The task's recall flow on the platform at the last refresh.
+ * The task's recall flow on the platform at the last refresh, or as the last cancel left it. absent: the platform lists no recall flow for the task (then without keyId).
  */
 export interface RecallStatus {
-  keyId: number;
-  status: "pending" | "in-progress" | "completed" | "cancelled" | "exception" | "unknown-status";
+  keyId?: number;
+  status:
+    | "pending"
+    | "in-progress"
+    | "completed"
+    | "cancelled"
+    | "exception"
+    | "unknown-status"
+    | "absent";
   finishNum?: number;
   refreshedAt: string;
 }
@@ -92,7 +115,8 @@ export interface HistoryEntry {
     | "reconcile"
     | "cancel"
     | "recall-update"
-    | "recall-cancel";
+    | "recall-cancel"
+    | "rename";
   taskName?: string;
   detail?: string;
   by?: string;

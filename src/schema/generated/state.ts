@@ -41,6 +41,22 @@ export interface CampaignState {
    * The campaign's description: campaigns sharing one form a series (growth guard).
    */
   series?: string;
+  /**
+   * Salted hash of the definition without taskName: a new campaign with the same one is this campaign renamed (looks-like-rename). Absent in states written before it existed.
+   */
+  identityFreeHash?: string;
+  /**
+   * The campaign file it was last applied from, relative to the project root, with / separators: a plan over some paths considers only the entries whose file lies inside them. Absent in states written before it existed.
+   */
+  sourcePath?: string;
+  /**
+   * The name this entry had before its last move (renamedFrom in the campaign file).
+   */
+  renamedFrom?: string;
+  /**
+   * The name the task carries on the platform, when it differs from the entry's name (the platform cannot rename a task).
+   */
+  platformTaskName?: string;
 }
 /**
  * The submitted definition without recipients, for field-level diffs; displayNum masked.
@@ -76,11 +92,18 @@ export interface PlatformStatus {
   refreshedAt: string;
 }
 /**
- * The task's recall flow on the platform at the last refresh.
+ * The task's recall flow on the platform at the last refresh, or as the last cancel left it. absent: the platform lists no recall flow for the task (then without keyId).
  */
 export interface RecallStatus {
-  keyId: number;
-  status: "pending" | "in-progress" | "completed" | "cancelled" | "exception" | "unknown-status";
+  keyId?: number;
+  status:
+    | "pending"
+    | "in-progress"
+    | "completed"
+    | "cancelled"
+    | "exception"
+    | "unknown-status"
+    | "absent";
   finishNum?: number;
   refreshedAt: string;
 }
@@ -101,7 +124,8 @@ export interface HistoryEntry {
     | "reconcile"
     | "cancel"
     | "recall-update"
-    | "recall-cancel";
+    | "recall-cancel"
+    | "rename";
   taskName?: string;
   detail?: string;
   by?: string;
@@ -229,6 +253,23 @@ export const stateSchema: Record<string, unknown> = {
         "series": {
           "type": "string",
           "description": "The campaign's description: campaigns sharing one form a series (growth guard)."
+        },
+        "identityFreeHash": {
+          "type": "string",
+          "pattern": "^hmac-sha256:[0-9a-f]{64}$",
+          "description": "Salted hash of the definition without taskName: a new campaign with the same one is this campaign renamed (looks-like-rename). Absent in states written before it existed."
+        },
+        "sourcePath": {
+          "type": "string",
+          "description": "The campaign file it was last applied from, relative to the project root, with / separators: a plan over some paths considers only the entries whose file lies inside them. Absent in states written before it existed."
+        },
+        "renamedFrom": {
+          "type": "string",
+          "description": "The name this entry had before its last move (renamedFrom in the campaign file)."
+        },
+        "platformTaskName": {
+          "type": "string",
+          "description": "The name the task carries on the platform, when it differs from the entry's name (the platform cannot rename a task)."
         }
       }
     },
@@ -309,7 +350,8 @@ export const stateSchema: Record<string, unknown> = {
             "reconcile",
             "cancel",
             "recall-update",
-            "recall-cancel"
+            "recall-cancel",
+            "rename"
           ]
         },
         "taskName": {
@@ -374,10 +416,9 @@ export const stateSchema: Record<string, unknown> = {
     "recallStatus": {
       "type": "object",
       "title": "RecallStatus",
-      "description": "The task's recall flow on the platform at the last refresh.",
+      "description": "The task's recall flow on the platform at the last refresh, or as the last cancel left it. absent: the platform lists no recall flow for the task (then without keyId).",
       "additionalProperties": false,
       "required": [
-        "keyId",
         "status",
         "refreshedAt"
       ],
@@ -393,7 +434,8 @@ export const stateSchema: Record<string, unknown> = {
             "completed",
             "cancelled",
             "exception",
-            "unknown-status"
+            "unknown-status",
+            "absent"
           ]
         },
         "finishNum": {
