@@ -57,7 +57,7 @@ async function oursRun(url, desired, dir, pgSchema) {
   const backend = pgSchema ? await openPgStateBackend(PG_URL, pgSchema) : undefined;
   const writer = backend ? backend.writer(emptyState(`bench-${pgSchema}`, newSalt()), Date.now) : createStateWriter(fileSink(join(dir, "state.json")), emptyState("bench", newSalt()), Date.now);
   const start = performance.now();
-  const outcomes = await executeApply({ toSubmit: desired, writer, client, parallelism: PARALLELISM, planId: "bench", now: Date.now, emit: () => undefined, stopRequested: () => false });
+  const outcomes = await executeApply({ toSubmit: desired, writer, client, lookup: { timeZone: "Asia/Shanghai" }, parallelism: PARALLELISM, planId: "bench", now: Date.now, emit: () => undefined, stopRequested: () => false });
   const seconds = (performance.now() - start) / 1000;
   await client.close();
   await backend?.close();

@@ -124,5 +124,5 @@ export async function testReceiver(options: { storeNumbers?: boolean; allowIps?:
 
 /** A status report record as the platform pushes it. */
 export function reportRecord(voiceId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { voiceId, type: 1, taskId: 100001, callee: "919700000001", displayNum: "123456", callStatus: 50, terminationCode: "0", intent: "101", chargedDuration: 42, aiAgentBillPeriod: 60, cost: "0.0100", aiAgentQuoteFee: "0.0200", currency: "USD", hangupTime: 1_900_000_000_000, calledInfo: '{"text1":"Asha"}', ...extra };
+  return { voiceId, type: 1, taskId: 100001, callee: "919700000001", displayNum: "123456", callStatus: 50, terminationCode: "0", intent: "101", chargedDuration: 42, aiAgentBillPeriod: 60, cost: "0.0100", aiAgentQuoteFee: "0.0200", currency: "USD", hangupTime: 1_780_000_000_000, calledInfo: '{"text1":"Asha"}', ...extra };
 }

@@ -4,7 +4,8 @@ import type { RecallStatus } from "../schema/generated/index.js";
 /** One campaign's `cancel: true`, as the plan saw it. */
 export interface CancelChange {
   taskName: string;
-  taskId: number;
+  /** null: the create was answered without an id; apply looks it up by exact name first. */
+  taskId: number | null;
   /** Cancel the task itself: false when the plan saw it finished or cancelled. */
   cancelTask: boolean;
   /** Its recall flow, unless the plan saw none or saw it ended; keyId absent = never found by a refresh. */
@@ -42,7 +43,7 @@ const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]
  * rounds whose task exists by cancelling that task, rounds not yet started by a node cancel (that
  * node and the later ones). What the platform refuses to stop is named, never hidden.
  */
-export async function cancelCampaign(change: CancelChange, client: CancelClient, findFlow: FindFlow): Promise<CancelResult> {
+export async function cancelCampaign(change: CancelChange & { taskId: number }, client: CancelClient, findFlow: FindFlow): Promise<CancelResult> {
   const result: CancelResult = { done: [], warnings: [], taskCancelled: false };
   const fail = (failure: ApiFailure): void => void (result.failure ??= failure);
   if (change.recallFlow) await stopFlow(change, change.recallFlow.keyId, client, findFlow, result, fail);
@@ -59,7 +60,7 @@ export async function cancelCampaign(change: CancelChange, client: CancelClient,
   return result;
 }
 
-async function stopFlow(change: CancelChange, plannedKeyId: number | undefined, client: CancelClient, findFlow: FindFlow, result: CancelResult, fail: (f: ApiFailure) => void): Promise<void> {
+async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId: number | undefined, client: CancelClient, findFlow: FindFlow, result: CancelResult, fail: (f: ApiFailure) => void): Promise<void> {
   const name = plannedKeyId !== undefined ? `recall flow ${plannedKeyId}` : `the recall flow of task ${change.taskId}`;
   const answer = plannedKeyId !== undefined ? await client.cancelRecallFlow(1, plannedKeyId) : await client.cancelRecallFlow(2, change.taskId);
   if (answer.ok) {

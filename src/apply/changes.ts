@@ -1,4 +1,5 @@
-import { describeFailure, type LaafficClient } from "../laaffic/index.js";
+import { describeFailure, type LaafficClient, type PlatformError } from "../laaffic/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import { ownEntry } from "../plan/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import type { CampaignState, RecallFlow } from "../schema/generated/index.js";
@@ -6,7 +7,7 @@ import { updateCampaign, type StateWriter } from "../state/index.js";
 import { cancelCampaign, type CancelChange, type FindFlow } from "./cancel.js";
 import type { ApplyEvent, ApplyOutcome } from "./engine.js";
 import { lastError } from "./engine.js";
-import { recallFlowOf, refreshState, submissionWindow } from "./refresh.js";
+import { findTaskByExactName, recallFlowOf, refreshState, submissionWindow } from "./refresh.js";
 
 export type { CancelChange } from "./cancel.js";
 
@@ -66,8 +67,19 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
 }
 
 /** Cancels what is left of one campaign, records it (history: what stopped, what could not), then asks the platform again. */
-async function cancelOne(input: ChangesInput, cancel: CancelChange): Promise<ApplyOutcome> {
-  const { taskName } = cancel;
+async function cancelOne(input: ChangesInput, planned: CancelChange): Promise<ApplyOutcome> {
+  const { taskName } = planned;
+  const known = await knownTaskId(input, planned);
+  if (!known.ok) {
+    await input.writer.commit(updateCampaign(taskName, input.now(), (c) => {
+      // The tool's own words (with the window searched): kept as written, unlike the platform's.
+      c.lastError = { kind: "platform", code: known.failure.code, message: known.failure.message, hint: known.failure.hint };
+      return { action: "cancel", taskName, detail: `failed: ${known.failure.message}` };
+    }));
+    input.emit({ type: "rejected", taskName, failure: known.failure });
+    return { taskName, status: "rejected", taskId: null, failure: known.failure };
+  }
+  const cancel = { ...planned, taskId: known.taskId };
   const result = await cancelCampaign(cancel, input.client, () => findFlowKeyId(input, cancel));
   const at = new Date(input.now()).toISOString();
   const detail = result.done.join("; ");
@@ -93,7 +105,26 @@ async function cancelOne(input: ChangesInput, cancel: CancelChange): Promise<App
   return { taskName, status: "cancelled", taskId: cancel.taskId, ...extra };
 }
 
-async function findFlowKeyId(input: ChangesInput, cancel: CancelChange): ReturnType<FindFlow> {
+/**
+ * The task id a cancel needs. A create answered without one: the task is looked up by its exact
+ * name (as refresh does) and the id recorded; none or several found is a failure naming why.
+ */
+async function knownTaskId(input: ChangesInput, cancel: CancelChange): Promise<{ ok: true; taskId: number } | { ok: false; failure: PlatformError }> {
+  if (cancel.taskId !== null) return { ok: true, taskId: cancel.taskId };
+  const campaign = ownEntry(input.writer.current().campaigns, cancel.taskName);
+  const since = Date.parse(campaign?.attemptStartedAt ?? campaign?.submittedAt ?? new Date(input.now()).toISOString());
+  const found = await findTaskByExactName(campaign?.platformTaskName ?? cancel.taskName, since, { client: input.client, timeZone: input.timeZone, now: input.now() }).catch((error: unknown) => ({ ok: false as const, evidence: `the lookup failed (${maskSensitiveText(error instanceof Error ? error.message : String(error))})` }));
+  const why = `the state has no task id for it and ${found.evidence}`;
+  if (!found.ok) return { ok: false, failure: { kind: "platform", code: "task-id-unknown", message: `not cancelled: ${why}`, hint: `nothing was cancelled; find the task on the platform and record its id (campaign state resolve ${cancel.taskName} --submitted --task-id ID), or cancel it in the console` } };
+  const taskId = found.taskId;
+  await input.writer.commit(updateCampaign(cancel.taskName, input.now(), (c) => {
+    c.taskId = taskId;
+    return { action: "reconcile", taskName: cancel.taskName, detail: `task id ${taskId} found by exact name for the cancel: ${found.evidence}` };
+  }));
+  return { ok: true, taskId };
+}
+
+async function findFlowKeyId(input: ChangesInput, cancel: CancelChange & { taskId: number }): ReturnType<FindFlow> {
   const campaign = ownEntry(input.writer.current().campaigns, cancel.taskName);
   if (!campaign) return { ok: true, keyId: undefined };
   const found = await recallFlowOf(campaign.platformTaskName ?? cancel.taskName, cancel.taskId, submissionWindow(campaign, input.timeZone), input.client);

@@ -1,13 +1,15 @@
-import type { ApiFailure, LaafficClient } from "../laaffic/index.js";
+import { CREATE_CODE_NAME_TAKEN, outcomeUnknown, type ApiFailure, type LaafficClient } from "../laaffic/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
 import type { LastError } from "../schema/generated/index.js";
-import { markFailed, markPending, markSubmitted, type StateWriter } from "../state/index.js";
+import { markFailed, markPending, markSubmitted, type Mutation, type StateWriter } from "../state/index.js";
+import { findTaskByExactName, type NameLookup } from "./refresh.js";
 
 /** What the engine reports while it works; progress renderers and tests subscribe to these. */
 export type ApplyEvent =
   | { type: "submitting"; taskName: string; recipients: number }
-  | { type: "submitted"; taskName: string; taskId: number | null }
+  /** `warning`: the platform answered success without a task id (its answer's shape, masked). */
+  | { type: "submitted"; taskName: string; taskId: number | null; warning?: string }
   | { type: "rejected"; taskName: string; failure: ApiFailure }
   | { type: "unknown"; taskName: string; failure: ApiFailure }
   /** `what`: everything stopped (the task, its recall flow, rounds), in words. */
@@ -33,7 +35,9 @@ export interface ApplyOutcome {
 export interface ApplyInput {
   toSubmit: readonly DesiredCampaign[];
   writer: StateWriter;
-  client: Pick<LaafficClient, "createTask">;
+  client: Pick<LaafficClient, "createTask" | "queryTasks">;
+  /** How a create answered -20 (name taken) is looked up by exact name. */
+  lookup: Omit<NameLookup, "client" | "now">;
   parallelism: number;
   planId: string;
   now(): number;
@@ -68,18 +72,41 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
     if (desired.body.numberInfoList.length !== desired.recipients) throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
     await input.writer.commit(markPending(desired, input.planId, input.now()));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
+    const startedAt = input.now();
     const result = await input.client.createTask(desired.body);
     if (result.ok) {
-      record(markSubmitted(desired.taskName, result.data.taskId, input.now()));
-      outcomes.set(desired.taskName, { taskName: desired.taskName, status: "submitted", taskId: result.data.taskId });
-      input.emit({ type: "submitted", taskName: desired.taskName, taskId: result.data.taskId });
+      const { taskId, answerShape } = result.data;
+      const warning = taskId === null ? `the platform answered success without a task id (its answer: ${answerShape ?? "?"}); campaign refresh finds the task by its exact name and records the id` : undefined;
+      submitted(desired.taskName, taskId, warning);
+      return;
+    }
+    if (result.failure.kind === "platform" && result.failure.code === CREATE_CODE_NAME_TAKEN) {
+      // Never resent: the task with this name is probably ours, from an answer lost earlier.
+      const found = await findTaskByExactName(desired.taskName, startedAt, { ...input.lookup, client: input.client, now: input.now() }).catch((error: unknown) => ({ ok: false as const, evidence: `the lookup failed: ${maskSensitiveText(error instanceof Error ? error.message : String(error))}` }));
+      if (found.ok) {
+        const note = `the platform answered -20 (name taken); ${found.evidence}: the task is taken as this campaign's`;
+        submitted(desired.taskName, found.taskId, note, note);
+        return;
+      }
+      failed(desired.taskName, outcomeUnknown(`the platform answered -20 (the name is taken, maybe by an earlier attempt of ours) and ${found.evidence}`), CREATE_CODE_NAME_TAKEN);
       return;
     }
     // Only an answer from the platform, or a request that provably never left, is a rejection.
-    const status = result.failure.kind === "unknown" ? "unknown" : "rejected";
-    record(markFailed(desired.taskName, status, lastError(result.failure), input.now()));
-    outcomes.set(desired.taskName, { taskName: desired.taskName, status, failure: result.failure });
-    input.emit({ type: status, taskName: desired.taskName, failure: result.failure });
+    failed(desired.taskName, result.failure);
+  };
+
+  /** `warning` goes to the report and the progress lines; `note` into the history only (with the answer's shape when there was no id). */
+  const submitted = (taskName: string, taskId: number | null, warning: string | undefined, note = warning): void => {
+    record(withNote(markSubmitted(taskName, taskId, input.now()), taskName, note));
+    outcomes.set(taskName, { taskName, status: "submitted", taskId, ...(warning ? { warnings: [warning] } : {}) });
+    input.emit({ type: "submitted", taskName, taskId, ...(warning ? { warning } : {}) });
+  };
+  /** `code`: the platform's code behind an unknown outcome, kept so refresh knows what it said. */
+  const failed = (taskName: string, failure: ApiFailure, code?: string): void => {
+    const status = failure.kind === "unknown" ? "unknown" : "rejected";
+    record(markFailed(taskName, status, { ...lastError(failure), ...(code !== undefined ? { code } : {}) }, input.now()));
+    outcomes.set(taskName, { taskName, status, failure });
+    input.emit({ type: status, taskName, failure });
   };
 
   const worker = async (): Promise<void> => {
@@ -97,6 +124,12 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   await Promise.all(recording);
   if (fatal !== undefined) throw fatal;
   return [...outcomes.values()];
+}
+
+/** A mutation plus one more history line about the same campaign: the tool's words (an answer's shape is masked where it is read). */
+function withNote(mutation: Mutation, taskName: string, note: string | undefined): Mutation {
+  if (!note) return mutation;
+  return (state) => [...mutation(state), { action: "reconcile", taskName, detail: note }];
 }
 
 /** What the state records of a failure; the platform's words are masked again, since the state is committed. */

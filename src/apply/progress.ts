@@ -19,7 +19,8 @@ export function plainProgress(writeRaw: (line: string) => void, now: () => numbe
         case "submitting":
           return write(`${stamp()} submitting ${event.taskName} (${event.recipients} recipient${event.recipients === 1 ? "" : "s"})\n`);
         case "submitted":
-          return write(`${stamp()} submitted  ${event.taskName}: task ${event.taskId ?? "(id not returned)"}\n`);
+          write(`${stamp()} submitted  ${event.taskName}: task ${event.taskId ?? "(id not returned)"}\n`);
+          return event.warning ? write(`${stamp()} warning    ${event.taskName}: ${event.warning}\n`) : undefined;
         case "rejected":
         case "unknown":
           return write(`${stamp()} ${event.type.padEnd(10)} ${event.taskName}: ${describeFailure(event.failure)}\n`);
@@ -69,7 +70,7 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
   return {
     emit(event) {
       if (event.type === "submitting" || event.type === "waiting") return;
-      if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}`);
+      if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}${event.warning ? ` (warning: ${event.warning})` : ""}`);
       else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else if (event.type === "updated") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else if (event.type === "moved") settle(event.taskName, `${event.taskName}: renamed from ${event.from}`);

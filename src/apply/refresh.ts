@@ -1,5 +1,5 @@
 import { epochMsToWallTime } from "../campaigns/platform-time.js";
-import { describeFailure, RECALL_FLOW_STATUS, TASK_STATUS, type ApiFailure, type LaafficClient, type RecallFlowRecord, type TaskRecord } from "../laaffic/index.js";
+import { ASSUMED_QUERY_WINDOW_MINUTES, CREATE_CODE_NAME_TAKEN, describeFailure, NAME_TAKEN_LOOKBACK_DAYS, RECALL_FLOW_STATUS, TASK_STATUS, type ApiFailure, type LaafficClient, type RecallFlowRecord, type TaskRecord } from "../laaffic/index.js";
 import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
 import { ownEntry } from "../plan/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
@@ -63,7 +63,7 @@ export async function refreshState(state: AppliedState, options: RefreshOptions,
   return result;
 }
 
-async function tasksNamed(name: string, fromMs: number, toMs: number, options: RefreshOptions): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
+async function tasksNamed(name: string, fromMs: number, toMs: number, options: Pick<NameLookup, "client" | "timeZone">): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
   const strTime = epochMsToWallTime(fromMs, options.timeZone);
   const endTime = epochMsToWallTime(toMs, options.timeZone);
   const records: TaskRecord[] = [];
@@ -76,14 +76,42 @@ async function tasksNamed(name: string, fromMs: number, toMs: number, options: R
   return { records, window: `${strTime}..${endTime} ${options.timeZone}`, strTime, endTime };
 }
 
+/** Enough to find a task by its exact name. */
+export interface NameLookup {
+  client: Pick<LaafficClient, "queryTasks">;
+  timeZone: string;
+  now: number;
+}
+
+export type NameLookupResult = { ok: true; taskId: number; evidence: string } | { ok: false; evidence: string };
+
+/**
+ * The one task that carries exactly `name`, searched from `sinceMs` (less NAME_TAKEN_LOOKBACK_DAYS)
+ * to now; none or several is no answer (never a guess). `evidence` says what was searched and seen.
+ */
+export async function findTaskByExactName(name: string, sinceMs: number, lookup: NameLookup): Promise<NameLookupResult> {
+  const from = Math.min(sinceMs, lookup.now) - NAME_TAKEN_LOOKBACK_DAYS * 86_400_000;
+  const { records, window } = await tasksNamed(name, from, lookup.now + 60_000, lookup);
+  const matches = records.filter((r) => r.taskName === name);
+  const evidence = `searched "${name}" in ${window}: ${matches.length === 0 ? "no task carries exactly this name" : matches.length === 1 ? `task ${matches[0]!.taskId} carries it` : `${matches.length} tasks carry it (${matches.map((m) => m.taskId).join(", ")})`}`;
+  return matches.length === 1 ? { ok: true, taskId: matches[0]!.taskId, evidence } : { ok: false, evidence };
+}
+
 async function refreshSubmitted(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
   const at = Date.parse(campaign.submittedAt!);
-  const around = (options.windowMinutes ?? 120) * 60_000;
+  const around = (options.windowMinutes ?? ASSUMED_QUERY_WINDOW_MINUTES) * 60_000;
   // A renamed campaign's task keeps its old name on the platform: searched by that.
   const platformName = campaign.platformTaskName ?? name;
   const { records, window, strTime, endTime } = await tasksNamed(platformName, at - around, at + around, options);
-  // The query is fuzzy: match our task by id, or by exact name when the id was never returned.
-  const task = records.find((r) => campaign.taskId !== null && campaign.taskId !== undefined ? r.taskId === campaign.taskId : r.taskName === platformName);
+  // The query is fuzzy: match our task by id, or by exact name when the id was never returned —
+  // then only a single exact match is ours (never a guess between several).
+  const idKnown = campaign.taskId !== null && campaign.taskId !== undefined;
+  const exact = idKnown ? [] : records.filter((r) => r.taskName === platformName);
+  if (exact.length > 1) {
+    result.findings.push({ taskName: name, finding: "ambiguous", summary: `no task id recorded, and ${exact.length} tasks carry exactly this name in ${window} (${exact.map((r) => r.taskId).join(", ")}) → task id left unknown (record it: campaign state resolve NAME --submitted --task-id ID)` });
+    return;
+  }
+  const task = idKnown ? records.find((r) => r.taskId === campaign.taskId) : exact[0];
   const refreshedAt = new Date(options.now).toISOString();
   if (!task) {
     result.findings.push({ taskName: name, finding: "task-not-found", summary: `task ${campaign.taskId ?? "?"} not found in ${window}` });
@@ -148,7 +176,7 @@ export function recallStatusOf(flow: RecallFlowRecord, refreshedAt: string): Rec
 }
 
 /** The window `refreshSubmitted` searches around a submission, in the platform's wall time. */
-export function submissionWindow(campaign: CampaignState, timeZone: string, windowMinutes = 120): { strTime: string; endTime: string } {
+export function submissionWindow(campaign: CampaignState, timeZone: string, windowMinutes = ASSUMED_QUERY_WINDOW_MINUTES): { strTime: string; endTime: string } {
   const at = Date.parse(campaign.submittedAt ?? campaign.updatedAt);
   return { strTime: epochMsToWallTime(at - windowMinutes * 60_000, timeZone), endTime: epochMsToWallTime(at + windowMinutes * 60_000, timeZone) };
 }
@@ -156,7 +184,9 @@ export function submissionWindow(campaign: CampaignState, timeZone: string, wind
 /** An interrupted submission: find the task by name in the window of the attempt; never guess. */
 async function reconcile(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
   const started = Date.parse(campaign.attemptStartedAt ?? campaign.updatedAt);
-  const { records, window } = await tasksNamed(name, started - 5 * 60_000, Math.max(started + options.settleMs, options.now) + 60_000, options);
+  // The platform said the name is taken (-20): the task may come from an attempt long before this one.
+  const nameTaken = campaign.lastError?.code === CREATE_CODE_NAME_TAKEN;
+  const { records, window } = await tasksNamed(name, started - (nameTaken ? NAME_TAKEN_LOOKBACK_DAYS * 86_400_000 : 5 * 60_000), Math.max(started + options.settleMs, options.now) + 60_000, options);
   const matches = records.filter((r) => r.taskName === name);
   const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime === undefined ? "?" : maskSensitiveText(String(m.createdTime))}`).join(", ")}`;
   const settled = options.now - started >= options.settleMs;
@@ -167,6 +197,10 @@ async function reconcile(name: string, campaign: CampaignState, options: Refresh
   } else if (matches.length > 1) {
     result.findings.push({ taskName: name, finding: "ambiguous", summary: `${matches.length} tasks carry this name → still unknown (resolve by hand)` });
     result.mutations.push(note(name, `ambiguous: ${evidence}`));
+  } else if (nameTaken) {
+    // Never "not submitted": the platform itself said a task with this name exists.
+    result.findings.push({ taskName: name, finding: "ambiguous", summary: "the platform answered -20 (name taken), yet no task with exactly this name was found → still unknown (find it on the platform and resolve by hand)" });
+    result.mutations.push(note(name, `name taken (-20) but not found: ${evidence}`));
   } else if (settled) {
     result.findings.push({ taskName: name, finding: "absent", summary: "no task with this name → not submitted (re-creatable)" });
     result.mutations.push(resolveTo(name, "not-submitted", evidence, options.now));

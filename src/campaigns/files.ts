@@ -24,7 +24,9 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
 }
 
 async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new ToolError("file-unreadable", `cannot list the directory ${dir} (${error.code ?? error.message}) while looking for campaign files`, "make it readable, or move it out of the campaigns directory");
+  });
   const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".") || SKIPPED_DIRS.has(entry.name)) continue;

@@ -172,14 +172,14 @@ function patternError(name: string, field: string, actual: unknown, report: Repo
 
 // Characters a taskName must not hold: they hide or rewrite what a terminal or a review shows.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u00ad\u200b-\u200f\u2060\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 /** Says which rule a taskName breaks, naming a bad character by its code point (never printing it). */
 function taskNameError(text: string, report: Report): Diagnostic {
   const bad = UNPRINTABLE.exec(text);
   if (bad) {
     const code = `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-    const what = /[\r\n\u2028\u2029\u0085]/.test(bad[0]) ? "a line break" : /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(bad[0]) ? "a bidirectional-text control" : "a control character";
+    const what = /[\r\n\u2028\u2029\u0085]/.test(bad[0]) ? "a line break" : /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(bad[0]) ? "a bidirectional-text control" : /[\u00ad\u200b-\u200d\u2060\ufeff]/.test(bad[0]) ? "an invisible (zero-width) character" : "a control character";
     return report("invalid-task-name", `taskName holds ${what} (${code}) at character ${[...text.slice(0, bad.index)].length + 1}`, "taskName is shown in plans, reviews and terminals: use printable characters on one line");
   }
   if (text.trim() === "") return report("invalid-task-name", "taskName is only whitespace", "give the campaign a name people can read");

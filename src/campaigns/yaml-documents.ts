@@ -41,7 +41,9 @@ export function parseYamlFile(file: string, text: string, kind = "campaign file"
   };
   // The core schema only, nothing resolved from an explicit tag (refused below) and `<<` an ordinary
   // key (refused below): what a file says is what the campaign holds.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "core", customTags: [], resolveKnownTags: false, merge: false });
+  // logLevel error: the package would otherwise print its own warnings (quoting the source, numbers
+  // included) on stderr through process.emitWarning; what matters becomes a diagnostic here.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "core", customTags: [], resolveKnownTags: false, merge: false, logLevel: "error" });
   // A stream holding only directives comes back as a marker rather than a list: no documents.
   const docs = Array.isArray(parsed) ? parsed : [];
   const diagnostics: Diagnostic[] = [];
@@ -173,6 +175,12 @@ function refusedNodes(doc: Document.Parsed, text: string, position: (offset: num
       );
     },
     Pair(_key, pair) {
+      const keyNode = pair.key as Node | null;
+      if (keyNode && !isScalar(keyNode) && keyNode.range) {
+        // `? [a, b]` or `? {a: b}`: a field name is text; a list or map would be stringified silently.
+        found.push(errorAt({ code: "yaml-complex-key", message: `a list or mapping used as a key is not accepted in a ${kind}`, hint: "field names are plain text: write the key as a word", at: position(keyNode.range[0]) }));
+        return;
+      }
       if (!isScalar(pair.key) || pair.key.value !== "<<" || !pair.key.range) return;
       found.push(
         errorAt({

@@ -4,7 +4,7 @@ import { executeApply, executeChanges, executeMoves, plainProgress, terminalProg
 import { ToolError } from "../errors/index.js";
 import { guardFindings, type DesiredCampaign } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
-import { emptyState, hmacHasher, logEvent, newLineage, newSaltPathFor, readNewSalt, type StateBackend } from "../state/index.js";
+import { emptyState, hmacHasher, logEvent, newLineage, newSaltPathFor, readNewSalt, removeNewSalt, type StateBackend } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
 import { clientFromEnvironment } from "./client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -61,7 +61,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
         const client = sends ? clientFromEnvironment(workspace.config.settings, context.env, context.now, { signal: stop.signal, onRetry: (wait) => progress?.emit({ type: "waiting", ...wait }) }) : undefined;
         try {
           progress = await startProgress(toSubmit, changes, context);
-          const outcomes = await submit(plan, toSubmit, changes, refreshSettings(workspace), state, salt, backend, parallelism, context, stop.signal, client, progress);
+          const outcomes = await submit(plan, toSubmit, changes, refreshSettings(workspace), state, salt, backend, parallelism, context, stop.signal, client, progress, () => removeNewSalt(workspace.absoluteStatePath));
           const report = applyReport(plan.planId, outcomes, [...toSubmit, ...changes.moves.map((m) => m.desired)], plan.summary.unchanged);
           context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderApplyReport(report, palette(context.terminal.color)));
           if (report.summary.unknown > 0) return ExitCode.outcomeUnknown;
@@ -177,15 +177,18 @@ async function startProgress(toSubmit: DesiredCampaign[], changes: PlannedChange
   return context.terminal.isTTY && !context.env["CI"] ? await terminalProgress(names) : plainProgress(context.terminal.err, context.now);
 }
 
-async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, refresh: { timeZone: string; settleMs: number }, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupted: AbortSignal, client: ReturnType<typeof clientFromEnvironment> | undefined, progress: Progress): Promise<ApplyOutcome[]> {
+async function submit(plan: CampaignPlan, toSubmit: DesiredCampaign[], changes: PlannedChanges, refresh: { timeZone: string; settleMs: number }, state: AppliedState | undefined, salt: string, backend: StateBackend, parallelism: number, context: CliContext, interrupted: AbortSignal, client: ReturnType<typeof clientFromEnvironment> | undefined, progress: Progress, stateCreated: () => Promise<void>): Promise<ApplyOutcome[]> {
   const initial = state ?? emptyState(plan.state.newLineage ?? newLineage(), salt);
   const writer = backend.writer(initial, context.now);
   await writer.commit((s) => [...(state ? [] : [{ action: "create-state" as const, detail: `lineage ${s.lineage}` }]), { action: "apply-start" as const, detail: `plan ${plan.planId}` }]);
+  // The new-state salt is the state's salt now: gone, so a copy of a state-less plan can never
+  // verify again (say, after the state file was deleted) and submit a second time.
+  if (!state) await stateCreated();
   const stopRequested = () => interrupted.aborted;
   try {
     // Renames first: they only move state entries, and nothing after them depends on the old names.
     const outcomes = await executeMoves({ moves: changes.moves, writer, by: actor(), now: context.now, emit: (e) => progress.emit(e) });
-    if (client && !stopRequested()) outcomes.push(...(await executeApply({ toSubmit, writer, client, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
+    if (client && !stopRequested()) outcomes.push(...(await executeApply({ toSubmit, writer, client, lookup: { timeZone: refresh.timeZone }, parallelism, planId: plan.planId, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
     if (client && !stopRequested()) outcomes.push(...(await executeChanges({ ...changes, ...refresh, client, writer, now: context.now, emit: (e) => progress.emit(e), stopRequested })));
     const submitted = outcomes.filter((o) => o.status === "submitted").length;
     await writer.commit(logEvent({ action: "apply-end", detail: `plan ${plan.planId}: ${submitted} submitted${stopRequested() ? " (interrupted)" : ""}` }));
@@ -202,17 +205,29 @@ interface PlannedChanges {
   moves: MoveChange[];
 }
 
+/** The reviewed changes, each carried out or refused by name: an entry that cannot be is an error (exit 1), never dropped. */
 function plannedChanges(plan: CampaignPlan, desired: readonly DesiredCampaign[]): PlannedChanges {
   const byName = new Map(desired.map((d) => [d.taskName, d]));
-  return {
-    cancels: plan.entries.filter((e) => e.action === "cancel" && typeof e.previous?.taskId === "number").map((e) => cancelChange(e, e.previous!.taskId!)),
-    recallUpdates: plan.entries.filter((e) => e.action === "update-recall" && e.recallKeyId !== undefined && byName.has(e.taskName)).map((e) => ({ desired: byName.get(e.taskName)!, keyId: e.recallKeyId! })),
-    moves: plan.entries.filter((e) => e.action === "move" && e.from !== undefined && byName.has(e.taskName)).map((e) => ({ from: e.from!, desired: byName.get(e.taskName)!, platformTaskName: e.platformTaskName ?? e.from! })),
+  const changes: PlannedChanges = { cancels: [], recallUpdates: [], moves: [] };
+  const cannot = (name: string, why: string): never => {
+    throw new ToolError("plan-has-errors", `apply refuses to start: the reviewed change of "${name}" cannot be carried out: ${why}`, "nothing was sent; make a new plan (campaign plan --refresh) and review it again");
   };
+  for (const e of plan.entries) {
+    if (e.action === "cancel") changes.cancels.push(cancelChange(e, e.cancel?.task.taskId ?? e.previous?.taskId ?? null));
+    else if (e.action === "update-recall") {
+      const d = byName.get(e.taskName) ?? cannot(e.taskName, "its campaign definition is not loaded");
+      changes.recallUpdates.push({ desired: d, keyId: e.recallKeyId ?? cannot(e.taskName, "the plan does not know its recall flow's keyId (run campaign refresh)") });
+    } else if (e.action === "move") {
+      const d = byName.get(e.taskName) ?? cannot(e.taskName, "its campaign definition is not loaded");
+      const from = e.from ?? cannot(e.taskName, "the plan does not say which state entry it is renamed from");
+      changes.moves.push({ from, desired: d, platformTaskName: e.platformTaskName ?? from });
+    }
+  }
+  return changes;
 }
 
 /** What the plan said is left to stop (an entry without that detail, from an older plan: the task only). */
-function cancelChange(entry: CampaignPlan["entries"][number], taskId: number): CancelChange {
+function cancelChange(entry: CampaignPlan["entries"][number], taskId: number | null): CancelChange {
   const flow = entry.cancel?.recallFlow;
   return {
     taskName: entry.taskName,

@@ -29,8 +29,11 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
   const paint = palette(context.terminal.color);
   const dir = await mkdtemp(join(tmpdir(), "campaign-demo-"));
   const store = openSqliteStore(join(dir, ".campaign", "reports.db"), { storeNumbers: false });
-  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: randomBytes(18).toString("base64url"), maxBodyBytes: 16 * 1024 * 1024, store, log: () => undefined });
+  // The receiver judges report times against the simulated clock, which the demo runs years ahead.
+  let clock: () => number = Date.now;
+  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: randomBytes(18).toString("base64url"), maxBodyBytes: 16 * 1024 * 1024, store, log: () => undefined, timeZone: "Asia/Shanghai", now: () => clock() });
   const simulator = await startSimulator({ speed: 60, pushUrl: receiver.reportUrl, pushRetryDelayMs: 50 });
+  clock = () => simulator.simNow();
   try {
     await cp(EXAMPLES, join(dir, "campaigns"), { recursive: true });
     await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\nguards:\n  # the demo rings simulated phones, so at any hour; real configs keep the default 08:00-21:00\n  callingHours: { start: \"00:00\", end: \"24:00\" }\n");
@@ -68,6 +71,7 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
         "",
         paint.bold("Next: point it at the real platform"),
         "  export LAAFFIC_API_KEY=…  LAAFFIC_API_SECRET=…   # from the LAAFFIC console; environment only",
+        "  campaign doctor    # read-only: credentials, connection, signature, clock, answer shape, state; nothing is sent",
         "  campaign validate && campaign plan --out plan.json && campaign apply plan.json",
         "  campaign receive   # then set its printed URL as the status push address in the console; campaign outcomes",
         "  (base URL: api.baseUrl in campaign.config.yaml or LAAFFIC_BASE_URL; default https://api.laaffic.com)",

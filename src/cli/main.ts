@@ -153,6 +153,21 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     });
 
   program
+    .command("doctor")
+    .description("read-only checks against the configured platform: credentials, connection, a signed query, clock, answer shape, appId, receiver, state backend")
+    .addHelpText(
+      "after",
+      "\nSends one signed task query over the last day; nothing is ever created, cancelled or changed.\n" +
+        "One line per check: ✓ passed · ! warning · ✗ failed (with a fix) · - not checked. Exit 0 when none failed, 1 otherwise.\n" +
+        "With --format json: one document (schemas/doctor.schema.json). The API secret is never printed.\n\n" +
+        "Example:\n  LAAFFIC_API_KEY=… LAAFFIC_API_SECRET=… campaign doctor\n",
+    )
+    .action(async () => {
+      const { doctorCommand } = await import("./doctor.js");
+      await run((ctx, options) => doctorCommand(options, ctx));
+    });
+
+  program
     .command("force-unlock")
     .description("remove a stale state lock, given its id (printed by the command that found the state locked)")
     .argument("<lock-id>", "the lock's id")
@@ -181,7 +196,7 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .argument("[name]", "one campaign (taskName)")
     .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
     .option("--out <file>", "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files")
-    .addHelpText("after", "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n")
+    .addHelpText("after", "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n")
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
       const { outcomesCommand } = await import("./reports.js");
       await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
@@ -226,6 +241,8 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .option("--seed <n>", "seed for simulated call outcomes", "1")
     .option("--push-url <url>", "push call status reports to this address")
     .option("--timezone <zone>", "the platform's time zone", "Asia/Shanghai")
+    .option("--report-shape <shape>", "what a status push holds: convenient (task ids, callStatus, epoch-ms times) or docs (only the documented fields: no task ids, times as yyyyMMddHHmmss)", "convenient")
+    .option("--create-answer <form>", "how a create's success carries the task id: int (the id itself), jobId ({\"jobId\": id}) or null (no id)", "int")
     .addHelpText("after", "\nExample:\n  campaign simulator --port 8765 --speed 60 --push-url http://127.0.0.1:8766/reports/TOKEN\n")
     .action(async (simulatorOptions: SimulatorCommandOptions) => {
       const { simulatorCommand } = await import("./simulator.js");

@@ -3,14 +3,15 @@ import { resolve } from "node:path";
 import { ToolError } from "../errors/index.js";
 import { ownEntry } from "../plan/index.js";
 import { maskPgUrl } from "../pg/index.js";
-import { campaignOutcomes, openPgReportStore, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
+import { calleeIndex, campaignOutcomes, openPgReportStore, openSqliteStore, parseBatch, recordsOf, renderOutcomesMarkdown, renderOutcomesText, startReceiver, type ReportStore } from "../reports/index.js";
 import { FILE_LIMITS, readTextFile } from "../files/index.js";
-import type { ReceiverStarted, ReportsImportReport } from "../schema/generated/index.js";
+import type { AppliedState, ReceiverStarted, ReportsImportReport } from "../schema/generated/index.js";
+import { hmacHasher } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { toolFiles, writeOutput } from "./outputs.js";
 import { ExitCode } from "./exit-codes.js";
 import { untilSignal, type Interrupts } from "./interrupts.js";
-import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
+import { loadDesired, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
 
 export interface StoreOption {
   store?: string;
@@ -52,7 +53,7 @@ export async function receiveCommand(receiveOptions: ReceiveOptions, options: Gl
   try {
     const store = await openStore(workspace, receiveOptions, context, { mustExist: false });
     const log = (entry: Record<string, unknown>) => context.terminal.err(JSON.stringify({ ts: new Date(context.now()).toISOString(), ...entry }) + "\n");
-    const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log }).catch(async (error: NodeJS.ErrnoException) => {
+    const receiver = await startReceiver({ host: receiveOptions.host ?? settings.host, port, token, ...(settings.allowIps ? { allowIps: settings.allowIps } : {}), maxBodyBytes: settings.maxBodyBytes, store, log, timeZone: workspace.config.settings.api.timezone, now: context.now }).catch(async (error: NodeJS.ErrnoException) => {
       await store.close();
       throw new ToolError("usage", `cannot listen on ${receiveOptions.host ?? settings.host}:${port}: ${error.code ?? error.message}`, "pick another --port");
     });
@@ -93,7 +94,9 @@ export async function outcomesCommand(name: string | undefined, outcomesOptions:
   });
   const store = await openStore(workspace, outcomesOptions, context, { mustExist: true });
   try {
-    const report = campaignOutcomes(await store.aggregate(), state, name);
+    const rows = await store.aggregate();
+    const byCallee = rows.some((row) => row.calleeHash !== null) ? await declaredCallees(workspace, state, store, context) : new Map<string, string>();
+    const report = campaignOutcomes(rows, state, name, byCallee);
     const text = options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : options.format === "markdown" ? renderOutcomesMarkdown(report) : renderOutcomesText(report);
     if (outcomesOptions.out !== undefined) {
       await writeOutput(outcomesOptions.out, text, "outcomes", await toolFiles(workspace, context, { ...(outcomesOptions.store !== undefined ? { store: outcomesOptions.store } : {}) }), context);
@@ -107,6 +110,23 @@ export async function outcomesCommand(name: string | undefined, outcomesOptions:
   }
 }
 
+/**
+ * For reports without a task id: the callee hashes of the campaigns that are both declared and in the
+ * state, hashed with the store's salt. Campaign files that cannot be loaded leave those reports
+ * unmatched (said at the top of the outcomes), with the reason on stderr.
+ */
+async function declaredCallees(workspace: Workspace, state: AppliedState | undefined, store: ReportStore, context: CliContext): Promise<Map<string, string>> {
+  if (state === undefined) return new Map();
+  try {
+    const { desired } = await loadDesired(workspace, [], hmacHasher(state.salt), context, { forSubmission: false });
+    return calleeIndex(desired.filter((d) => ownEntry(state.campaigns, d.taskName) !== undefined), (callee) => store.hashCallee(callee));
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    context.terminal.err(`warning: reports without a task id are not matched by number: the campaign files could not be loaded (${error.message})\n`);
+    return new Map();
+  }
+}
+
 /** `campaign reports import FILE`: a saved push body or NDJSON, through the receiver's path. */
 export async function reportsImportCommand(file: string, importOptions: StoreOption, options: GlobalOptions, context: CliContext): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
@@ -117,7 +137,7 @@ export async function reportsImportCommand(file: string, importOptions: StoreOpt
   }
   const text = read.text;
   const { records, unreadable } = parseImport(text);
-  const batch = parseBatch(records);
+  const batch = parseBatch(records, { timeZone: workspace.config.settings.api.timezone, now: context.now() });
   const store = await openStore(workspace, importOptions, context, { mustExist: false });
   try {
     const result = await store.ingest(batch.reports);

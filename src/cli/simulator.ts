@@ -1,4 +1,4 @@
-import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
+import { CREATE_ANSWERS, DEMO_ACCOUNT, REPORT_SHAPES, startSimulator } from "../simulator/index.js";
 import { ToolError } from "../errors/index.js";
 import type { SimulatorStarted } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -12,11 +12,17 @@ export interface SimulatorCommandOptions {
   seed: string;
   pushUrl?: string;
   timezone: string;
+  reportShape: string;
+  createAnswer: string;
 }
 
 /** `campaign simulator`: runs the local platform until SIGINT/SIGTERM. */
 export async function simulatorCommand(options: SimulatorCommandOptions, globals: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
   const port = integer(options.port, "--port", 0, 65535);
+  const createAnswer = CREATE_ANSWERS.find((form) => form === options.createAnswer);
+  if (!createAnswer) throw new ToolError("usage", `--create-answer must be one of ${CREATE_ANSWERS.join(", ")}`, "int answers the task id itself, jobId {\"jobId\": id}, null no id at all");
+  const reportShape = REPORT_SHAPES.find((shape) => shape === options.reportShape);
+  if (!reportShape) throw new ToolError("usage", `--report-shape must be one of ${REPORT_SHAPES.join(", ")}`, "convenient pushes task ids and callStatus; docs only the fields the platform's docs confirm");
   const speed = Number(options.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new ToolError("usage", `--speed must be a positive number, not ${options.speed}`, "e.g. --speed 60 runs an hour of calls per minute");
   // Listening before the address is printed: a signal sent on seeing it still stops the simulator cleanly.
@@ -28,6 +34,8 @@ export async function simulatorCommand(options: SimulatorCommandOptions, globals
       speed,
       seed: integer(options.seed, "--seed", 0, 2 ** 31),
       timeZone: options.timezone,
+      reportShape,
+      createAnswer,
       ...(options.pushUrl ? { pushUrl: options.pushUrl } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       throw new ToolError("usage", `cannot listen on ${options.host}:${port}: ${error.code ?? error.message}`, "pick another --port, or 0 for any free port");
@@ -50,7 +58,7 @@ export async function simulatorCommand(options: SimulatorCommandOptions, globals
       t.out(`LAAFFIC simulator listening on ${simulator.url}\n`);
       t.out(`  demo account: LAAFFIC_API_KEY=${DEMO_ACCOUNT.apiKey} LAAFFIC_API_SECRET=${DEMO_ACCOUNT.apiSecret}\n`);
       t.out(`  appIds: ${DEMO_ACCOUNT.appIds.join(", ")}  agents: ${Object.keys(DEMO_ACCOUNT.agents).join(", ")}\n`);
-      t.out(`  use it: LAAFFIC_BASE_URL=${simulator.url}  (time ×${speed}, zone ${options.timezone}${options.pushUrl ? `, pushing reports to ${options.pushUrl}` : ""})\n`);
+      t.out(`  use it: LAAFFIC_BASE_URL=${simulator.url}  (time ×${speed}, zone ${options.timezone}${options.pushUrl ? `, pushing reports to ${options.pushUrl}${reportShape === "docs" ? " in the docs' sparse shape" : ""}` : ""})\n`);
       t.out(`  stats: GET ${simulator.url}/__sim/stats · stop with Ctrl-C\n`);
     }
     const signal = await until.stopped;

@@ -81,7 +81,9 @@ export async function stateResolveCommand(name: string, resolveOptions: ResolveO
   if (taskId !== undefined && resolveOptions.notSubmitted) throw new ToolError("usage", "--task-id goes with --submitted");
   return changeState("state resolve", name, options, context, (state, backend) => {
     const campaign = entry(state, name, backend);
-    if (campaign.status !== "unknown" && campaign.status !== "pending") {
+    // A create answered without a task id: the id found on the platform may be recorded by hand.
+    const idMissing = campaign.status === "submitted" && (campaign.taskId ?? null) === null && resolveOptions.submitted && taskId !== undefined;
+    if (campaign.status !== "unknown" && campaign.status !== "pending" && !idMissing) {
       throw new ToolError("usage", `"${name}" is ${campaign.status}; only an unknown or pending outcome can be resolved`, "campaign state show NAME shows its history");
     }
     return markResolved(name, { submitted: Boolean(resolveOptions.submitted), ...(taskId !== undefined ? { taskId } : {}) }, actor(), context.now());

@@ -45,12 +45,25 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
     throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above", { diagnostics: config.diagnostics });
   }
   const statePath = options.state ?? config.settings.statePath;
+  refuseReservedStatePath(statePath, config);
   return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined, warn: (warning) => printDiagnostics([warning], context) };
 }
 
 /** Reads campaign files and the files they name; those stay inside the project unless the config allows otherwise. */
 export function campaignFileReader(workspace: Pick<Workspace, "config">, context: CliContext): CampaignFileReader {
   return nodeFileReader(context.cwd, { root: workspace.config.projectRoot, allowOutside: workspace.config.settings.allowPathsOutsideProject });
+}
+
+// Names the tool keeps beside a state (journal, lock, new-state salt, temp files): a state there
+// would be a second, empty state (every applied campaign planned again) that corrupts the first.
+const STATE_SIDECAR = /\.(journal|lock|new-salt|tmp)$/;
+
+/** `--state FILE` (or state.path) must not name a state's sidecar file or the config file. */
+function refuseReservedStatePath(statePath: string, config: LoadedConfig): void {
+  const configFile = config.settings.configFile;
+  if (STATE_SIDECAR.test(statePath) || (configFile !== undefined && resolve(statePath) === resolve(configFile))) {
+    throw new ToolError("usage", `${statePath} cannot be a state file: that name is ${STATE_SIDECAR.test(statePath) ? "reserved for the journal, lock and temporary files beside a state" : "the config file"}`, "pass the state file itself (e.g. --state .campaign/state.json)");
+  }
 }
 
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */

@@ -3,7 +3,7 @@
 // two config files are an error rather than one silently winning, and nothing is read that is
 // not a regular file.
 import { stat } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { errorAt, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { CampaignConfig } from "../schema/generated/index.js";
@@ -54,8 +54,27 @@ export async function loadConfig(options: { cwd: string; configFile?: string; en
   if (!read.ok) return { settings: resolveSettings({}, file, options.env), source: sourceAt(file, {}), diagnostics: read.diagnostics, projectRoot };
   const source: ConfigSource = { file, value: read.value, locate: read.locate, locateKey: read.locateKey };
   const diagnostics = checkConfig(source);
-  const settings = resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env);
+  const settings = fromProjectRoot(resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env), projectRoot, options.cwd);
   return { settings, source, diagnostics, projectRoot };
+}
+
+/**
+ * Paths in the config are relative to the config file's directory, not to wherever the command
+ * runs: from a subdirectory, `state.path` must still be the one state (a second, empty state
+ * there would plan every applied campaign as new). They are rewritten relative to the working
+ * directory, the form every command resolves and shows paths in.
+ */
+function fromProjectRoot(settings: Settings, projectRoot: string, cwd: string): Settings {
+  if (resolve(projectRoot) === resolve(cwd)) return settings;
+  const rebase = (path: string): string => (isAbsolute(path) ? path : relative(cwd, resolve(projectRoot, path)) || ".");
+  const { guards } = settings;
+  return {
+    ...settings,
+    campaignsDir: rebase(settings.campaignsDir),
+    statePath: rebase(settings.statePath),
+    reports: { ...settings.reports, path: rebase(settings.reports.path) },
+    guards: guards.suppressionLists ? { ...guards, suppressionLists: guards.suppressionLists.map(rebase) } : guards,
+  };
 }
 
 function sourceAt(file: string, value: unknown): ConfigSource {

@@ -6,6 +6,7 @@ import type { CampaignConfig, CampaignDefaults, GuardsConfig } from "../schema/g
 import { ToolError } from "../errors/index.js";
 import { validators } from "../schema/validators.js";
 import { maskSensitiveText } from "../privacy/index.js";
+import { ASSUMED_PLATFORM_TIME_ZONE } from "../laaffic/assumptions.js";
 
 /** The configuration with defaults applied and environment overrides resolved. */
 export interface Settings {
@@ -57,7 +58,8 @@ export interface ConfigSource {
 }
 
 export const DEFAULT_BASE_URL = "https://api.laaffic.com";
-export const DEFAULT_TIMEZONE = "Asia/Shanghai";
+/** [assumed] the platform's zone: see laaffic/assumptions.ts. */
+export const DEFAULT_TIMEZONE = ASSUMED_PLATFORM_TIME_ZONE;
 
 // Secrets live in the environment (CI secrets), never in files that get committed.
 const SECRET_KEY = /^(api[-_]?)?(key|secret|password|token|sign)$/i;

@@ -1,9 +1,10 @@
-import { platformError } from "./errors.js";
+import { CREATE_CODES_OUTCOME_UNKNOWN } from "./assumptions.js";
+import { outcomeUnknown, platformError } from "./errors.js";
 import type { CreateTaskBody } from "./request-body.js";
 import {
   checkPage,
   checkRecallFlowDetail,
-  checkTaskId,
+  checkCreateAnswer,
   recallFlowRecord,
   taskRecord,
   type Checked,
@@ -58,7 +59,8 @@ export interface RecallFlowUpdate {
 export type RecallCancelType = 1 | 2 | 3;
 
 export interface LaafficClient {
-  createTask(body: CreateTaskBody): Promise<ApiResult<{ taskId: number | null }>>;
+  /** `answerShape`: set when the success carried no task id (keys and types, masked). */
+  createTask(body: CreateTaskBody): Promise<ApiResult<{ taskId: number | null; answerShape?: string }>>;
   queryTasks(query: TaskQuery): Promise<ApiResult<Page<TaskRecord>>>;
   cancelTasks(taskIds: number[]): Promise<ApiResult<null>>;
   queryRecallFlows(query: RecallFlowQuery): Promise<ApiResult<Page<RecallFlowRecord>>>;
@@ -69,6 +71,20 @@ export interface LaafficClient {
 }
 
 export type ClientOptions = TransportOptions;
+
+/** The body of a task query (taskType 3: AI-agent group calls). */
+export const taskQuery = (q: TaskQuery) => ({
+  current: q.current,
+  size: q.size,
+  params: {
+    strTime: q.strTime,
+    endTime: q.endTime,
+    taskType: 3,
+    ...(q.statusList ? { statusList: q.statusList } : {}),
+    ...(q.idxAppId ? { idxAppId: q.idxAppId } : {}),
+    ...(q.searchCondition ? { searchCondition: q.searchCondition } : {}),
+  },
+});
 
 export function createClient(options: ClientOptions): LaafficClient {
   const transport = createTransport(options);
@@ -82,24 +98,19 @@ export function createClient(options: ClientOptions): LaafficClient {
     const result = await transport.post(path, body, false);
     return result.ok ? { ...result, data: null } : result;
   };
-  const taskQuery = (q: TaskQuery) => ({
-    current: q.current,
-    size: q.size,
-    params: {
-      strTime: q.strTime,
-      endTime: q.endTime,
-      taskType: 3,
-      ...(q.statusList ? { statusList: q.statusList } : {}),
-      ...(q.idxAppId ? { idxAppId: q.idxAppId } : {}),
-      ...(q.searchCondition ? { searchCondition: q.searchCondition } : {}),
-    },
-  });
 
   return {
     async createTask(body) {
       const result = await transport.post(ENDPOINTS.createTask, body, false);
-      if (!result.ok) return result;
-      return { ok: true, data: { taskId: checkTaskId(result.data) }, attempts: result.attempts };
+      if (!result.ok) {
+        const f = result.failure;
+        // The platform may have stored the task before failing: unknown, reconciled by refresh.
+        if (f.kind === "platform" && CREATE_CODES_OUTCOME_UNKNOWN.has(f.code)) return { ...result, failure: outcomeUnknown(`the platform answered ${f.code} (${f.message}), which does not say whether the task was stored`) };
+        return result;
+      }
+      const answer = checkCreateAnswer(result.data);
+      if (answer.kind === "nonsense") return { ok: false, failure: outcomeUnknown(`the platform answered success with data that is not a task id (${answer.shape})`), attempts: result.attempts };
+      return { ok: true, data: answer.kind === "id" ? { taskId: answer.taskId } : { taskId: null, answerShape: answer.shape }, attempts: result.attempts };
     },
     queryTasks: (query) => read(ENDPOINTS.queryTasks, taskQuery(query), (d) => checkPage(d, taskRecord, "task query")),
     cancelTasks: (taskIds) => change(ENDPOINTS.cancelTasks, { taskIdList: taskIds }),

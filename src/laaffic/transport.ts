@@ -31,6 +31,8 @@ export interface TransportOptions {
   signal?: AbortSignal;
   /** Told before each wait for a retry, so a pause is explained while it lasts. */
   onRetry?(wait: { waitMs: number; failure: ApiFailure }): void;
+  /** Told of every HTTP answer (status and headers) before it is read: doctor compares clocks by its Date. */
+  onResponse?(response: { status: number; headers: IncomingHttpHeaders }): void;
   now(): number;
   sleep?(ms: number): Promise<void>;
 }
@@ -84,6 +86,7 @@ export function createTransport(options: TransportOptions): Transport {
       return afterSend(outcomeUnknown(`${why} after the request was sent`), idempotent);
     }
     const { status, headers } = exchanged;
+    options.onResponse?.({ status, headers });
     const text = exchanged.body.toString("utf8");
     if (status === 429 || status === 503) {
       // The platform says it did not take the request; Retry-After says when to come back.

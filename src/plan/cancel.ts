@@ -37,7 +37,8 @@ function flowToStop(applied: CampaignState): PlannedCancel["recallFlow"] {
 /** The findings of a campaign with `cancel: true`: nothing left to stop (warning), or no task id to stop it by (error). */
 export function cancelFindings(taskName: string, applied: CampaignState | undefined, entry: PlanEntry, at: At): Diagnostic[] {
   if (entry.action === "cancel" && entry.cancel?.task.taskId === null) {
-    return [{ severity: "error", code: "cancel-task-id-unknown", message: `"${taskName}" has cancel: true, but the state does not know its task id, by which the task and its recall flow are cancelled`, hint: "run campaign plan --refresh: it finds the task by its exact name and records the id", ...at }];
+    // The create was answered without an id: apply looks the task up by its exact name first, and fails naming the campaign when that finds no single task.
+    return [{ severity: "warning", code: "cancel-task-id-unknown", message: `"${taskName}" has cancel: true, but the state does not know its task id: apply looks the task up by its exact name first`, hint: "campaign plan --refresh finds and records the id now", ...at }];
   }
   if (entry.action !== "unchanged") return [];
   const note = nothingToCancelNote(applied);

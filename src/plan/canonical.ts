@@ -8,7 +8,7 @@ export function canonicalJson(value: unknown): string {
   // JSON.stringify gives the canonical text directly, without sorting or recursion.
   let ordered = true;
   for (let i = 0; i < keys.length && ordered; i++) {
-    const v = record[keys[i]!];
+    const v = record[keys[i]!]; // keys come from Object.keys: own members
     if ((i > 0 && keys[i - 1]! >= keys[i]!) || v === undefined || (v !== null && typeof v === "object")) ordered = false;
   }
   if (ordered) return JSON.stringify(record);
@@ -17,6 +17,9 @@ export function canonicalJson(value: unknown): string {
 
 /** An object's canonical text, with some members' canonical text given (already computed). */
 export function canonicalObject(record: Record<string, unknown>, precomputed: Record<string, string>): string {
-  const keys = [...new Set([...Object.keys(record), ...Object.keys(precomputed)])].filter((k) => precomputed[k] !== undefined || record[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${precomputed[k] ?? canonicalJson(record[k])}`).join(",")}}`;
+  // Own members only: a key such as "toString" or "__proto__" must never read the prototype's.
+  const given = (k: string): string | undefined => (Object.hasOwn(precomputed, k) ? precomputed[k] : undefined);
+  const own = (k: string): unknown => (Object.hasOwn(record, k) ? record[k] : undefined);
+  const keys = [...new Set([...Object.keys(record), ...Object.keys(precomputed)])].filter((k) => given(k) !== undefined || own(k) !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${given(k) ?? canonicalJson(own(k))}`).join(",")}}`;
 }

@@ -2,12 +2,11 @@ import { wallTimeToEpochMs } from "../campaigns/platform-time.js";
 import type { PlannedRounds } from "../schema/generated/index.js";
 import type { DesiredCampaign } from "./desired.js";
 
-/**
- * Dials a minute per unit of calloutRate when guards.dialsPerMinute is not set. An assumption:
- * the platform publishes no pacing (laaffic-api.md, "pacing of calls"). Everything that needs
- * how long a round lasts goes through roundsOf below.
- */
-export const ASSUMED_DIALS_PER_MINUTE_PER_CALLOUT_RATE = 30;
+import { ASSUMED_DIALS_PER_MINUTE_PER_CALLOUT_RATE } from "../laaffic/assumptions.js";
+
+// The pacing assumption lives with the others (laaffic/assumptions.ts). Everything that needs
+// how long a round lasts goes through roundsOf below.
+export { ASSUMED_DIALS_PER_MINUTE_PER_CALLOUT_RATE };
 
 /** When one round may ring: from its earliest start to its latest end (epoch ms, end exclusive). */
 export interface Round {

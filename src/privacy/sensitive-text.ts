@@ -1,13 +1,15 @@
 /**
  * Untrusted text (a platform message, a value a user wrote) is masked before it is printed or
- * stored: every run of 6 or more digits — also when written with spaces, dashes, dots, brackets or
- * a leading `+` between the digits — and every occurrence of a known secret. One pass, linear.
+ * stored: every run of 6 or more digits — also when written with spaces, dashes, dots, brackets,
+ * grouping marks, invisible separators or a leading `+` between the digits — and every occurrence of a known secret. One pass, linear.
  */
 const MASK = "•";
 const MIN_DIGITS = 6;
 /** Separator characters allowed between two digits of one number, at most this many in a row. */
 const MAX_SEPARATORS = 3;
-const SEPARATORS = new Set([" ", "\t", "\u00a0", "\u2007", "\u2009", "\u202f", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", ".", "(", ")", "[", "]", "+"]);
+// Also grouping marks (`_`, `,`, `'`, `/`) and invisible or full-width ones a message may carry
+// (zero-width space and joiners, word joiner, BOM, ideographic space, full-width dash and dot).
+const SEPARATORS = new Set([" ", "\t", "\u00a0", "\u2007", "\u2009", "\u202f", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", ".", "(", ")", "[", "]", "+", "_", ",", "'", "/", "\u00b7", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u3000", "\uff0d", "\uff0e", "\uff08", "\uff09"]);
 // A calendar date (optionally with its time) is not a phone number: `2026-11-25 10:00:00` stays readable.
 const DATE = /(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])/y;
 // An MD5 signature (the Sign header) echoed back.

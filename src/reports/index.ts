@@ -4,4 +4,5 @@ export { openSqliteStore } from "./sqlite-store.js";
 export { openPgReportStore } from "./pg-store.js";
 export { startReceiver, ipMatches, type Receiver, type ReceiverOptions } from "./receiver.js";
 export { campaignOutcomes } from "./outcomes.js";
+export { calleeIndex, type DeclaredNumbers } from "./attribution.js";
 export { renderOutcomesText, renderOutcomesMarkdown } from "./render.js";

@@ -5,14 +5,17 @@ import type { TaskAggregate } from "./store.js";
 
 /**
  * Folds the store's per-task aggregates into per-campaign outcomes: a report belongs to the
- * campaign whose task id is its own, or, for a recall round, its parent's (sourceTaskId).
+ * campaign whose task id is its own, or, for a recall round, its parent's (sourceTaskId); a report
+ * with neither, to the one campaign that declared its callee (`byCallee`: callee hash → name).
  */
-export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedState | undefined, only?: string): OutcomesReport {
+export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedState | undefined, only?: string, byCallee: ReadonlyMap<string, string> = new Map()): OutcomesReport {
   const byTask = new Map<number, string>();
   for (const [name, campaign] of Object.entries(state?.campaigns ?? {})) if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
   const outcomes = new Map<string, CampaignOutcome>();
   const rounds = new Map<string, Set<number>>();
-  const unmatched = new Map<number | null, number>();
+  const unmatched = new Map<number, number>();
+  let withoutTaskId = 0;
+  let unreadableTimes = 0;
   const get = (name: string): CampaignOutcome => {
     let outcome = outcomes.get(name);
     if (!outcome) {
@@ -25,7 +28,7 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
         outcomes: { connected: 0, noAnswer: 0, busy: 0, voicemail: 0, failed: 0 },
         connectRate: 0,
         intents: nameIndex<number>(),
-        talkSeconds: 0,
+        billedLineSeconds: 0,
         aiAgentBilledSeconds: 0,
         cost: 0,
         aiAgentFee: 0,
@@ -39,17 +42,19 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
   };
   for (const [name, campaign] of Object.entries(state?.campaigns ?? {})) if (campaign.status === "submitted") get(name);
   for (const row of rows) {
+    unreadableTimes += row.unreadableTimes;
     const root = row.sourceTaskId ?? row.taskId;
-    const name = root === null ? undefined : byTask.get(root);
+    const name = root === null ? (row.calleeHash === null ? undefined : byCallee.get(row.calleeHash)) : byTask.get(root);
     if (name === undefined) {
-      unmatched.set(root, (unmatched.get(root) ?? 0) + row.calls);
+      if (root === null) withoutTaskId += row.calls;
+      else unmatched.set(root, (unmatched.get(root) ?? 0) + row.calls);
       continue;
     }
     const o = get(name);
     o.calls += row.calls;
     o.outcomes[row.outcome] += row.calls;
     if (row.intent !== null) o.intents[row.intent] = (ownEntry(o.intents, row.intent) ?? 0) + row.calls;
-    o.talkSeconds += row.talkSeconds;
+    o.billedLineSeconds += row.billedLineSeconds;
     o.aiAgentBilledSeconds += row.aiAgentBilledSeconds;
     o.cost = round(o.cost + row.cost);
     o.aiAgentFee = round(o.aiAgentFee + row.aiAgentFee);
@@ -66,10 +71,14 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
     o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
   }
   const campaigns = [...outcomes.values()].filter((o) => only === undefined || o.taskName === only).sort((a, b) => (a.taskName < b.taskName ? -1 : 1));
+  const unmatchedTasks = [...unmatched].map(([taskId, calls]) => ({ taskId, calls, reason: "task-not-in-state" as const }));
+  // Reports that cannot be attributed are said even for one campaign: some may be its own.
+  const noTaskId = withoutTaskId > 0 ? [{ taskId: null, calls: withoutTaskId, reason: "no-task-id" as const }] : [];
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     campaigns,
-    unmatched: only === undefined ? [...unmatched].map(([taskId, calls]) => ({ taskId, calls })) : [],
+    unmatched: only === undefined ? [...noTaskId, ...unmatchedTasks] : noTaskId,
+    unreadableTimes,
   };
 }
 

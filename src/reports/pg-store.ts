@@ -3,7 +3,7 @@ import { ToolError } from "../errors/index.js";
 import { ident, inTransaction, migrate, openPool } from "../pg/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
-import type { IngestResult, ReportStore, TaskAggregate } from "./store.js";
+import { UNATTRIBUTED_CALLEE, type IngestResult, type ReportStore, type TaskAggregate } from "./store.js";
 
 const MIGRATIONS = [
   (s: string) => `
@@ -29,6 +29,8 @@ const MIGRATIONS = [
     );
     CREATE INDEX reports_task ON ${s}.reports (task_id);
     CREATE INDEX reports_callee_hash ON ${s}.reports (callee_hash);`,
+  // Report times checked on arrival: how many of a report's could not be read.
+  (s: string) => `ALTER TABLE ${s}.reports ADD COLUMN unreadable_times integer NOT NULL DEFAULT 0;`,
 ];
 
 // The columns in insert order, with the SQL array type unnest reads each from.
@@ -42,12 +44,14 @@ const COLUMNS: [string, string, (r: CallReport, x: Extras) => unknown][] = [
   ["callee", "text[]", (r, x) => (x.storeNumbers ? r.callee : null)],
   ["outcome", "text[]", (r) => r.outcome],
   ["intent", "text[]", (r) => r.intent],
-  ["talk_seconds", "integer[]", (r) => r.talkSeconds],
+  // talk_seconds holds chargedDuration (billed line time): the column keeps its first name.
+  ["talk_seconds", "integer[]", (r) => r.billedLineSeconds],
   ["ai_billed_seconds", "integer[]", (r) => r.aiAgentBilledSeconds],
   ["cost", "float8[]", (r) => r.cost],
   ["ai_fee", "float8[]", (r) => r.aiAgentFee],
   ["currency", "text[]", (r) => r.currency],
   ["hangup_time", "bigint[]", (r) => r.hangupTime],
+  ["unreadable_times", "integer[]", (r) => r.unreadableTimes],
   ["record", "jsonb[]", (r, x) => JSON.stringify(storedRecord(r, x.storeNumbers))],
 ];
 
@@ -99,25 +103,29 @@ export async function openPgReportStore(url: string | undefined, schema: string,
     },
     async aggregate() {
       // Summed in the database: only one row per task, outcome and intent comes back.
-      const result = await pool.query(`SELECT task_id AS "taskId", source_task_id AS "sourceTaskId", outcome, intent, COUNT(*)::int AS calls,
-          COALESCE(SUM(talk_seconds), 0)::bigint AS "talkSeconds", COALESCE(SUM(ai_billed_seconds), 0)::bigint AS "aiAgentBilledSeconds",
-          COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(ai_fee), 0) AS "aiAgentFee", MAX(currency) AS currency, MAX(hangup_time) AS "lastHangupTime"
-        FROM ${s}.reports GROUP BY task_id, source_task_id, outcome, intent`);
+      const result = await pool.query(`SELECT task_id AS "taskId", source_task_id AS "sourceTaskId", ${UNATTRIBUTED_CALLEE} AS "calleeHash", outcome, intent, COUNT(*)::int AS calls,
+          COALESCE(SUM(talk_seconds), 0)::bigint AS "billedLineSeconds", COALESCE(SUM(ai_billed_seconds), 0)::bigint AS "aiAgentBilledSeconds",
+          COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(ai_fee), 0) AS "aiAgentFee", MAX(currency) AS currency, MAX(hangup_time) AS "lastHangupTime",
+          COALESCE(SUM(unreadable_times), 0)::bigint AS "unreadableTimes"
+        FROM ${s}.reports GROUP BY task_id, source_task_id, 3, outcome, intent`);
       return result.rows.map((row: Record<string, unknown>): TaskAggregate => ({
         taskId: row["taskId"] === null ? null : Number(row["taskId"]),
         sourceTaskId: row["sourceTaskId"] === null ? null : Number(row["sourceTaskId"]),
+        calleeHash: row["calleeHash"] as string | null,
         outcome: row["outcome"] as OutcomeClass,
         intent: row["intent"] as string | null,
         calls: Number(row["calls"]),
-        talkSeconds: Number(row["talkSeconds"]),
+        billedLineSeconds: Number(row["billedLineSeconds"]),
         aiAgentBilledSeconds: Number(row["aiAgentBilledSeconds"]),
         cost: Number(row["cost"]),
         aiAgentFee: Number(row["aiAgentFee"]),
         currency: row["currency"] as string | null,
         lastHangupTime: row["lastHangupTime"] === null ? null : Number(row["lastHangupTime"]),
+        unreadableTimes: Number(row["unreadableTimes"]),
       }));
     },
     count: async () => Number((await pool.query(`SELECT COUNT(*) AS n FROM ${s}.reports`)).rows[0].n),
+    hashCallee,
     close: () => pool.end(),
   };
 }

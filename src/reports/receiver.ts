@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { decodeUtf8 } from "../files/index.js";
 import { BodyReadError, readBody, sendJson } from "../http/index.js";
+import { ASSUMED_PLATFORM_TIME_ZONE } from "../laaffic/assumptions.js";
 import { maskSensitiveText } from "../privacy/index.js";
 import { parseBatch, recordsOf } from "./record.js";
 import type { ReportStore } from "./store.js";
@@ -15,6 +16,10 @@ export interface ReceiverOptions {
   allowIps?: readonly string[];
   maxBodyBytes: number;
   store: ReportStore;
+  /** The platform's zone (api.timezone), in which `yyyyMMddHHmmss` report times are read. */
+  timeZone?: string;
+  /** Clock for the report-time sanity window (injected by tests). */
+  now?: () => number;
   /** Structured log lines; they never hold numbers (counts and ids only). */
   log(entry: Record<string, unknown>): void;
   /** Longest time for one request's headers and body to arrive (default 30 s); headers alone get at most 10 s of it. */
@@ -120,9 +125,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     const records = recordsOf(parsed);
     if (!records) return sendJson(res, 400, { error: 'expected {"array": [...]}, a list of records or one record' });
-    const batch = parseBatch(records);
+    const batch = parseBatch(records, { timeZone: options.timeZone ?? ASSUMED_PLATFORM_TIME_ZONE, now: (options.now ?? Date.now)() });
     const result = await options.store.ingest(batch.reports);
     options.log({ event: "batch", remote, records: records.length, stored: result.stored, duplicates: result.duplicates, rejected: batch.bad.length });
+    // Once per batch, not per record: the platform may never send task ids (its docs do not list them).
+    const withoutTaskId = batch.reports.filter((r) => r.taskId === null && r.sourceTaskId === null).length;
+    if (withoutTaskId > 0) options.log({ event: "without-task-id", remote, records: withoutTaskId, note: "stored; campaign outcomes attributes them by callee where one campaign declared the number" });
+    const unreadableTimes = batch.reports.reduce((n, r) => n + r.unreadableTimes, 0);
+    if (unreadableTimes > 0) options.log({ event: "unreadable-times", remote, times: unreadableTimes, note: "dropped: not epoch ms or yyyyMMddHHmmss, or before 2000 or more than a year ahead" });
     if (batch.bad.length > 0) return sendJson(res, 400, { ...result, rejected: batch.bad, error: `${batch.bad.length} record(s) rejected; the others were stored` });
     sendJson(res, 200, result);
   }

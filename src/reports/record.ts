@@ -1,12 +1,12 @@
+import { ASSUMED_CALL_STATUS_OUTCOME, ASSUMED_CONNECTED_TERMINATION_CODES, ASSUMED_SIP_CODE_OUTCOME } from "../laaffic/assumptions.js";
 import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
+import { readReportTime, type ReportTimeContext } from "./report-time.js";
 
 /** How a call ended, in the classes the outcomes report counts. */
 export type OutcomeClass = "connected" | "noAnswer" | "busy" | "voicemail" | "failed";
 export const OUTCOME_CLASSES: readonly OutcomeClass[] = ["connected", "noAnswer", "busy", "voicemail", "failed"];
 
-// callStatus of the push [assumed from the sibling voice push]: 10 busy, 20 no answer,
-// 30 not connected (other), 40 voicemail, 50 connected, 60 other.
-const BY_CALL_STATUS: Record<number, OutcomeClass> = { 10: "busy", 20: "noAnswer", 30: "failed", 40: "voicemail", 50: "connected", 60: "failed" };
+const REPORT_TIME_FIELDS = ["submitTime", "callTime", "ringingTime", "answerTime", "hangupTime"] as const;
 
 /** One pushed call report, with the columns the store indexes and aggregates. */
 export interface CallReport {
@@ -19,12 +19,16 @@ export interface CallReport {
   displayNum: string | null;
   outcome: OutcomeClass;
   intent: string | null;
-  talkSeconds: number;
+  /** chargedDuration: billed line time, seconds, rounded up to billPeriod by the platform. */
+  billedLineSeconds: number;
+  /** aiAgentChargedDuration: AI-agent billed time, seconds (aiAgentBillPeriod is a period like "60+60", never seconds). */
   aiAgentBilledSeconds: number;
   cost: number;
   aiAgentFee: number;
   currency: string | null;
   hangupTime: number | null;
+  /** Report times present but unreadable or out of the sanity window: dropped, counted. */
+  unreadableTimes: number;
   /** Every field as pushed, unknown ones included. */
   raw: Record<string, unknown>;
 }
@@ -50,18 +54,19 @@ export function recordsOf(body: unknown): unknown[] | undefined {
   return undefined;
 }
 
-export function parseBatch(records: readonly unknown[]): ParsedBatch {
+/** Reads a batch; times are read on the platform's clock (`timeZone`) and checked against `now`. */
+export function parseBatch(records: readonly unknown[], times: ReportTimeContext): ParsedBatch {
   const reports: CallReport[] = [];
   const bad: BadRecord[] = [];
   records.forEach((record, index) => {
-    const parsed = parseReport(record);
+    const parsed = parseReport(record, times);
     if (typeof parsed === "string") bad.push({ index, reason: parsed });
     else reports.push(parsed);
   });
   return { reports, bad };
 }
 
-function parseReport(value: unknown): CallReport | string {
+function parseReport(value: unknown, times: ReportTimeContext): CallReport | string {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
   const raw = value as Record<string, unknown>;
   const voiceId = raw["voiceId"];
@@ -72,9 +77,13 @@ function parseReport(value: unknown): CallReport | string {
   if (typeof callee === "object" && callee !== null) return callee.problem;
   const displayNum = phoneField(raw, "displayNum");
   if (typeof displayNum === "object" && displayNum !== null) return displayNum.problem;
-  const callStatus = int(raw["callStatus"]);
-  const termination = raw["terminationCode"] === undefined || raw["terminationCode"] === null ? null : String(raw["terminationCode"]);
-  const outcome = (callStatus !== null ? BY_CALL_STATUS[callStatus] : undefined) ?? (termination === "0" ? "connected" : "failed");
+  let unreadableTimes = 0;
+  let hangupTime: number | null = null;
+  for (const field of REPORT_TIME_FIELDS) {
+    const time = readReportTime(raw[field], times);
+    if (!time.absent && time.epochMs === null) unreadableTimes++;
+    if (field === "hangupTime" && !time.absent) hangupTime = time.epochMs;
+  }
   return {
     voiceId: String(voiceId),
     taskId: int(raw["taskId"]),
@@ -82,20 +91,44 @@ function parseReport(value: unknown): CallReport | string {
     recallRound: int(raw["outRecallCount"]),
     callee,
     displayNum,
-    outcome,
-    intent: raw["intent"] === undefined || raw["intent"] === null || raw["intent"] === "" ? null : String(raw["intent"]).slice(0, 32),
-    talkSeconds: int(raw["chargedDuration"]) ?? 0,
-    aiAgentBilledSeconds: int(raw["aiAgentBillPeriod"]) ?? int(raw["aiAgentChargedDuration"]) ?? 0,
+    outcome: outcomeOf(raw),
+    intent: raw["intent"] === undefined || raw["intent"] === null || raw["intent"] === "" ? null : maskSensitiveText(String(raw["intent"]).slice(0, 32)), // a code; a number in its place is masked
+    billedLineSeconds: seconds(raw["chargedDuration"]),
+    aiAgentBilledSeconds: seconds(raw["aiAgentChargedDuration"]),
     cost: decimal(raw["cost"]),
     aiAgentFee: decimal(raw["aiAgentQuoteFee"]),
     currency: typeof raw["currency"] === "string" ? raw["currency"].slice(0, 8) : null,
-    hangupTime: int(raw["hangupTime"]),
+    hangupTime,
+    unreadableTimes,
     raw,
   };
 }
 
-// Fields documented as ids, codes, times and amounts: kept exactly as pushed (when they are plain values).
-const EXACT_FIELDS = new Set(["voiceId", "type", "taskId", "sourceTaskId", "outRecallCount", "callStatus", "submitTime", "callTime", "ringingTime", "answerTime", "hangupTime", "ringDuration", "chargedDuration", "billPeriod", "code", "recordingFileId", "rate", "cost", "currency", "aiAgentChargedDuration", "aiAgentBillPeriod", "aiAgentQuoteRate", "aiAgentQuoteFee", "terminationCode", "sipCode", "scriptId", "intent"]);
+/** callStatus when present [assumed codes]; else a known sipCode; else terminationCode; else failed. */
+function outcomeOf(raw: Record<string, unknown>): OutcomeClass {
+  const callStatus = int(raw["callStatus"]);
+  const byStatus = callStatus === null ? undefined : ownCode(ASSUMED_CALL_STATUS_OUTCOME, String(callStatus));
+  if (byStatus) return byStatus;
+  const sipCode = int(raw["sipCode"]);
+  const bySip = sipCode === null ? undefined : ownCode(ASSUMED_SIP_CODE_OUTCOME, String(sipCode));
+  if (bySip) return bySip;
+  const termination = raw["terminationCode"];
+  const code = typeof termination === "string" ? termination.trim() : typeof termination === "number" ? String(termination) : undefined;
+  return code !== undefined && ASSUMED_CONNECTED_TERMINATION_CODES.includes(code) ? "connected" : "failed";
+}
+
+const ownCode = <T>(table: Readonly<Record<string, T>>, code: string): T | undefined => (Object.hasOwn(table, code) ? table[code] : undefined);
+
+/** A duration in whole seconds; anything else (negative, a fraction, "60+60") is no duration. */
+const seconds = (value: unknown): number => {
+  const n = int(value);
+  return n !== null && n >= 0 && n <= 2_147_483_647 ? n : 0;
+};
+
+// Fields documented as ids, times and amounts: kept exactly as pushed (when they are plain values).
+// Codes and free text (intent, sipCode, recordingFileId, …) go through masking like any text:
+// a short code stays as it is, a number hidden in one (a recording URL) does not survive.
+const EXACT_FIELDS = new Set(["voiceId", "type", "taskId", "sourceTaskId", "outRecallCount", "callStatus", "submitTime", "callTime", "ringingTime", "answerTime", "hangupTime", "ringDuration", "chargedDuration", "billPeriod", "rate", "cost", "aiAgentChargedDuration", "aiAgentBillPeriod", "aiAgentQuoteRate", "aiAgentQuoteFee"]);
 const MAX_KEPT_DEPTH = 32;
 
 /**
@@ -108,7 +141,8 @@ export function storedRecord(report: CallReport, storeNumbers: boolean): Record<
   if (storeNumbers) return report.raw;
   const kept: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [field, value] of Object.entries(report.raw)) {
-    kept[field] = EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
+    // Keys too: an unknown field named by a number is masked like the number.
+    kept[maskSensitiveText(field)] = EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
   }
   if (report.callee !== null) kept["callee"] = maskPhoneNumber(report.callee);
   if (report.displayNum !== null) kept["displayNum"] = maskPhoneNumber(report.displayNum);

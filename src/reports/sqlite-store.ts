@@ -6,7 +6,7 @@ import { ToolError } from "../errors/index.js";
 import { kindOf } from "../files/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
-import type { IngestResult, ReportStore, TaskAggregate } from "./store.js";
+import { UNATTRIBUTED_CALLEE, type IngestResult, type ReportStore, type TaskAggregate } from "./store.js";
 
 const SCHEMA_VERSION = 1;
 
@@ -64,12 +64,16 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
       ai_fee REAL NOT NULL DEFAULT 0,
       currency TEXT,
       hangup_time INTEGER,
+      unreadable_times INTEGER NOT NULL DEFAULT 0,
       received_at TEXT NOT NULL,
       record TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS reports_task ON reports (task_id);
     CREATE INDEX IF NOT EXISTS reports_callee_hash ON reports (callee_hash);
   `);
+  // Stores written before report times were checked: the count column is added, 0 for their rows.
+  const columns = (db.prepare("PRAGMA table_info(reports)").all() as { name: string }[]).map((c) => c.name);
+  if (!columns.includes("unreadable_times")) db.exec("ALTER TABLE reports ADD COLUMN unreadable_times INTEGER NOT NULL DEFAULT 0");
   const meta = (key: string): string | undefined => (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
   if (meta("schema_version") === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   if (meta("salt") === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('salt', ?)").run(randomBytes(16).toString("hex"));
@@ -78,8 +82,8 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
   const hashCallee = (callee: string) => createHmac("sha256", salt).update(callee).digest("hex").slice(0, 32);
 
   const insert = db.prepare(`INSERT OR IGNORE INTO reports
-    (voice_id, task_id, source_task_id, recall_round, callee_hash, callee_masked, callee, outcome, intent, talk_seconds, ai_billed_seconds, cost, ai_fee, currency, hangup_time, received_at, record)
-    VALUES (@voiceId, @taskId, @sourceTaskId, @recallRound, @calleeHash, @calleeMasked, @callee, @outcome, @intent, @talkSeconds, @aiAgentBilledSeconds, @cost, @aiAgentFee, @currency, @hangupTime, @receivedAt, @record)`);
+    (voice_id, task_id, source_task_id, recall_round, callee_hash, callee_masked, callee, outcome, intent, talk_seconds, ai_billed_seconds, cost, ai_fee, currency, hangup_time, unreadable_times, received_at, record)
+    VALUES (@voiceId, @taskId, @sourceTaskId, @recallRound, @calleeHash, @calleeMasked, @callee, @outcome, @intent, @billedLineSeconds, @aiAgentBilledSeconds, @cost, @aiAgentFee, @currency, @hangupTime, @unreadableTimes, @receivedAt, @record)`);
   const insertAll = (reports: readonly CallReport[], receivedAt: string): IngestResult => {
     let stored = 0;
     for (const r of reports) {
@@ -93,12 +97,13 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
         callee: options.storeNumbers ? r.callee : null,
         outcome: r.outcome,
         intent: r.intent,
-        talkSeconds: r.talkSeconds,
+        billedLineSeconds: r.billedLineSeconds,
         aiAgentBilledSeconds: r.aiAgentBilledSeconds,
         cost: r.cost,
         aiAgentFee: r.aiAgentFee,
         currency: r.currency,
         hangupTime: r.hangupTime,
+        unreadableTimes: r.unreadableTimes,
         receivedAt,
         record: JSON.stringify(storedRecord(r, options.storeNumbers)),
       });
@@ -122,10 +127,11 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
     }
   };
 
-  const aggregate = db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, outcome, intent, COUNT(*) AS calls,
-      SUM(talk_seconds) AS talkSeconds, SUM(ai_billed_seconds) AS aiAgentBilledSeconds, SUM(cost) AS cost, SUM(ai_fee) AS aiAgentFee,
-      MAX(currency) AS currency, MAX(hangup_time) AS lastHangupTime
-    FROM reports GROUP BY task_id, source_task_id, outcome, intent`);
+  // talk_seconds holds chargedDuration (billed line time): the column keeps its first name.
+  const aggregate = db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, outcome, intent, COUNT(*) AS calls,
+      SUM(talk_seconds) AS billedLineSeconds, SUM(ai_billed_seconds) AS aiAgentBilledSeconds, SUM(cost) AS cost, SUM(ai_fee) AS aiAgentFee,
+      MAX(currency) AS currency, MAX(hangup_time) AS lastHangupTime, SUM(unreadable_times) AS unreadableTimes
+    FROM reports GROUP BY task_id, source_task_id, calleeHash, outcome, intent`);
 
   return {
     ingest: (reports) =>
@@ -135,6 +141,7 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
       }),
     aggregate: async () => (reading(display, () => aggregate.all()) as (Omit<TaskAggregate, "outcome"> & { outcome: string })[]).map((row) => ({ ...row, outcome: row.outcome as OutcomeClass })),
     count: async () => (reading(display, () => db.prepare("SELECT COUNT(*) AS n FROM reports").get()) as { n: number }).n,
+    hashCallee,
     close: async () => void db.close(),
   };
 }

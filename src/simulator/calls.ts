@@ -1,3 +1,4 @@
+import { epochMsToWallTime } from "../campaigns/platform-time.js";
 import { NOT_CONNECTED_INTENT } from "./accounts.js";
 
 /** How likely each call outcome is; weights, need not sum to 1. */
@@ -111,4 +112,28 @@ export function statusReport(call: PlacedCall, ctx: ReportContext): Record<strin
     intent: call.intent,
     callStatus: CALL_STATUS[call.outcome],
   };
+}
+
+/**
+ * What a push looks like: "convenient" carries the fields the sibling voice push has (taskId,
+ * sourceTaskId, callStatus, epoch-ms times); "docs" only what the AI-agent push's docs confirm.
+ */
+export type ReportShape = "convenient" | "docs";
+export const REPORT_SHAPES: readonly ReportShape[] = ["convenient", "docs"];
+
+const REPORT_TIMES = ["submitTime", "callTime", "ringingTime", "answerTime", "hangupTime"] as const;
+
+/**
+ * The sparse shape the docs allow: no taskId, sourceTaskId or callStatus; times as `yyyyMMddHHmmss`
+ * on the platform's clock ("" for one that did not happen); billing periods as "60+60"; currency
+ * only when not USD.
+ */
+export function docsShapedReport(report: Record<string, unknown>, timeZone: string): Record<string, unknown> {
+  const { taskId: _taskId, sourceTaskId: _sourceTaskId, callStatus: _callStatus, currency, ...rest } = report;
+  const shaped: Record<string, unknown> = { ...rest, billPeriod: "60+60", aiAgentBillPeriod: "60+60", ...(currency !== "USD" && currency !== undefined ? { currency } : {}) };
+  for (const field of REPORT_TIMES) {
+    const ms = report[field];
+    shaped[field] = typeof ms === "number" && ms > 0 ? epochMsToWallTime(ms, timeZone).replace(/[- :]/g, "") : "";
+  }
+  return shaped;
 }

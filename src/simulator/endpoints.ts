@@ -11,10 +11,15 @@ const refuse = (code: string, msg: string): Envelope => ({ code, msg, data: null
 const WALL = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const CANCELLABLE = new Set<number>([TaskStatus.waiting, TaskStatus.calling, TaskStatus.suspended, TaskStatus.submitting]);
 
+/** How a create's success carries the task id: the docs do not show it, so the simulator speaks each reading. */
+export const CREATE_ANSWERS = ["int", "jobId", "null"] as const;
+export type CreateAnswerForm = (typeof CREATE_ANSWERS)[number];
+
 export interface EndpointContext {
   world: World;
   account: SimAccount;
   now: number;
+  createAnswer: CreateAnswerForm;
   onCreated(task: SimTask): void;
 }
 
@@ -42,7 +47,7 @@ function create(body: Body, ctx: EndpointContext): Envelope {
   if ("code" in checked) return refuse(checked.code, checked.msg);
   const task = ctx.world.createTask(checked, ctx.account, ctx.now);
   ctx.onCreated(task);
-  return ok(task.taskId);
+  return ok(ctx.createAnswer === "jobId" ? { jobId: task.taskId } : ctx.createAnswer === "null" ? null : task.taskId);
 }
 
 function page(body: Body): { current: number; size: number; params: Body } | Envelope {

@@ -1,14 +1,17 @@
 import type { AddressInfo } from "node:net";
+import { ASSUMED_SIGNATURE_SKEW_SECONDS } from "../laaffic/assumptions.js";
 import { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
-import { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
+import { DEFAULT_OUTCOMES, docsShapedReport, type OutcomeWeights, type ReportShape } from "./calls.js";
 import { createFaultTable, type EndpointName, type Fault } from "./faults.js";
 import { createPusher, type Pusher } from "./push.js";
 import { createSimulatorServer, type SimStats } from "./server.js";
 import { createWorld, TaskStatus, type World } from "./world.js";
+import type { CreateAnswerForm } from "./endpoints.js";
 
 export { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
-export { DEFAULT_OUTCOMES, type OutcomeWeights } from "./calls.js";
+export { DEFAULT_OUTCOMES, REPORT_SHAPES, type OutcomeWeights, type ReportShape } from "./calls.js";
 export { ENDPOINT_NAMES, type EndpointName, type Fault } from "./faults.js";
+export { CREATE_ANSWERS, type CreateAnswerForm } from "./endpoints.js";
 export type { SimStats } from "./server.js";
 export { TaskStatus, FlowStatus, NodeStatus } from "./world.js";
 
@@ -28,10 +31,14 @@ export interface SimulatorOptions {
   /** Where status reports are pushed as {"array": [...]}; none = reports are only counted. */
   pushUrl?: string;
   pushRetryDelayMs?: number;
+  /** "docs": pushes only the fields the docs confirm (no task ids, no callStatus, times as yyyyMMddHHmmss); default "convenient". */
+  reportShape?: ReportShape;
   /** Real clock in ms (injected by tests). */
   now?: () => number;
   /** How often the lifecycle advances, real ms; 0 = only when tick() is called. */
   tickMs?: number;
+  /** The create's `data`: the task id (`int`, default), `{jobId}`, or `null` (no id at all). */
+  createAnswer?: CreateAnswerForm;
 }
 
 export interface Simulator {
@@ -63,13 +70,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const simNow = (): number => startedAt + (now() - startedAt) * speed + advancedMs;
   const pusher: Pusher | undefined = options.pushUrl ? createPusher({ url: options.pushUrl, retryDelayMs: options.pushRetryDelayMs ?? 1_000 }) : undefined;
   let reportsGenerated = 0;
+  const timeZone = options.timeZone ?? "Asia/Shanghai";
+  const shaped = options.reportShape === "docs" ? (report: Record<string, unknown>) => docsShapedReport(report, timeZone) : (report: Record<string, unknown>) => report;
   const world = createWorld({
-    timeZone: options.timeZone ?? "Asia/Shanghai",
+    timeZone,
     seed: options.seed ?? 1,
     outcomes: options.outcomes ?? DEFAULT_OUTCOMES,
     emitReport: (report) => {
       reportsGenerated++;
-      pusher?.enqueue(report);
+      pusher?.enqueue(shaped(report));
     },
   });
   const stats: SimStats = { requests: {}, tasksCreated: 0, tasksCreatedByName: Object.create(null) as Record<string, number>, pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 } };
@@ -88,13 +97,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     now,
     simNow,
-    skewSeconds: options.skewSeconds ?? 300,
+    skewSeconds: options.skewSeconds ?? ASSUMED_SIGNATURE_SKEW_SECONDS,
     stats: currentStats,
     onCreated: (task) => {
       stats.tasksCreated++;
       stats.tasksCreatedByName[task.taskName] = (stats.tasksCreatedByName[task.taskName] ?? 0) + 1;
     },
     advance,
+    createAnswer: options.createAnswer ?? "int",
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import { readBody, sendJson } from "../http/index.js";
 import { sign } from "../laaffic/sign.js";
 import type { SimAccount } from "./accounts.js";
-import { handleEndpoint, type Envelope } from "./endpoints.js";
+import { handleEndpoint, type CreateAnswerForm, type Envelope } from "./endpoints.js";
 import { isEndpointName, type EndpointName, type Fault, type FaultTable } from "./faults.js";
 import type { SimTask, World } from "./world.js";
 
@@ -38,6 +38,7 @@ export interface ServerDeps {
   stats(): SimStats;
   onCreated(task: SimTask): void;
   advance(ms: number): void;
+  createAnswer: CreateAnswerForm;
 }
 
 export function createSimulatorServer(deps: ServerDeps): { server: Server; sockets: Set<Socket> } {
@@ -82,7 +83,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not valid JSON", data: null });
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not a JSON object", data: null });
-  const envelope = handleEndpoint(endpoint, body as Record<string, unknown>, { world: deps.world, account, now: deps.simNow(), onCreated: deps.onCreated });
+  const envelope = handleEndpoint(endpoint, body as Record<string, unknown>, { world: deps.world, account, now: deps.simNow(), onCreated: deps.onCreated, createAnswer: deps.createAnswer });
   if (fault?.hangAfterStore) return; // the socket stays open until the client gives up or the simulator stops
   if (fault?.resetAfterStore) return void req.socket.destroy();
   sendJson(res, 200, envelope);

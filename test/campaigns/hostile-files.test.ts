@@ -192,6 +192,7 @@ describe("taskName must be printable text on one line without spaces at its ends
     ...controls.map((c): [string, string, string] => [`"ab\\u${hex(c).toLowerCase()}cd"`, breaks.includes(c) ? "a line break" : "a control character", `U+${hex(c)}`]),
     ...bidi.map((c): [string, string, string] => [`"ab\\u${hex(c)}cd"`, "a bidirectional-text control", `U+${hex(c)}`]),
     ...breaks.map((c): [string, string, string] => [`"ab\\u${hex(c)}cd"`, "a line break", `U+${hex(c)}`]),
+    ...[0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff].map((c): [string, string, string] => [`"ab\\u${hex(c)}cd"`, "an invisible (zero-width) character", `U+${hex(c)}`]),
     ['"ab\\e[31mred"', "a control character", "U+001B"],
     ['"ab\\r\\nlines"', "a line break", "U+000D"],
     ['"ab\\there"', "a control character", "U+0009"],

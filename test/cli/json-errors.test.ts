@@ -28,6 +28,7 @@ const COMMANDS: Record<string, string[]> = {
   outcomes: ["outcomes"],
   "outcomes --out": ["outcomes", "--out", "o.json"],
   "reports import": ["reports", "import", "reports.ndjson"],
+  doctor: ["doctor"],
 };
 
 /** Ways to fail: each changes the workspace, the arguments or the environment. */

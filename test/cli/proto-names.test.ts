@@ -82,7 +82,7 @@ describe("taskNames that are Object.prototype members are names like any other",
     const dir = await tempDir({ "campaigns/a.yaml": campaignYaml("'__proto__'"), "campaigns/b.yaml": campaignYaml("'constructor'", "", ["919700000002"]) });
     expect((await runCli(["apply", "--auto-approve"], dir, simulatorEnv(sim), daytimeNow())).code).toBe(0);
     const state = (await readStateFile(join(dir, ".campaign", "state.json")))!;
-    const row = (taskId: number, intent: string) => ({ taskId, sourceTaskId: null, outcome: "connected" as const, intent, calls: 2, talkSeconds: 10, aiAgentBilledSeconds: 10, cost: 0.1, aiAgentFee: 0.1, currency: "USD", lastHangupTime: 1_900_000_000_000 });
+    const row = (taskId: number, intent: string) => ({ taskId, sourceTaskId: null, calleeHash: null, outcome: "connected" as const, intent, calls: 2, billedLineSeconds: 10, aiAgentBilledSeconds: 10, cost: 0.1, aiAgentFee: 0.1, currency: "USD", lastHangupTime: 1_900_000_000_000, unreadableTimes: 0 });
     const rows = [row(state.campaigns["__proto__"]!.taskId!, "__proto__"), row(state.campaigns["constructor"]!.taskId!, "constructor"), row(state.campaigns["constructor"]!.taskId!, "toString")];
     const report = campaignOutcomes(rows, state);
     expect(report.campaigns.map((c) => [c.taskName, c.calls, { ...c.intents }])).toEqual([

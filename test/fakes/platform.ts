@@ -17,7 +17,9 @@
  *   takes the first unused answer of its route whose match accepts it; `answer` is an envelope
  *   (`ok(data)`, `refuse(code, msg)`) or a function of the body returning one.
  * - Anything else — an unscripted route or body, a bad signature — is answered with the platform
- *   error `-99` (not retried by the client) and recorded as unexpected.
+ *   error `-99` (not retried by the client) and recorded as unexpected. With `refuseBadSignatures`
+ *   a wrong key or Sign is answered `-1` (authentication error) instead, as the platform would.
+ * - `dateOffsetMs` sends a Date header that far from the fake's clock (a platform clock that is off).
  * - `done()` throws listing the unexpected requests and the answers left unused. It runs again
  *   by itself after each test (failing it) for every fake, whose server is then stopped.
  * - `requests` holds every request received, in order, for assertions on what was sent.
@@ -81,6 +83,10 @@ export interface FakeOptions {
   /** Clock in ms; default Date.now. */
   now?: () => number;
   skewSeconds?: number;
+  /** The Date header of every answer is the fake's clock plus this (a platform whose clock is off); absent: Node's own. */
+  dateOffsetMs?: number;
+  /** Answer a wrong Api-Key or Sign as the platform does, `-1` authentication error, instead of recording it as unexpected. */
+  refuseBadSignatures?: boolean;
 }
 
 interface Scripted {
@@ -130,7 +136,8 @@ export async function fakePlatform(options: FakeOptions = {}): Promise<FakePlatf
       }
       requests.push({ route, body, headers: req.headers });
       const envelope = answerFor(route, body, req);
-      res.writeHead(200, { "content-type": "application/json;charset=UTF-8" });
+      const date = options.dateOffsetMs === undefined ? {} : { date: new Date(now() + options.dateOffsetMs).toUTCString() };
+      res.writeHead(200, { "content-type": "application/json;charset=UTF-8", ...date });
       res.end(JSON.stringify(envelope));
     });
   });
@@ -138,6 +145,7 @@ export async function fakePlatform(options: FakeOptions = {}): Promise<FakePlatf
   const answerFor = (route: string, body: unknown, req: IncomingMessage): Envelope => {
     const problem = signatureProblem(req, apiKey, apiSecret, now(), skew);
     const shown = `${route} ${JSON.stringify(body)}`;
+    if (problem && options.refuseBadSignatures && /Api-Key|Sign/.test(problem)) return refuse("-1", "authentication error");
     if (problem) return surprise(`${shown}: ${problem}`);
     if (body === null || typeof body !== "object" || Array.isArray(body)) return surprise(`${shown}: the body is not a JSON object`);
     const found = scripted.find((s) => !s.used && s.route === route && matches(s.match, body as Body));

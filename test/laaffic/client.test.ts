@@ -73,11 +73,11 @@ describe("client against the simulator: platform error codes become PlatformErro
     expect(sim.stats().tasksCreated).toBe(1);
   });
 
-  test("-18 and an unknown code keep the platform's message", async () => {
+  test("-18 to a create is an unknown outcome (issue 16); an unknown code keeps the platform's message", async () => {
     const sim = await testSimulator();
     const client = testClient(sim);
     sim.setFault("create", { platformCode: "-18", times: 1 });
-    expect(failure(await client.createTask(body("e18")))).toMatchObject({ code: "-18", hint: expect.stringContaining("resubmit only if nothing was created") });
+    expect(failure(await client.createTask(body("e18")))).toMatchObject({ kind: "unknown", reason: expect.stringContaining("-18 (system exception)") });
     sim.setFault("create", { platformCode: "-99", times: 1 });
     expect(failure(await client.createTask(body("e99")))).toMatchObject({ code: "-99", message: "system exception", hint: "an error code this tool does not know; see the platform's message" });
   });

@@ -151,3 +151,14 @@ describe("renderers", () => {
     expect(JSON.stringify(result)).not.toMatch(/919700000001|Asha/);
   });
 });
+
+describe("canonicalJson", () => {
+  test("keys named like Object.prototype members are read as the object's own", () => {
+    for (const key of ["toString", "constructor", "valueOf", "hasOwnProperty", "__proto__"]) {
+      const a = JSON.parse(`{"${key}": {"status": "submitted", "b": 1}, "z": 1}`) as unknown;
+      const b = JSON.parse(`{"${key}": {"status": "pending", "b": 1}, "z": 1}`) as unknown;
+      expect(canonicalJson(a), key).not.toBe(canonicalJson(b));
+      expect(canonicalJson(a), key).toContain('"submitted"');
+    }
+  });
+});

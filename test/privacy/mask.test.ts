@@ -65,6 +65,19 @@ describe("maskSensitiveText: numbers", () => {
     expect(cases).toBeGreaterThan(5000);
   });
 
+  test("grouping marks and invisible or full-width separators do not hide a number", () => {
+    const separators = ["_", ",", "'", "/", "\u200b", "\u200d", "\u2060", "\ufeff", "\u3000", "\uff0d", "\uff0e", "\u00b7"];
+    for (const sep of separators) {
+      for (const groups of [["91", "9700", "000", "321"], ["0171", "9700321"], ["9197", "00000321"]]) {
+        const written = groups.join(sep);
+        const masked = maskSensitiveText(`callee ${written} refused`);
+        const visible = masked.replace(/[^0-9]/g, "");
+        expect(visible.length, JSON.stringify(written)).toBeLessThanOrEqual(7);
+        expect(masked, JSON.stringify(written)).toContain("•");
+      }
+    }
+  });
+
   test("a plain run is masked as maskPhoneNumber masks it; masking twice changes nothing", () => {
     for (const digits of ["919700000321", "123456", "8613800138000", "1234567", "14155550123"]) {
       expect(maskSensitiveText(`x ${digits} y`)).toBe(`x ${maskPhoneNumber(digits)} y`);

@@ -4,7 +4,11 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
 import { outcomesSchema, type OutcomesReport } from "../../src/schema/generated/index.js";
+import { epochMsToWallTime } from "../../src/campaigns/platform-time.js";
 import { campaignYaml, reportRecord, runCli, simulatorEnv, tempDir, testReceiver, testSimulator, daytimeNow } from "../helpers.js";
+
+// Within the year ahead the report-time sanity window allows (a 2031 sendTime's calls would be dropped times).
+const inTwoDays = (): string => `${epochMsToWallTime(daytimeNow() + 2 * 86_400_000, "Asia/Shanghai").slice(0, 10)} 14:00:00`;
 
 describe("simulator → pushes → receiver → campaign outcomes", () => {
   test("outcome numbers equal the simulator's own counts, recall rounds included", async () => {
@@ -15,7 +19,7 @@ describe("simulator → pushes → receiver → campaign outcomes", () => {
     const recall = "recallFlow:\n  recallType: 1\n  recallInterval: 30\n  recallNum: 2\n  nodeList: [{agentId: \"110\"}, {agentId: \"111\"}]\n";
     await writeFile(join(dir, "campaign.config.yaml"), "reports:\n  path: reports.db\n");
     await writeFile(join(dir, "a.yaml"), campaignYaml("e2e-recall", recall, numbers(919_700_100_000, 60)));
-    await writeFile(join(dir, "b.yaml"), campaignYaml("e2e-plain", 'sendTime: "2031-01-01 14:00:00"\n', numbers(919_700_200_000, 25)));
+    await writeFile(join(dir, "b.yaml"), campaignYaml("e2e-plain", `sendTime: "${inTwoDays()}"\n`, numbers(919_700_200_000, 25)));
     const env = simulatorEnv(sim);
     expect((await runCli(["apply", "--auto-approve", "a.yaml", "b.yaml"], dir, env, daytimeNow())).code).toBe(0);
     sim.fastForward();

@@ -63,7 +63,7 @@ describe("the receiver never stores a number raw, whatever its type", () => {
     const row = db.prepare("SELECT record FROM reports WHERE voice_id = 'ok-x-0'").get() as { record: string };
     db.close();
     const kept = JSON.parse(row.record) as Record<string, unknown>;
-    expect(kept).toMatchObject({ voiceId: "ok-x-0", taskId: 100001, hangupTime: 1_900_000_000_000, cost: "0.0100", intent: "101", calledInfo: "(not stored: set reports.storeNumbers to keep text variables)" });
+    expect(kept).toMatchObject({ voiceId: "ok-x-0", taskId: 100001, hangupTime: 1_780_000_000_000, cost: "0.0100", intent: "101", calledInfo: "(not stored: set reports.storeNumbers to keep text variables)" });
     expect(kept["terminationReason"]).toMatch(/^callee 9197•+\d{3} busy$/);
     expect(typeof kept["extraNumber"]).toBe("string");
   });
@@ -72,5 +72,17 @@ describe("the receiver never stores a number raw, whatever its type", () => {
     const { receiver, store } = await testReceiver({ storeNumbers: true });
     expect((await push(receiver.url, [reportRecord("raw-1", { callee: Number(NUMBERS[0]) })])).status).toBe(200);
     expect(await store.count()).toBe(1);
+  });
+});
+
+describe("numbers hidden in codes, ids and keys", () => {
+  test("a number as an unknown field's name, or inside a code or a recording URL, is masked; ids and times stay exact", async () => {
+    const { receiver, storePath } = await testReceiver();
+    const records = NUMBERS.map((n, i) => reportRecord(`hid-${i}`, { [n]: "key", recordingFileId: `https://x/rec/${n}.mp3`, intent: `i${n}`, sipCode: n, terminationCode: n, scriptId: n, currency: n, code: n, hangupTime: 1_780_000_000_000 + i }));
+    expect((await push(receiver.url, { array: records })).status).toBe(200);
+    const bytes = await storeBytes(storePath);
+    for (const n of NUMBERS) expect(bytes).not.toContain(n);
+    expect(bytes).toContain("hid-3");
+    expect(bytes).toContain("1780000000003");
   });
 });

@@ -22,7 +22,7 @@ const NOT_A_STORE: Record<string, { make(path: string): Promise<void>; says: str
 async function truncatedStore(path: string): Promise<void> {
   const store = openSqliteStore(path, { storeNumbers: false });
   const reports = await import("../../src/reports/index.js");
-  await store.ingest(reports.parseBatch(Array.from({ length: 3000 }, (_, i) => reportRecord(`v${i}`, { calledInfo: "x".repeat(200) }))).reports);
+  await store.ingest(reports.parseBatch(Array.from({ length: 3000 }, (_, i) => reportRecord(`v${i}`, { calledInfo: "x".repeat(200) })), { timeZone: "Asia/Shanghai", now: Date.now() }).reports);
   await store.close();
   await truncate(path, Math.floor((await stat(path)).size / 3));
 }

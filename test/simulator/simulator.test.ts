@@ -191,7 +191,7 @@ describe("control endpoints for tests and benchmarks", () => {
       return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
     };
     expect(await control("faults", { endpoint: "create", fault: { platformCode: "-18", times: 1 } })).toMatchObject({ status: 200 });
-    expect(await testClient(sim).createTask(body("via-http"))).toMatchObject({ ok: false, failure: { code: "-18" } });
+    expect(await testClient(sim).createTask(body("via-http"))).toMatchObject({ ok: false, failure: { kind: "unknown", reason: expect.stringContaining("-18") } });
     expect(await control("faults", { endpoint: "nope" })).toMatchObject({ status: 400 });
     const before = sim.simNow();
     const advanced = await control("advance", { ms: 3600_000 });

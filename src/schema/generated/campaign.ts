@@ -173,7 +173,7 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "string",
       "minLength": 2,
       "maxLength": 64,
-      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
+      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
       "description": "The campaign's identity; 2-64 characters, unique on the account: printable text, no control or bidi-control characters or line breaks, no space at either end."
     },
     "description": {
@@ -190,7 +190,7 @@ export const campaignSchema: Record<string, unknown> = {
       "type": "string",
       "minLength": 2,
       "maxLength": 64,
-      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
+      "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069])?$",
       "description": "The taskName this campaign had before (its state entry is moved to the new name; nothing is sent, and the task keeps its old name on the platform). The tool's own; never sent."
     },
     "suppressed": {

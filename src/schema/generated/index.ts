@@ -7,6 +7,8 @@ export type { CommandResult, CampaignStatusName, RefreshReport, StateRef, Refres
 export { commandResultSchema } from "./command-result.js";
 export type { CallingDays, BlackoutDates, CampaignConfig, StateConfig, ApiConfig, CampaignDefaults, ReceiverConfig, ReportsConfig, GuardsConfig, CallingHours, CountryCallingHours } from "./config.js";
 export { configSchema } from "./config.js";
+export type { DoctorReport, DoctorCheck, DoctorSummary } from "./doctor.js";
+export { doctorSchema } from "./doctor.js";
 export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./error.js";
 export { errorSchema } from "./error.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";

@@ -4,12 +4,19 @@
  * Output of `campaign outcomes --format json`: what the received status reports say per campaign.
  */
 export interface OutcomesReport {
-  formatVersion: 1;
+  /**
+   * 2: talkSeconds became billedLineSeconds; unmatched names its reason; unreadableTimes.
+   */
+  formatVersion: 2;
   campaigns: CampaignOutcome[];
   /**
-   * Reports whose task is not in the applied state.
+   * Reports no campaign could be given: their task is not in the applied state, or they carry no task id and their callee was declared by no single campaign of the state.
    */
   unmatched: UnmatchedTask[];
+  /**
+   * Report times that could not be read or made no sense (before 2000, more than a year ahead): dropped, never shown.
+   */
+  unreadableTimes: number;
 }
 export interface CampaignOutcome {
   taskName: string;
@@ -24,7 +31,13 @@ export interface CampaignOutcome {
   intents: {
     [k: string]: number;
   };
-  talkSeconds: number;
+  /**
+   * Billed line time, seconds: the sum of chargedDuration (rounded to billPeriod by the platform), not talk time.
+   */
+  billedLineSeconds: number;
+  /**
+   * AI-agent billed time, seconds: the sum of aiAgentChargedDuration (aiAgentBillPeriod is a billing period, never read as seconds).
+   */
   aiAgentBilledSeconds: number;
   cost: number;
   aiAgentFee: number;
@@ -45,6 +58,10 @@ export interface OutcomeCounts {
 export interface UnmatchedTask {
   taskId: number | null;
   calls: number;
+  /**
+   * no-task-id: the report has neither taskId nor sourceTaskId and its callee matches no single declared campaign (taskId is null).
+   */
+  reason: "task-not-in-state" | "no-task-id";
 }
 
 export const outcomesSchema: Record<string, unknown> = {
@@ -57,11 +74,13 @@ export const outcomesSchema: Record<string, unknown> = {
   "required": [
     "formatVersion",
     "campaigns",
-    "unmatched"
+    "unmatched",
+    "unreadableTimes"
   ],
   "properties": {
     "formatVersion": {
-      "const": 1
+      "const": 2,
+      "description": "2: talkSeconds became billedLineSeconds; unmatched names its reason; unreadableTimes."
     },
     "campaigns": {
       "type": "array",
@@ -71,14 +90,15 @@ export const outcomesSchema: Record<string, unknown> = {
     },
     "unmatched": {
       "type": "array",
-      "description": "Reports whose task is not in the applied state.",
+      "description": "Reports no campaign could be given: their task is not in the applied state, or they carry no task id and their callee was declared by no single campaign of the state.",
       "items": {
         "type": "object",
         "title": "UnmatchedTask",
         "additionalProperties": false,
         "required": [
           "taskId",
-          "calls"
+          "calls",
+          "reason"
         ],
         "properties": {
           "taskId": {
@@ -90,9 +110,21 @@ export const outcomesSchema: Record<string, unknown> = {
           "calls": {
             "type": "integer",
             "minimum": 0
+          },
+          "reason": {
+            "enum": [
+              "task-not-in-state",
+              "no-task-id"
+            ],
+            "description": "no-task-id: the report has neither taskId nor sourceTaskId and its callee matches no single declared campaign (taskId is null)."
           }
         }
       }
+    },
+    "unreadableTimes": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Report times that could not be read or made no sense (before 2000, more than a year ahead): dropped, never shown."
     }
   },
   "definitions": {
@@ -108,7 +140,7 @@ export const outcomesSchema: Record<string, unknown> = {
         "outcomes",
         "connectRate",
         "intents",
-        "talkSeconds",
+        "billedLineSeconds",
         "aiAgentBilledSeconds",
         "cost",
         "aiAgentFee",
@@ -180,13 +212,15 @@ export const outcomesSchema: Record<string, unknown> = {
             "type": "integer"
           }
         },
-        "talkSeconds": {
+        "billedLineSeconds": {
           "type": "integer",
-          "minimum": 0
+          "minimum": 0,
+          "description": "Billed line time, seconds: the sum of chargedDuration (rounded to billPeriod by the platform), not talk time."
         },
         "aiAgentBilledSeconds": {
           "type": "integer",
-          "minimum": 0
+          "minimum": 0,
+          "description": "AI-agent billed time, seconds: the sum of aiAgentChargedDuration (aiAgentBillPeriod is a billing period, never read as seconds)."
         },
         "cost": {
           "type": "number"
