@@ -4,20 +4,13 @@ import { dirname } from "node:path";
 import { hostname, userInfo } from "node:os";
 import { ToolError } from "../errors/index.js";
 import { FILE_LIMITS, readTextFile } from "../files/index.js";
+import type { LockInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 import { writeSynced } from "./file-store.js";
 import { newId } from "./hash.js";
 
-/** What a lock says about its holder (schemas/state.schema.json#/definitions/lockInfo). */
-export interface LockInfo {
-  id: string;
-  pid: number;
-  host: string;
-  user: string;
-  command: string;
-  startedAt: string;
-  ciRunUrl?: string;
-}
+/** What a lock says about its holder (schemas/state.schema.json#/definitions/lockInfo, generated). */
+export type { LockInfo };
 
 export interface HeldLock {
   info: LockInfo;
