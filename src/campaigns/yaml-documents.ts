@@ -31,6 +31,8 @@ export interface ParsedYamlFile {
 // JavaScript numbers hold integers exactly up to 2^53 (16 digits, not all of them): anything
 // longer than 15 digits could silently change, so it is refused rather than rounded.
 const MAX_EXACT_INTEGER_DIGITS = 15;
+// A number as people write one: no leading zeros, no base prefix, no exponent, no ".0" on a whole number.
+const PLAIN_DECIMAL = /^[-+]?(0|[1-9][0-9]*)(\.[0-9]*[1-9][0-9]*)?$/;
 
 /** Parses every document of a YAML file, keeping positions; syntax errors become diagnostics. */
 export function parseYamlFile(file: string, text: string, kind = "campaign file"): ParsedYamlFile {
@@ -219,16 +221,23 @@ function inexactNumbers(doc: Document.Parsed, position: (offset: number) => Sour
   visit(doc, {
     Scalar(_key, node, ancestors) {
       if (typeof node.value !== "number" || node.source === undefined || !node.range) return;
-      const digits = node.source.replace(/^[-+]/, "").replace(/_/g, "");
-      if (!/^\d+$/.test(digits) || digits.length <= MAX_EXACT_INTEGER_DIGITS) return;
       const parent = ancestors[ancestors.length - 1];
       if (isPair(parent) && parent.key === node) return; // keys are field names, not values
       const name = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : undefined;
+      const shown = name === undefined ? "value" : maskSensitiveText(name);
+      // 0x6E, 0o156, 1.1e2, 110.0, 0110, .inf all read as numbers other than what is written:
+      // only plain decimals are taken, so what the file says is what is sent.
+      if (!PLAIN_DECIMAL.test(node.source)) {
+        found.push(errorAt({ code: "inexact-number", message: `${shown} is written as ${maskSensitiveText(node.source)}, which YAML reads as the number ${maskSensitiveText(String(node.value))}`, hint: "write whole numbers as plain decimal digits (110), or put the value in quotes if it is text", at: position(node.range[0]) }));
+        return;
+      }
+      const digits = node.source.replace(/^[-+]/, "");
+      if (!/^\d+$/.test(digits) || digits.length <= MAX_EXACT_INTEGER_DIGITS) return;
       found.push(
         errorAt({
           code: "inexact-number",
-          message: `${name === undefined ? "value" : maskSensitiveText(name)} is an unquoted number of ${digits.length} digits, which cannot be read exactly`,
-          hint: `write it in quotes (e.g. ${name === undefined ? "field" : maskSensitiveText(name)}: "…") so every digit is kept`,
+          message: `${shown} is an unquoted number of ${digits.length} digits, which cannot be read exactly`,
+          hint: `write it in quotes (e.g. ${name === undefined ? "field" : shown}: "…") so every digit is kept`,
           at: position(node.range[0]),
         }),
       );

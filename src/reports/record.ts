@@ -70,7 +70,9 @@ function parseReport(value: unknown, times: ReportTimeContext): CallReport | str
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
   const raw = value as Record<string, unknown>;
   const voiceId = raw["voiceId"];
-  if ((typeof voiceId !== "string" || voiceId.trim() === "") && !(typeof voiceId === "number" && Number.isSafeInteger(voiceId))) return "voiceId is missing";
+  if (typeof voiceId === "number" && !Number.isSafeInteger(voiceId)) return "voiceId is a number that cannot be read exactly; send it as a string";
+  if (voiceId === undefined || voiceId === null || (typeof voiceId === "string" && voiceId.trim() === "")) return "voiceId is missing";
+  if (typeof voiceId !== "string" && typeof voiceId !== "number") return `voiceId must be a string, not ${Array.isArray(voiceId) ? "a list" : typeof voiceId === "object" ? "an object" : `a ${typeof voiceId}`}`;
   if (String(voiceId).length > 128) return "voiceId is longer than 128 characters";
   // A number field that is not a number cannot be masked reliably: the record is refused, named.
   const callee = phoneField(raw, "callee");

@@ -66,7 +66,7 @@ export function replayJournal(state: AppliedState, text: string, files: JournalF
     }
     records.push({ record: value as JournalRecord, line: i + 1 });
   }
-  checkSerials(records, state.serial, files);
+  checkSerials(records, state.serial, state.lineage, files);
   for (const { record } of records) {
     if (record.serial <= state.serial) continue;
     state.serial = record.serial;
@@ -79,9 +79,11 @@ export function replayJournal(state: AppliedState, text: string, files: JournalF
   return warnings;
 }
 
-function checkSerials(records: readonly { record: JournalRecord; line: number }[], base: number, files: JournalFiles): void {
+function checkSerials(records: readonly { record: JournalRecord; line: number }[], base: number, lineage: string, files: JournalFiles): void {
   let previous: number | undefined;
   for (const { record, line } of records) {
+    // A journal copied or merged in from another state would fold that state's records into this one.
+    if (record.lineage !== undefined && record.lineage !== lineage) throw corrupt(files, line, `belongs to another state (lineage ${record.lineage}, not ${lineage})`);
     if (previous === undefined && record.serial > base + 1) throw corrupt(files, line, `has serial ${record.serial}, but the state file is at serial ${base}: the records in between are missing`);
     if (previous !== undefined && record.serial !== previous + 1) throw corrupt(files, line, `has serial ${record.serial} after serial ${previous}: a writer appends serials one by one`);
     const stray = record.history.find((h) => h.serial !== record.serial);

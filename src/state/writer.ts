@@ -21,6 +21,8 @@ export interface StateWriter {
 /** One group of changes: the serial it makes, the campaigns it changed (null = removed), its log. */
 export interface JournalRecord {
   serial: number;
+  /** The state the record belongs to (absent in journals written before it was recorded). */
+  lineage?: string;
   campaigns: Record<string, CampaignState | null>;
   history: HistoryEntry[];
 }
@@ -56,7 +58,8 @@ export function createStateWriter(sink: StateSink, initial: AppliedState, now: (
         continue;
       }
       state.serial += 1;
-      const record: JournalRecord = { serial: state.serial, campaigns: nameIndex(), history: [] };
+      // The lineage goes last: a reader knows a record by its start (`{"serial":`).
+      const record: JournalRecord = { serial: state.serial, campaigns: nameIndex(), history: [], lineage: state.lineage };
       const at = new Date(now()).toISOString();
       const applied: typeof batch = [];
       for (const item of batch) {

@@ -338,3 +338,16 @@ describe("files and directories holding no campaign", () => {
     }
   });
 });
+
+describe("a number reads as what is written, or is refused", () => {
+  test.each(["0x6E", "0o156", "1.1e2", "110.0", "0110", ".inf", "-.inf", ".nan", "1e3", "00"])("agentId: %s is refused at its position", async (written) => {
+    const dir = await tempDir({ "c.yaml": CAMPAIGN.replace("agentId: 110", `agentId: ${written}`) });
+    const result = await loadDir(dir, ["c.yaml"]);
+    expect(result.campaigns[0]?.valid).toBe(false);
+    expect(located(result).join("\n")).toMatch(/c\.yaml:\d+:10: error inexact-number: agentId is written as /);
+  });
+  test.each(["110", "-5", "+7", "0", "0.5", "0.50", "12.25"])("%s is a plain decimal and is read", async (written) => {
+    const dir = await tempDir({ "c.yaml": CAMPAIGN.replace("agentId: 110", `agentId: ${written}`) });
+    expect(located(await loadDir(dir, ["c.yaml"])).join("\n")).not.toContain("inexact-number");
+  });
+});

@@ -86,3 +86,15 @@ describe("numbers hidden in codes, ids and keys", () => {
     expect(bytes).toContain("1780000000003");
   });
 });
+
+describe("voiceId of the wrong kind is refused with the reason", () => {
+  test("missing, blank, too large to read exactly, a list, an object, a boolean", async () => {
+    const { receiver, store } = await testReceiver();
+    const cases: [unknown, string][] = [[undefined, "voiceId is missing"], ["  ", "voiceId is missing"], [null, "voiceId is missing"], [2 ** 60 + 1, "voiceId is a number that cannot be read exactly; send it as a string"], [["v"], "voiceId must be a string, not a list"], [{ id: "v" }, "voiceId must be a string, not an object"], [true, "voiceId must be a string, not a boolean"]];
+    const records = cases.map(([voiceId]) => ({ ...reportRecord("x"), voiceId }));
+    const answer = await push(receiver.url, { array: records });
+    expect(answer.status).toBe(400);
+    expect((answer.body["rejected"] as { reason: string }[]).map((r) => r.reason)).toEqual(cases.map(([, reason]) => reason));
+    expect(await store.count()).toBe(0);
+  });
+});

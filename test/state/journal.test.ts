@@ -241,3 +241,20 @@ describe("a corrupt journal stops every command before it acts; a torn one is a 
     expect(text.stdout).toContain("Plan: 0 to create, 2 unchanged.");
   });
 });
+
+describe("a journal of another state", () => {
+  test("is refused naming the line, whichever line carries the other lineage; journals without lineage still replay", async () => {
+    const { path, journalPath, lines, base } = await journaled();
+    for (let i = 0; i < lines.length; i++) {
+      const foreign = lines.map((line, k) => (k === i ? line.replace('"lineage":"lin"', '"lineage":"other"') : line));
+      expect(foreign[i]).toContain('"lineage":"other"');
+      await writeFile(journalPath, foreign.join("\n") + "\n");
+      const error = await read(path).then(() => undefined, (e: ToolError) => e);
+      expect(error?.code).toBe("state-corrupt");
+      expect(error?.message).toContain("belongs to another state (lineage other, not lin)");
+      expect(await readFile(path)).toEqual(base);
+    }
+    await writeFile(journalPath, lines.map((line) => line.replace(',"lineage":"lin"', "")).join("\n") + "\n");
+    expect((await read(path)).state?.serial).toBe(1 + lines.length);
+  });
+});

@@ -458,6 +458,10 @@ export const stateSchema: Record<string, unknown> = {
         "history"
       ],
       "properties": {
+        "lineage": {
+          "type": "string",
+          "description": "The lineage of the state the record belongs to; a record of another state is refused."
+        },
         "serial": {
           "type": "integer",
           "minimum": 1,
