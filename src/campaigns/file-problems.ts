@@ -34,7 +34,7 @@ export interface Reference {
 export function referencedFileProblem(problem: FileProblem | OutsideProject, ref: Reference): Diagnostic {
   const { referencedAt, field } = ref;
   if (problem.kind === "missing") {
-    return errorAt({ code: ref.name === "recipientsFile" ? "recipients-file-not-found" : "file-not-found", message: `${ref.name} ${ref.written} cannot be read (looked for ${ref.file})`, hint: ref.name === "recipientsFile" ? "the path is relative to the campaign file" : "the path is relative to the working directory", at: referencedAt, field });
+    return errorAt({ code: ref.name === "recipientsFile" ? "recipients-file-not-found" : "file-not-found", message: `${ref.name} ${ref.written} cannot be read (looked for ${ref.file})`, hint: ref.name === "recipientsFile" ? "the path is relative to the campaign file" : "the path is relative to the config file's directory", at: referencedAt, field });
   }
   if (problem.kind === "outside-project") {
     return errorAt({ code: "path-outside-project", message: `${ref.name} ${ref.written} resolves to ${problem.resolved}, outside the project ${problem.root}`, hint: problemHint(problem), at: referencedAt, field });

@@ -17,8 +17,8 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
     const info = await stat(absolute).catch(() => undefined);
     if (!info) throw new ToolError("path-not-found", `${path} does not exist`, "pass campaign files or directories, or set campaignsDir in the config");
     // A path named explicitly is read even when it is no regular file: the reader says what it is.
-    if (info.isDirectory()) for (const file of await walk(absolute)) found.add(display(file, cwd));
-    else found.add(display(absolute, cwd));
+    if (info.isDirectory()) for (const file of await walk(absolute)) found.add(displayPath(file, cwd));
+    else found.add(displayPath(absolute, cwd));
   }
   return [...found].sort();
 }
@@ -38,7 +38,8 @@ async function walk(dir: string): Promise<string[]> {
   return files;
 }
 
-function display(absolute: string, cwd: string): string {
+/** A path as diagnostics show it: relative to the working directory when inside it, else absolute. */
+export function displayPath(absolute: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   return rel.startsWith("..") || isAbsolute(rel) ? absolute : rel;
 }
@@ -82,6 +83,6 @@ export function nodeFileReader(cwd: string, bounds: ProjectBounds = { root: cwd,
       const maxBytes = kind === "campaign file" ? FILE_LIMITS.campaignFile : kind === "recipients file" ? FILE_LIMITS.recipientsCsv : FILE_LIMITS.suppressionList;
       return readTextFile(absolute, { maxBytes, display: path, what: kind });
     },
-    resolve: (fromFile, rel) => display(resolve(cwd, dirname(fromFile), rel), cwd),
+    resolve: (fromFile, rel) => displayPath(resolve(cwd, dirname(fromFile), rel), cwd),
   };
 }

@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, visit } from "yaml";
 import type { Document, Node, Pair } from "yaml";
+import { firstLineOf } from "../errors/index.js";
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
 
@@ -146,7 +147,7 @@ function plainValue(doc: Document.Parsed, position: (offset: number) => SourcePo
       ok: false,
       problem: errorAt({
         code: "yaml-alias",
-        message: excessive ? `YAML aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies of their anchors` : `YAML alias cannot be resolved: ${maskSensitiveText(firstLine(error))}`,
+        message: excessive ? `YAML aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies of their anchors` : `YAML alias cannot be resolved: ${maskSensitiveText(firstLineOf(error))}`,
         hint: excessive ? "write the values out; a campaign file needs few or no aliases" : "define the anchor (&name) before the alias that uses it",
         at: at ?? startOfDocument(doc, position),
       }),
@@ -212,9 +213,6 @@ function writtenTag(text: string, nodeStart: number): { tag: string; offset: num
   return undefined;
 }
 
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
-}
 
 function inexactNumbers(doc: Document.Parsed, position: (offset: number) => SourcePosition): Diagnostic[] {
   const found: Diagnostic[] = [];

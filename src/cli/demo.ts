@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
+import { ASSUMED_PLATFORM_TIME_ZONE } from "../laaffic/assumptions.js";
 import { openSqliteStore, startReceiver } from "../reports/index.js";
 import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
 import { outcomesCommand } from "./reports.js";
@@ -31,12 +32,12 @@ export async function demoCommand(options: GlobalOptions, context: CliContext, i
   const store = openSqliteStore(join(dir, ".campaign", "reports.db"), { storeNumbers: false });
   // The receiver judges report times against the simulated clock, which the demo runs years ahead.
   let clock: () => number = Date.now;
-  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: randomBytes(18).toString("base64url"), maxBodyBytes: 16 * 1024 * 1024, store, log: () => undefined, timeZone: "Asia/Shanghai", now: () => clock() });
+  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: randomBytes(18).toString("base64url"), maxBodyBytes: 16 * 1024 * 1024, store, log: () => undefined, timeZone: ASSUMED_PLATFORM_TIME_ZONE, now: () => clock() });
   const simulator = await startSimulator({ speed: 60, pushUrl: receiver.reportUrl, pushRetryDelayMs: 50 });
   clock = () => simulator.simNow();
   try {
     await cp(EXAMPLES, join(dir, "campaigns"), { recursive: true });
-    await writeFile(join(dir, "campaign.config.yaml"), "# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: Asia/Shanghai\nguards:\n  # the demo rings simulated phones, so at any hour; real configs keep the default 08:00-21:00\n  callingHours: { start: \"00:00\", end: \"24:00\" }\n");
+    await writeFile(join(dir, "campaign.config.yaml"), `# written by campaign demo\ncampaignsDir: campaigns\napi:\n  timezone: ${ASSUMED_PLATFORM_TIME_ZONE}\nguards:\n  # the demo rings simulated phones, so at any hour; real configs keep the default 08:00-21:00\n  callingHours: { start: "00:00", end: "24:00" }\n`);
     const env: Record<string, string | undefined> = {
       PATH: context.env["PATH"],
       LAAFFIC_BASE_URL: simulator.url,

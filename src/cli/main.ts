@@ -307,7 +307,7 @@ const STOP_HELP =
   "  the lock is released; exit 130 (1 when a campaign failed).\n";
 
 /** These print as they run (addresses to use, progress); their stdout is never held. */
-const STREAMING_COMMANDS = new Set(["receive", "simulator", "demo"]);
+const STREAMING_COMMANDS = new Set(["receive", "simulator"]);
 
 function isJsonDocument(text: string): boolean {
   try {

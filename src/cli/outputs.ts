@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { parseAllDocuments } from "yaml";
-import { discoverCampaignFiles, nodeFileReader } from "../campaigns/index.js";
+import { discoverCampaignFiles, nodeFileReader, parseYamlFile } from "../campaigns/index.js";
 import { appendOutputFile, checkOutputPath, FILE_LIMITS, readTextFile, writeOutputFile, type ProtectedFile } from "../files/index.js";
 import type { CliContext } from "./context.js";
 import type { Workspace } from "./workspace.js";
@@ -32,15 +31,9 @@ async function campaignInputs(campaignsDir: string, context: CliContext, withRec
   for (const file of withRecipients ? files : []) {
     const read = await readTextFile(resolve(context.cwd, file), { maxBytes: FILE_LIMITS.campaignFile });
     if (!read.ok) continue;
-    for (const document of parseAllDocuments(read.text)) {
-      const value: unknown = (() => {
-        try {
-          return document.toJS({ maxAliasCount: 100 });
-        } catch {
-          return undefined;
-        }
-      })();
-      const recipientsFile = (value as { recipientsFile?: unknown } | null | undefined)?.recipientsFile;
+    // The loader's own parser (its limits, and no warnings of the yaml package on stderr).
+    for (const document of parseYamlFile(file, read.text).documents) {
+      const recipientsFile = (document.value as { recipientsFile?: unknown } | null | undefined)?.recipientsFile;
       if (typeof recipientsFile === "string") inputs.push(reader.resolve(file, recipientsFile));
     }
   }

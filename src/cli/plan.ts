@@ -21,8 +21,10 @@ export async function planCommand(paths: string[], commandOptions: PlanCommandOp
   }
   const made = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
   const { plan } = made;
-  const protect = await toolFiles(workspace, context, { inputFiles: made.inputFiles });
   const out = plan.summary.errors === 0 ? commandOptions.out : undefined;
+  // The tool's own files are looked up only when something is to be written.
+  const writes = out !== undefined || Boolean(context.env["GITHUB_STEP_SUMMARY"]);
+  const protect = writes ? await toolFiles(workspace, context, { inputFiles: made.inputFiles }) : [];
   // Saved before anything is printed: a refused or failed write leaves stdout to the error alone.
   if (out !== undefined) await savePlan(plan, out, protect, context);
   context.terminal.out(renderPlan(plan, options, context));

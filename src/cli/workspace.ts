@@ -45,7 +45,7 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
     throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above", { diagnostics: config.diagnostics });
   }
   const statePath = options.state ?? config.settings.statePath;
-  refuseReservedStatePath(statePath, config);
+  refuseReservedStatePath(statePath, config, context.cwd);
   return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined, warn: (warning) => printDiagnostics([warning], context) };
 }
 
@@ -59,9 +59,9 @@ export function campaignFileReader(workspace: Pick<Workspace, "config">, context
 const STATE_SIDECAR = /\.(journal|lock|new-salt|tmp)$/;
 
 /** `--state FILE` (or state.path) must not name a state's sidecar file or the config file. */
-function refuseReservedStatePath(statePath: string, config: LoadedConfig): void {
+function refuseReservedStatePath(statePath: string, config: LoadedConfig, cwd: string): void {
   const configFile = config.settings.configFile;
-  if (STATE_SIDECAR.test(statePath) || (configFile !== undefined && resolve(statePath) === resolve(configFile))) {
+  if (STATE_SIDECAR.test(statePath) || (configFile !== undefined && resolve(cwd, statePath) === resolve(cwd, configFile))) {
     throw new ToolError("usage", `${statePath} cannot be a state file: that name is ${STATE_SIDECAR.test(statePath) ? "reserved for the journal, lock and temporary files beside a state" : "the config file"}`, "pass the state file itself (e.g. --state .campaign/state.json)");
   }
 }

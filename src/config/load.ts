@@ -7,6 +7,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { errorAt, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { CampaignConfig } from "../schema/generated/index.js";
+import { displayPath } from "../campaigns/files.js";
 import { CONFIG_MODULE, parseConfig, readConfigText, type ConfigRead } from "./read.js";
 import { checkConfig, resolveSettings, type ConfigSource, type Settings } from "./settings.js";
 
@@ -131,7 +132,3 @@ function twoConfigs(dir: string, candidates: readonly Found[], cwd: string): Dia
   });
 }
 
-function displayPath(absolute: string, cwd: string): string {
-  const rel = relative(cwd, absolute);
-  return rel.startsWith("..") ? absolute : rel;
-}

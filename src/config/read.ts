@@ -2,11 +2,12 @@
 // parsed with positions so every problem is reported at file:line:col. JS configs are run.
 import { basename, extname } from "node:path";
 import { pathToFileURL } from "node:url";
+import { fileProblem } from "../campaigns/file-problems.js";
 import { parseYamlFile, type FieldPath, type SourceDocument } from "../campaigns/yaml-documents.js";
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
-import { ToolError } from "../errors/index.js";
+import { firstLineOf, ToolError } from "../errors/index.js";
 import { FILE_LIMITS, readTextFile, type FileProblem } from "../files/index.js";
-import { maskDigitRuns } from "../privacy/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 
 export const CONFIG_MODULE = "campaign";
 
@@ -18,9 +19,9 @@ export type ConfigRead =
 export async function readConfigText(absolute: string, file: string): Promise<{ ok: true; text: string } | { ok: false; problem: FileProblem; diagnostic: Diagnostic }> {
   const read = await readTextFile(absolute, { maxBytes: FILE_LIMITS.config, display: file, what: "config file" });
   if (read.ok) return read;
-  const code = read.problem.kind === "invalid-utf8" ? "invalid-utf8" : read.problem.kind === "too-large" ? "file-too-large" : read.problem.kind === "not-regular" ? "file-not-regular" : "file-unreadable";
+  // The loader's mapping of a file problem (code, position), with the config's own hint.
   const hint = read.problem.kind === "invalid-utf8" ? "save the config file as UTF-8" : "the config must be a regular file of at most 1 MiB";
-  return { ...read, diagnostic: errorAt({ code, message: read.problem.message, hint, at: { file, line: read.problem.line ?? 1, column: read.problem.column ?? 1 } }) };
+  return { ...read, diagnostic: { ...fileProblem(read.problem, file), hint } };
 }
 
 /** Parses a config file's text by its name: package.json#campaign, JSON, JS or YAML. */
@@ -71,7 +72,7 @@ async function runJsConfig(absolute: string, file: string): Promise<unknown> {
     return await (typeof exported === "function" ? (exported as () => unknown)() : exported);
   } catch (error) {
     const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
-    throw new ToolError("config-invalid", `config file ${file} failed to load: ${name}${maskDigitRuns(firstLine(error))}`, "fix the error in the config file (it is run as JavaScript)", { file });
+    throw new ToolError("config-invalid", `config file ${file} failed to load: ${name}${maskSensitiveText(firstLineOf(error))}`, "fix the error in the config file (it is run as JavaScript)", { file });
   }
 }
 
@@ -122,6 +123,3 @@ function firstFailingOffset(text: string): number {
   return Math.max(0, low - 1);
 }
 
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
-}

@@ -5,7 +5,7 @@ import { isValidTimeZone } from "../campaigns/platform-time.js";
 import type { CampaignConfig, CampaignDefaults, GuardsConfig } from "../schema/generated/index.js";
 import { ToolError } from "../errors/index.js";
 import { validators } from "../schema/validators.js";
-import { maskSensitiveText } from "../privacy/index.js";
+import { maskConnectionString, maskSensitiveText } from "../privacy/index.js";
 import { ASSUMED_PLATFORM_TIME_ZONE } from "../laaffic/assumptions.js";
 
 /** The configuration with defaults applied and environment overrides resolved. */
@@ -75,8 +75,9 @@ export function checkConfig(source: ConfigSource): Diagnostic[] {
     }
   }
   const baseUrl = (source.value as CampaignConfig | null)?.api?.baseUrl;
-  if (typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl") && baseUrlProblem(baseUrl) !== undefined) {
-    diagnostics.push(errorAt({ code: "invalid-value", message: `api.baseUrl "${baseUrl}" ${baseUrlProblem(baseUrl)}`, hint: 'e.g. "https://api.laaffic.com"', at: source.locate(["api", "baseUrl"]), field: "/api/baseUrl" }));
+  const baseUrlWrong = typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl") ? baseUrlProblem(baseUrl) : undefined;
+  if (typeof baseUrl === "string" && baseUrlWrong !== undefined) {
+    diagnostics.push(errorAt({ code: "invalid-value", message: `api.baseUrl "${shownUrl(baseUrl)}" ${baseUrlWrong}`, hint: 'e.g. "https://api.laaffic.com"', at: source.locate(["api", "baseUrl"]), field: "/api/baseUrl" }));
   }
   const tz = (source.value as CampaignConfig | null)?.api?.timezone;
   if (typeof tz === "string" && !isValidTimeZone(tz)) {
@@ -175,7 +176,7 @@ function checkEnvironment(env: Record<string, string | undefined>): void {
   const baseUrl = nonEmpty(env["LAAFFIC_BASE_URL"]);
   const problem = baseUrl === undefined ? undefined : baseUrlProblem(baseUrl);
   if (problem !== undefined) {
-    const shown = JSON.stringify(baseUrl!.length > 80 ? `${baseUrl!.slice(0, 80)}…` : baseUrl);
+    const shown = JSON.stringify(shownUrl(baseUrl!.length > 80 ? `${baseUrl!.slice(0, 80)}…` : baseUrl!));
     throw new ToolError("config-invalid", `LAAFFIC_BASE_URL (from the environment) ${problem}: ${shown}`, 'set it to the platform\'s address, e.g. "https://api.laaffic.com", or unset it to use api.baseUrl from the config');
   }
   const token = nonEmpty(env["CAMPAIGN_RECEIVER_TOKEN"]);
@@ -183,6 +184,11 @@ function checkEnvironment(env: Record<string, string | undefined>): void {
   const hint = "use a long random token, e.g. from: openssl rand -hex 24";
   if (!RECEIVER_TOKEN_CHARS.test(token)) throw new ToolError("config-invalid", "CAMPAIGN_RECEIVER_TOKEN (from the environment) holds characters that cannot stand unescaped in a URL path: only letters, digits, - and _ are allowed", hint);
   if (token.length < RECEIVER_TOKEN_MIN) throw new ToolError("config-invalid", `CAMPAIGN_RECEIVER_TOKEN (from the environment) is ${token.length} character${token.length === 1 ? "" : "s"} long; at least ${RECEIVER_TOKEN_MIN} are needed so it cannot be guessed`, hint);
+}
+
+/** A URL quoted in a message: credentials in it (`user:pass@`) and numbers in it masked. */
+function shownUrl(url: string): string {
+  return maskSensitiveText(maskConnectionString(url, { whole: true }));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import type { Settings } from "../config/index.js";
 import type { DoctorCheck } from "../schema/generated/index.js";
 import type { LockFile } from "../state/index.js";
+import { credentialsFromEnvironment, missingNames } from "../laaffic/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
 
 /** What the state backend showed when read (nothing is written or locked). */
@@ -14,11 +15,10 @@ export interface StateProbe {
 
 /** Present and non-empty; the values are never shown: the key by its length, the secret not at all. */
 export function credentialsCheck(env: Record<string, string | undefined>): { check: DoctorCheck; credentials?: { apiKey: string; apiSecret: string } } {
-  const apiKey = env["LAAFFIC_API_KEY"]?.trim();
-  const apiSecret = env["LAAFFIC_API_SECRET"]?.trim();
-  const missing = [!apiKey && "LAAFFIC_API_KEY", !apiSecret && "LAAFFIC_API_SECRET"].filter(Boolean);
-  if (missing.length > 0) return { check: { id: "credentials", status: "fail", summary: `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set in the environment`, fix: "set them in the environment (in CI: repository secrets); never in a config file" } };
-  return { check: { id: "credentials", status: "pass", summary: `LAAFFIC_API_KEY (${apiKey!.length} character${apiKey!.length === 1 ? "" : "s"}) and LAAFFIC_API_SECRET are set in the environment` }, credentials: { apiKey: apiKey!, apiSecret: apiSecret! } };
+  const found = credentialsFromEnvironment(env);
+  if ("missing" in found) return { check: { id: "credentials", status: "fail", summary: `${missingNames(found.missing)} not set in the environment`, fix: "set them in the environment (in CI: repository secrets); never in a config file" } };
+  const keyLength = found.credentials.apiKey.length;
+  return { check: { id: "credentials", status: "pass", summary: `LAAFFIC_API_KEY (${keyLength} character${keyLength === 1 ? "" : "s"}) and LAAFFIC_API_SECRET are set in the environment` }, credentials: found.credentials };
 }
 
 export function appIdCheck(appId: string | undefined): DoctorCheck {

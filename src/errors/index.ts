@@ -52,6 +52,11 @@ export class ToolError extends Error {
   }
 }
 
+/** The first line of an error's message: engines put source excerpts (which may hold secrets) after it. */
+export function firstLineOf(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
+}
+
 export function isToolError(value: unknown): value is ToolError {
   return value instanceof ToolError;
 }

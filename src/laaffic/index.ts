@@ -7,3 +7,4 @@ export { parseEnvelope, type Envelope } from "./envelope.js";
 export { TASK_STATUS, RECALL_FLOW_STATUS, RECALL_NODE_STATUS, checkCreateAnswer, answerShape, type CreateAnswer, type TaskRecord, type Page, type RecallFlowRecord, type RecallFlowDetail } from "./responses.js";
 export type { ApiResult, Credentials } from "./transport.js";
 export { probeTaskQuery, type PlatformProbe } from "./probe.js";
+export { credentialsFromEnvironment, missingNames } from "./credentials.js";

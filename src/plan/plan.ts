@@ -80,11 +80,10 @@ export function plan(input: PlanInput): CampaignPlan {
   const creating = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
   findings.push(...renameFindings(input.desired.filter((d) => creating.has(d.taskName)), declared, campaigns, moves.claimed, input.scope));
   if (input.guards) {
-    const submitting = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
-    const toSubmit = input.desired.filter((d) => submitting.has(d.taskName));
+    const toSubmit = input.desired.filter((d) => creating.has(d.taskName));
     findings.push(...guardFindings({ ...input.guards, toSubmit, state: input.state, now: input.now }));
     const clock = { platformTimeZone: input.guards.platformTimeZone, now: input.now, dialsPerMinute: input.guards.guards.dialsPerMinute };
-    for (const entry of entries) if (submitting.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
+    for (const entry of entries) if (creating.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
   return {

@@ -1,4 +1,4 @@
-export { maskPhoneNumber, maskDigitRuns } from "./mask.js";
+export { maskPhoneNumber } from "./mask.js";
 export { maskSensitiveText, type MaskOptions } from "./sensitive-text.js";
 export { escapeControlChars, escapeControlCharsDeep, escapeTerminalOutput, findControlChar } from "./terminal.js";
 export { maskConnectionString } from "./connection-string.js";

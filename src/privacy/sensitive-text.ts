@@ -3,7 +3,7 @@
  * stored: every run of 6 or more digits — also when written with spaces, dashes, dots, brackets,
  * grouping marks, invisible separators or a leading `+` between the digits — and every occurrence of a known secret. One pass, linear.
  */
-const MASK = "•";
+export const MASK = "•";
 const MIN_DIGITS = 6;
 /** Separator characters allowed between two digits of one number, at most this many in a row. */
 const MAX_SEPARATORS = 3;

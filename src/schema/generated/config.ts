@@ -155,7 +155,7 @@ export interface GuardsConfig {
    */
   maxGrowthPercent?: number;
   /**
-   * Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the working directory. Numbers are compared as E.164 digits.
+   * Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the config file's directory. Numbers are compared as E.164 digits.
    */
   suppressionLists?: string[];
   /**
@@ -448,7 +448,7 @@ export const configSchema: Record<string, unknown> = {
             "type": "string",
             "minLength": 1
           },
-          "description": "Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the working directory. Numbers are compared as E.164 digits."
+          "description": "Files of numbers never to call (one a line, or CSV with the number in the first column), relative to the config file's directory. Numbers are compared as E.164 digits."
         },
         "defaultCountry": {
           "type": "string",
