@@ -3,6 +3,8 @@
  * Asia/Shanghai — an assumption, see laaffic-api.md). This turns it into an instant.
  */
 const instants = new Map<string, number>();
+// Report times go through here too, in a receiver that runs for weeks: the cache stays bounded.
+const MAX_CACHED_INSTANTS = 10_000;
 
 export function wallTimeToEpochMs(wallTime: string, timeZone: string): number {
   // Many campaigns share a sendTime: each distinct one is worked out once.
@@ -10,6 +12,7 @@ export function wallTimeToEpochMs(wallTime: string, timeZone: string): number {
   const known = instants.get(key);
   if (known !== undefined) return known;
   const instant = computeInstant(wallTime, timeZone);
+  if (instants.size >= MAX_CACHED_INSTANTS) instants.clear();
   instants.set(key, instant);
   return instant;
 }
