@@ -1,4 +1,4 @@
-import { describeFailure, RECALL_FLOW_STATUS, RECALL_NODE_STATUS, type ApiFailure, type LaafficClient, type PlatformError, type RecallFlowDetail } from "../laaffic/index.js";
+import { RECALL_FLOW_STATUS, RECALL_NODE_STATUS, type ApiFailure, type LaafficClient, type PlatformError, type RecallFlowDetail } from "../laaffic/index.js";
 import type { RecallStatus } from "../schema/generated/index.js";
 
 /** One campaign's `cancel: true`, as the plan saw it. */
@@ -15,8 +15,6 @@ export interface CancelChange {
 export interface CancelResult {
   /** What was stopped, and what had already ended. */
   done: string[];
-  /** Rounds that could not be stopped and may still ring. */
-  warnings: string[];
   /** The first answer that was neither a success nor "already ended": the campaign is not known to be stopped. */
   failure?: ApiFailure;
   taskCancelled: boolean;
@@ -31,7 +29,8 @@ export type FindFlow = () => Promise<{ ok: true; keyId: number | undefined } | {
 
 // Answers to a cancel meaning there is nothing left to cancel there: -54 "submitted task is wrong"
 // (already finished or cancelled), -24 "data does not exist".
-const ALREADY_ENDED = new Set(["-54", "-24"]);
+const DOES_NOT_EXIST = "-24";
+const ALREADY_ENDED = new Set(["-54", DOES_NOT_EXIST]);
 const ended = (failure: ApiFailure): failure is PlatformError => failure.kind === "platform" && ALREADY_ENDED.has(failure.code);
 const FLOW_ENDED = new Set(["completed", "cancelled", "exception"]);
 const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]]);
@@ -44,7 +43,7 @@ const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]
  * node and the later ones). What the platform refuses to stop is named, never hidden.
  */
 export async function cancelCampaign(change: CancelChange & { taskId: number }, client: CancelClient, findFlow: FindFlow): Promise<CancelResult> {
-  const result: CancelResult = { done: [], warnings: [], taskCancelled: false };
+  const result: CancelResult = { done: [], taskCancelled: false };
   const fail = (failure: ApiFailure): void => void (result.failure ??= failure);
   if (change.recallFlow) await stopFlow(change, change.recallFlow.keyId, client, findFlow, result, fail);
   const flowDone = result.done.splice(0);
@@ -75,7 +74,8 @@ async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId:
     const found = await findFlow();
     if (!found.ok) return fail(found.failure);
     if (found.keyId === undefined) {
-      if (!ended(answer.failure)) return fail(answer.failure);
+      // Only the platform's own "does not exist" says there is no flow; a search that misses does not.
+      if (answer.failure.code !== DOES_NOT_EXIST) return fail(answer.failure);
       result.done.push(`the platform lists no recall flow for task ${change.taskId}`);
       result.flow = { status: "absent" };
       return;
@@ -84,7 +84,7 @@ async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId:
   }
   const detail = await client.recallFlowDetail(keyId);
   if (!detail.ok) {
-    if (detail.failure.kind === "platform" && detail.failure.code === "-24") {
+    if (detail.failure.kind === "platform" && detail.failure.code === DOES_NOT_EXIST) {
       result.done.push(`recall flow ${keyId} no longer exists on the platform`);
       result.flow = { status: "absent" };
       return;
@@ -107,16 +107,15 @@ async function stopRounds(keyId: number, flow: RecallFlowDetail, status: RecallS
   const rounds = flow.nodeList.map((node, i) => ({ node, round: i + 1, ended: NODE_ENDED.has(nodeState(node)) }));
   const notStarted = rounds.filter((r) => r.node.taskId === null && !r.ended);
   const withTask = rounds.filter((r) => r.node.taskId !== null && !r.ended);
-  const before = result.warnings.length;
   let failed = false;
   if (notStarted.length > 0) {
     const answer = await client.cancelRecallFlow(3, notStarted[0]!.node.keyId);
     const which = roundsText(notStarted.map((r) => r.round));
     if (answer.ok) result.done.push(`${which} of recall flow ${keyId} cancelled before ${notStarted.length === 1 ? "it" : "they"} started`);
-    else if (answer.failure.kind === "platform") result.warnings.push(`${which} of recall flow ${keyId} could not be stopped and may still ring: the platform refused the node cancel (${describeFailure(answer.failure)})`);
     else {
+      // Rounds that may still ring: the cancel failed, whatever else was stopped.
       failed = true;
-      fail(answer.failure);
+      fail(answer.failure.kind === "platform" ? { ...answer.failure, message: `${which} of recall flow ${keyId} could not be stopped and may still ring: the platform refused the node cancel (${answer.failure.message})` } : answer.failure);
     }
   }
   for (const { node, round } of withTask) {
@@ -130,8 +129,7 @@ async function stopRounds(keyId: number, flow: RecallFlowDetail, status: RecallS
   }
   const finished = rounds.filter((r) => r.ended).map((r) => r.round);
   if (finished.length > 0) result.done.push(`${roundsText(finished)} of recall flow ${keyId} had already ended`);
-  const allStopped = !failed && result.warnings.length === before;
-  result.flow = { keyId, status: allStopped ? "cancelled" : status };
+  result.flow = { keyId, status: failed ? status : "cancelled" };
 }
 
 /** `recall round 2`, `recall rounds 2–3`, `recall rounds 1, 3`. */

@@ -86,16 +86,16 @@ async function cancelOne(input: ChangesInput, planned: CancelChange): Promise<Ap
   await input.writer.commit(updateCampaign(taskName, input.now(), (c) => {
     if (result.flow) c.recall = { ...result.flow, refreshedAt: at };
     // Stopped, or nothing left that rings: the campaign is done with.
-    if (result.taskCancelled || (!result.failure && result.warnings.length === 0)) {
+    if (result.taskCancelled || !result.failure) {
       c.status = "cancelled";
       c.cancelledAt ??= at;
     }
     if (result.failure) c.lastError = lastError(result.failure);
     else delete c.lastError;
-    const notes = [...result.warnings.map((w) => `not stopped: ${w}`), ...(result.failure ? [`failed: ${describeFailure(result.failure)}`] : [])];
+    const notes = result.failure ? [`failed: ${describeFailure(result.failure)}`] : [];
     return { action: "cancel", taskName, detail: [detail, ...notes].filter(Boolean).join("; ") };
   }));
-  const warnings = [...result.warnings, ...(await refreshAfterCancel(input, taskName))];
+  const warnings = await refreshAfterCancel(input, taskName);
   const extra = { ...(detail ? { detail } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
   if (result.failure) {
     input.emit({ type: "rejected", taskName, failure: result.failure });

@@ -128,14 +128,17 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     refreshedAt,
   };
   let recall: RecallStatus | undefined;
+  let flowNote = "";
   if (campaign.settings?.["recallFlow"] !== undefined) {
-    // What cancel: true stops depends on it: an unanswered flow query fails the refresh, and a
-    // flow the platform does not list is recorded as absent, never left at an older status.
+    // What cancel: true stops depends on it: an unanswered flow query fails the refresh. A flow the
+    // search does not list keeps its last known status: a window query that misses proves nothing
+    // (only the platform's "does not exist" to a cancel or a detail query records it absent).
     const found = await recallFlowOf(platformName, task.taskId, { strTime, endTime }, options.client);
     if (!found.ok) throw new Error(`recall flow query failed: ${describeFailure(found.failure)}`);
-    recall = found.data ? recallStatusOf(found.data, refreshedAt) : { status: "absent", refreshedAt };
+    if (found.data) recall = recallStatusOf(found.data, refreshedAt);
+    else flowNote = `, recall flow not listed in ${window} (last known status kept: ${campaign.recall?.status ?? "not refreshed"})`;
   }
-  result.findings.push({ taskName: name, finding: "status", summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : ""}` });
+  result.findings.push({ taskName: name, finding: "status", summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : flowNote}` });
   result.mutations.push((state) => {
     const c = ownEntry(state.campaigns, name);
     if (!c) return [];
@@ -144,7 +147,7 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     // A create answered without an id: the exact name found it (and a cancel needs it).
     if (c.taskId === null || c.taskId === undefined) c.taskId = task.taskId;
     c.updatedAt = refreshedAt;
-    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow${recall.keyId !== undefined ? ` ${recall.keyId}` : ""} ${recall.status}` : ""}` }];
+    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow${recall.keyId !== undefined ? ` ${recall.keyId}` : ""} ${recall.status}` : flowNote ? `; ${flowNote.slice(2)}` : ""}` }];
     if (platform.status === "submission-failed" && c.status === "submitted") {
       // The platform never created the calls: the campaign can be submitted again.
       c.status = "rejected";

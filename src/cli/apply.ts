@@ -42,7 +42,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
         if (!prepared) return ExitCode.ok;
         stopIfApplyInterrupted(stop.signal);
         const { plan, toSubmit, salt, changes } = prepared;
-        checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
+        checkGuards(plan, toSubmit, changes.recallUpdates, state, workspace, allowLarge, context.now());
         if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length + changes.moves.length === 0) {
           if (options.format !== "json") context.terminal.out("\nNo changes. Nothing to submit.\n");
           else context.terminal.out(JSON.stringify(applyReport(plan.planId, [], [], plan.summary.unchanged), null, 2) + "\n");
@@ -51,7 +51,7 @@ export async function applyCommand(args: string[], commandOptions: ApplyCommandO
         if (!planFile && !commandOptions.autoApprove) {
           await approve(plan, context, stop.signal);
           // The answer may have come hours later: the rounds of an immediate send start now.
-          checkGuards(plan, toSubmit, state, workspace, allowLarge, context.now());
+          checkGuards(plan, toSubmit, changes.recallUpdates, state, workspace, allowLarge, context.now());
         }
         await checkSuppressionLists(plan, workspace, context);
         stopIfApplyInterrupted(stop.signal);
@@ -134,8 +134,8 @@ async function fromSavedPlan(file: string, workspace: Workspace, state: AppliedS
  * plan, and an immediate send is checked against the calling hours at this moment. Going past
  * a size limit needs --allow-large on this apply *and* a plan that was made with it.
  */
-function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], state: AppliedState | undefined, workspace: Workspace, allowLarge: boolean, now: number): void {
-  const findings = guardFindings({ ...guardsOf(workspace, allowLarge && plan.allowLarge === true), toSubmit, state, now });
+function checkGuards(plan: CampaignPlan, toSubmit: DesiredCampaign[], recallUpdates: readonly RecallChange[], state: AppliedState | undefined, workspace: Workspace, allowLarge: boolean, now: number): void {
+  const findings = guardFindings({ ...guardsOf(workspace, allowLarge && plan.allowLarge === true), toSubmit, toUpdate: recallUpdates.map((u) => u.desired), state, now });
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length === 0) return;
   const first = errors[0]!;

@@ -11,6 +11,8 @@ export const DEFAULT_CALLING_HOURS = { start: "08:00", end: "21:00" } as const;
 
 export interface CallingHoursInput extends RoundClock {
   toSubmit: readonly DesiredCampaign[];
+  /** Recall-flow updates of submitted campaigns: only their recall rounds are checked, timed from the task's real start. */
+  toUpdate?: readonly { desired: DesiredCampaign; startedAt: number }[];
   /** guards.callingHours: undefined = the default window, false = off. */
   callingHours: false | CallingHours | undefined;
 }
@@ -27,16 +29,22 @@ export function callingHoursFindings(input: CallingHoursInput): Diagnostic[] {
   const rulesOf = countryRules(input.callingHours ?? {});
   const findings: Diagnostic[] = [];
   for (const desired of input.toSubmit) {
-    const finding = campaignFinding(desired, rulesOf, input);
+    const finding = campaignFinding(desired, rulesOf, input, false);
+    if (finding) findings.push(finding);
+  }
+  // An update changes only what is still to come: the recall rounds (the first round has rung or is ringing).
+  for (const { desired, startedAt } of input.toUpdate ?? []) {
+    const finding = campaignFinding(desired, rulesOf, { ...input, now: startedAt }, true);
     if (finding) findings.push(finding);
   }
   return findings;
 }
 
-function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | undefined) => Rules, input: CallingHoursInput): Diagnostic | undefined {
+function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | undefined) => Rules, input: CallingHoursInput, update: boolean): Diagnostic | undefined {
   const at = { file: desired.source.file, line: desired.source.line, column: 1 };
   // Only a finding needs it (Intl is not asked once per campaign for nothing).
-  const when = (): string => (desired.body.sendTime ? `sendTime ${desired.body.sendTime} (${input.platformTimeZone})` : `an immediate send (now, ${epochMsToWallTime(input.now, input.platformTimeZone)} ${input.platformTimeZone})`);
+  const sent = (): string => (desired.body.sendTime ? `sendTime ${desired.body.sendTime} (${input.platformTimeZone})` : `${update ? "submitted" : "an immediate send (now,"} ${epochMsToWallTime(input.now, input.platformTimeZone)} ${input.platformTimeZone}${update ? "" : ")"}`);
+  const when = (): string => (update ? `the updated recall flow, first round from ${sent()}` : sent());
   // Biggest groups first: a finding names the country most of the campaign is in.
   const groups = [...desired.zoneGroups].sort((a, b) => b.recipients - a.recipients);
   const unknown = groups.find((g) => zonesOf(g, desired).length === 0);
@@ -51,6 +59,7 @@ function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | u
     };
   }
   for (const round of roundsOf(desired, input)) {
+    if (update && round.index === 0) continue;
     for (const group of groups) {
       const rules = rulesOf(group.country);
       for (const zone of zonesOf(group, desired)) {
@@ -62,7 +71,7 @@ function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | u
           severity: "error",
           code: "calling-hours",
           message: `${roundName(round.index)} of "${desired.taskName}" would ring from ${clockOf(forbidden.minute)} in ${where} on ${dayText(forbidden)}, ${whyText(forbidden, rules)} (${there}) — ${when()}${roundText(desired, round, forbidden, input)}`,
-          hint: HINT[forbidden.reason],
+          hint: update ? UPDATE_HINT : HINT[forbidden.reason],
           ...at,
           field: round.index === 0 ? "/sendTime" : "/recallFlow/recallInterval",
         };
@@ -80,6 +89,8 @@ const HINT: Record<Forbidden["reason"], string> = {
   day: "move sendTime so that every round falls on a calling day for every callee; the days are guards.callingHours.days (or countries.XX.days) in the config",
   blackout: "move sendTime so that no round falls on a blackout date of a callee; the dates are guards.callingHours.blackoutDates (or countries.XX.blackoutDates) in the config",
 };
+
+const UPDATE_HINT = "change the recall flow so that every recall round falls inside the calling hours and days of every callee (another recallInterval, fewer rounds); the submitted task's sendTime cannot change";
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];

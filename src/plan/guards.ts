@@ -1,18 +1,28 @@
 import type { AppliedState, Diagnostic, GuardsConfig } from "../schema/generated/index.js";
 import { callingHoursFindings } from "./calling-hours.js";
 import type { DesiredCampaign } from "./desired.js";
+import { ownEntry } from "./by-name.js";
 
 /**
  * Every guard on what is about to be submitted: at plan time, and again right before apply's
  * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
  */
 export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
-  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: input.guards.dialsPerMinute })];
+  const toUpdate = (input.toUpdate ?? []).map((desired) => ({ desired, startedAt: submittedAtOf(input.state, desired.taskName, input.now) }));
+  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, toUpdate, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: input.guards.dialsPerMinute })];
+}
+
+/** When a submitted campaign's first round began: its submission (an immediate send), as the state recorded it. */
+export function submittedAtOf(state: AppliedState | undefined, taskName: string, now: number): number {
+  const at = Date.parse(ownEntry(state?.campaigns, taskName)?.submittedAt ?? "");
+  return Number.isFinite(at) ? at : now;
 }
 
 export interface GuardInput {
   /** The campaigns this plan or apply would submit. */
   toSubmit: readonly DesiredCampaign[];
+  /** Submitted campaigns whose pending recall flow this plan or apply would update: their recall rounds ring as updated. */
+  toUpdate?: readonly DesiredCampaign[];
   state: AppliedState | undefined;
   guards: GuardsConfig;
   /** Where the guards are configured, for findings that belong to no campaign. */

@@ -3,7 +3,7 @@ import { ownEntry } from "./by-name.js";
 import { cancelFindings, plannedCancel } from "./cancel.js";
 import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
-import { guardFindings, type GuardInput } from "./guards.js";
+import { guardFindings, submittedAtOf, type GuardInput } from "./guards.js";
 import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
 import { plannedRounds } from "./rounds.js";
 import { quoteArg, renameFindings, resolveMoves, type MoveSource } from "./renames.js";
@@ -81,9 +81,14 @@ export function plan(input: PlanInput): CampaignPlan {
   findings.push(...renameFindings(input.desired.filter((d) => creating.has(d.taskName)), declared, campaigns, moves.claimed, input.scope));
   if (input.guards) {
     const toSubmit = input.desired.filter((d) => creating.has(d.taskName));
-    findings.push(...guardFindings({ ...input.guards, toSubmit, state: input.state, now: input.now }));
+    const toUpdate = entries.filter((e) => e.action === "update-recall").map((e) => declared.get(e.taskName)!);
+    findings.push(...guardFindings({ ...input.guards, toSubmit, toUpdate, state: input.state, now: input.now }));
     const clock = { platformTimeZone: input.guards.platformTimeZone, now: input.now, dialsPerMinute: input.guards.guards.dialsPerMinute };
-    for (const entry of entries) if (creating.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
+    for (const entry of entries) {
+      if (creating.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
+      // An update's rounds are timed from the task's real start.
+      else if (entry.action === "update-recall") entry.rounds = plannedRounds(declared.get(entry.taskName)!, { ...clock, now: submittedAtOf(input.state, entry.taskName, input.now) });
+    }
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
   return {

@@ -38,8 +38,10 @@ function note(entry: PlanEntry): string {
     case "cancel":
       return cancelSummary(entry);
     case "update-recall":
-    case "blocked":
-      return (entry.from ? `renamed from ${entry.from}; ` : "") + (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ");
+    case "blocked": {
+      const rounds = entry.rounds ? `; rounds as updated ${roundsLine(entry.rounds)}` : "";
+      return (entry.from ? `renamed from ${entry.from}; ` : "") + (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ") + rounds;
+    }
     case "retry":
       return entry.previous?.error ? `last attempt: ${entry.previous.error}` : "";
     case "unknown":

@@ -66,6 +66,7 @@ function details(entry: PlanEntry): string[] {
     case "update-recall":
       out.push(`task ${previous?.taskId ?? "?"}: its recall flow ${entry.recallKeyId ?? ""} is still pending and will be updated:`);
       for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent: the flow is cancelled)"));
+      if (entry.rounds) out.push(`rounds as updated = ${roundsLine(entry.rounds)}`);
       break;
     case "move":
       out.push(`task ${previous?.taskId ?? "?"} keeps the name "${entry.platformTaskName ?? entry.from ?? "?"}" on the platform (a task cannot be renamed there)`);

@@ -72,7 +72,7 @@ describe("cancel: true against an independent fake platform", () => {
     expect(fake.requests.length).toBe(settled);
   });
 
-  test("flow in progress: round 1's task is cancelled; round 2, refused by the platform, is named in the apply report (text, JSON) and the history", async () => {
+  test("flow in progress: round 1's task is cancelled; round 2, refused by the platform, fails the apply, named in the report (JSON) and the history", async () => {
     const { fake, cli, sentFrom, state } = await submittedThenCancelled();
     expectRefresh(fake, 2, 1);
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
@@ -86,7 +86,7 @@ describe("cancel: true against an independent fake platform", () => {
     fake.expect("POST /voice/group/call/cancel", { taskIdList: [5001] }, ok(null));
     expectRefresh(fake, 2, 1);
     const apply = await cli(["apply", "--auto-approve", "--json"]);
-    expect(apply.code).toBe(0);
+    expect(apply.code).toBe(1);
     expect(sentFrom(before)).toEqual([
       ["POST /voice/recallFlow/cancel", { type: 1, id: 900 }],
       ["POST /voice/recallFlow/queryDetail", { keyId: 900 }],
@@ -97,16 +97,17 @@ describe("cancel: true against an independent fake platform", () => {
     ]);
     fake.done();
     const report = JSON.parse(apply.stdout) as ApplyReport;
-    const warning = "recall round 2 of recall flow 900 could not be stopped and may still ring: the platform refused the node cancel (platform error -54: submitted task is wrong)";
-    expect(report.outcomes).toEqual([expect.objectContaining({ taskName: NAME, status: "cancelled", taskId: 5000, detail: "task 5000 had already ended; recall round 1 (task 5001) cancelled", warnings: [warning] })]);
+    const refused = "recall round 2 of recall flow 900 could not be stopped and may still ring: the platform refused the node cancel (submitted task is wrong)";
+    expect(report.outcomes).toEqual([expect.objectContaining({ taskName: NAME, status: "rejected", taskId: 5000, detail: "task 5000 had already ended; recall round 1 (task 5001) cancelled", error: expect.objectContaining({ code: "-54", message: refused }) })]);
+    expect(report.summary.rejected).toBe(1);
     const history = (await state()).history.filter((h) => h.action === "cancel").map((h) => h.detail);
-    expect(history).toEqual([`task 5000 had already ended; recall round 1 (task 5001) cancelled; not stopped: ${warning}`]);
-    // Not everything stopped: the campaign stays submitted and the next plan still shows the flow.
-    expect((await state()).campaigns[NAME]!.status).toBe("submitted");
+    expect(history).toEqual([`task 5000 had already ended; recall round 1 (task 5001) cancelled; failed: platform error -54: ${refused}`]);
+    // Not everything stopped: the campaign stays submitted, the error is kept, and the next plan still shows the flow.
+    expect((await state()).campaigns[NAME]).toMatchObject({ status: "submitted", lastError: { code: "-54", message: refused } });
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
   });
 
-  test("text apply report: the rounds that could not be stopped are a warning under the campaign", async () => {
+  test("text apply report: the rounds that could not be stopped fail the campaign, with what was done under it", async () => {
     const { fake, cli } = await submittedThenCancelled();
     expectRefresh(fake, 2, 1);
     await cli(["plan", "--refresh"]);
@@ -115,8 +116,9 @@ describe("cancel: true against an independent fake platform", () => {
     fake.expect("POST /voice/recallFlow/cancel", { type: 3, id: 902 }, refuse("-54", "no longer pending"));
     expectRefresh(fake, 2, 1, 1);
     const apply = await cli(["apply", "--auto-approve"]);
-    expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain(`  ✓ ${NAME}: task 5000 had already ended; recall round 1 of recall flow 900 had already ended\n      warning: recall round 2 of recall flow 900 could not be stopped and may still ring: the platform refused the node cancel (platform error -54: no longer pending)\n`);
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain(`  ✗ ${NAME}: rejected -54: recall round 2 of recall flow 900 could not be stopped and may still ring: the platform refused the node cancel (no longer pending)\n`);
+    expect(apply.stdout).toContain("      done: task 5000 had already ended; recall round 1 of recall flow 900 had already ended\n");
   });
 
   test("flow never found by a refresh: cancelled by the parent task id; 'already' answers are accepted as done", async () => {
@@ -137,15 +139,61 @@ describe("cancel: true against an independent fake platform", () => {
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
-  test("the platform lists no flow for the task: recorded absent; a finished parent is then nothing to cancel", async () => {
+  test("a flow search that lists nothing proves nothing: the flow is still cancelled; only the platform's -24 records it absent", async () => {
+    const { fake, cli, sentFrom, state } = await submittedThenCancelled();
+    const noFlow = () => {
+      fake.expect("POST /voice/group/call/query", named, ok({ total: 1, records: [taskRecord(2)] }));
+      fake.expect("POST /voice/recallFlow/queryPage", flowNamed, ok({ total: 0, records: [] }));
+    };
+    noFlow();
+    const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("task 5000 finished; recall flow status unknown (run campaign plan --refresh): up to 2 rounds left");
+    expect((await state()).campaigns[NAME]!.recall).toBeUndefined();
+    expect((await state()).history.at(-1)!.detail).toContain("recall flow not listed in");
+    fake.done();
+
+    const before = fake.requests.length;
+    fake.expect("POST /voice/recallFlow/cancel", { type: 2, id: 5000 }, refuse("-24", "data does not exist"));
+    fake.expect("POST /voice/recallFlow/queryPage", flowNamed, ok({ total: 0, records: [] }));
+    noFlow();
+    const apply = await cli(["apply", "--auto-approve"]);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain(`  ✓ ${NAME}: task 5000 had already ended; the platform lists no recall flow for task 5000`);
+    expect(sentFrom(before)[0]).toEqual(["POST /voice/recallFlow/cancel", { type: 2, id: 5000 }]);
+    fake.done();
+    expect((await state()).campaigns[NAME]).toMatchObject({ status: "cancelled", recall: { status: "absent" } });
+    const clean = await cli(["plan", "--detailed-exitcode"]);
+    expect(clean.code).toBe(0);
+  });
+
+  test("a flow search that misses after the flow was seen keeps its last status: a pending flow is still cancelled", async () => {
     const { fake, cli, state } = await submittedThenCancelled();
+    expectRefresh(fake, 2, 0);
+    await cli(["plan", "--refresh"]);
     fake.expect("POST /voice/group/call/query", named, ok({ total: 1, records: [taskRecord(2)] }));
     fake.expect("POST /voice/recallFlow/queryPage", flowNamed, ok({ total: 0, records: [] }));
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
-    expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain(`warning nothing-to-cancel: "${NAME}" has cancel: true, but the platform reports it finished and lists no recall flow for it`);
-    expect((await state()).campaigns[NAME]!.recall).toMatchObject({ status: "absent" });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("task 5000 finished; recall flow 900 pending: 2 rounds left");
+    expect((await state()).campaigns[NAME]!.recall).toMatchObject({ keyId: 900, status: "pending" });
     fake.done();
+  });
+
+  test("a parent-id flow cancel refused with -54 while no flow is listed: not stopped, the apply fails", async () => {
+    const { fake, cli, state } = await submittedThenCancelled();
+    fake.expect("POST /voice/recallFlow/cancel", { type: 2, id: 5000 }, refuse("-54", "submitted task is wrong"));
+    fake.expect("POST /voice/recallFlow/queryPage", flowNamed, ok({ total: 0, records: [] }));
+    fake.expect("POST /voice/group/call/cancel", { taskIdList: [5000] }, refuse("-54", "submitted task is wrong"));
+    fake.expect("POST /voice/group/call/query", named, ok({ total: 1, records: [taskRecord(2)] }));
+    fake.expect("POST /voice/recallFlow/queryPage", flowNamed, ok({ total: 0, records: [] }));
+    const apply = await cli(["apply", "--auto-approve"]);
+    expect(apply.code).toBe(1);
+    fake.done();
+    const campaign = (await state()).campaigns[NAME]!;
+    expect(campaign.recall).toBeUndefined();
+    expect(campaign.lastError).toMatchObject({ code: "-54" });
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
   });
 
   test("a flow query that fails fails the refresh: no plan from a stale flow status", async () => {

@@ -122,6 +122,30 @@ describe("recall-flow changes", () => {
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
+  test("an update is guarded like a create: recall rounds as updated, timed from the task's real start, must fall in the calling hours", async () => {
+    const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("recall-night", LATER + RECALL) });
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+    // sendTime 14:00 Shanghai = 11:30 in India; ten hours after the first round ends is past 21:00 there.
+    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 600")));
+    const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain("  ~ recall-night (update recall flow)");
+    expect(plan.stdout).toMatch(/error calling-hours: recall round 1 of "recall-night" would ring from 21:3\d in IN \(Asia\/Calcutta\) on 2035-01-01, outside the calling hours 08:00–21:00 .* — the updated recall flow, first round from sendTime 2035-01-01 14:00:00 \(Asia\/Shanghai\)/);
+    expect(plan.stdout).toContain("rounds as updated = 1st 2035-01-01 14:00–14:01, recall 1 2035-01-02 00:00–00:01 (Asia/Shanghai; 30 dials/min, assumed)");
+    expect(plan.stdout).toContain("hint: change the recall flow so that every recall round falls inside the calling hours");
+    const json = JSON.parse((await cli(["plan", "--json"])).stdout) as { entries: { action: string; rounds?: { times: unknown[] } }[] };
+    expect(json.entries[0]).toMatchObject({ action: "update-recall", rounds: { times: [expect.anything(), expect.anything()] } });
+    const apply = await cli(["apply", "--auto-approve"]);
+    expect(apply.code).toBe(1);
+    expect(sim.stats().requests["recallUpdate"]).toBeUndefined();
+    expect([...sim.world.flows.values()][0]!).toMatchObject({ recallInterval: 30 });
+    expect((await state())!.history.some((h) => h.action === "recall-update")).toBe(false);
+    // Two hours instead: inside the window, updated.
+    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 120")));
+    expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
+    expect([...sim.world.flows.values()][0]!).toMatchObject({ recallInterval: 120 });
+  });
+
   test("removing recallFlow while pending cancels the flow", async () => {
     const { sim, dir, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("recall-drop", LATER + RECALL) });
     await cli(["apply", "--auto-approve"]);

@@ -152,7 +152,7 @@ export interface PlannedCancel {
   };
 }
 /**
- * When each round would ring (create and retry): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).
+ * When each round would ring (create and retry; update-recall: as updated, the first round from sendTime or the task's submission): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).
  */
 export interface PlannedRounds {
   /**
@@ -699,7 +699,7 @@ export const planSchema: Record<string, unknown> = {
             "dialsPerMinuteAssumed",
             "times"
           ],
-          "description": "When each round would ring (create and retry): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).",
+          "description": "When each round would ring (create and retry; update-recall: as updated, the first round from sendTime or the task's submission): the first round from sendTime or, for an immediate send, the plan's moment (apply checks again with its own clock); recall round k from recallInterval minutes after round k-1 ends. A round lasts recipients ÷ dialsPerMinute; a recall round spans from its earliest start (the rounds before it recalled nobody) to its latest end (everyone recalled).",
           "properties": {
             "timeZone": {
               "type": "string",
