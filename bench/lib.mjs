@@ -22,7 +22,10 @@ export async function withTempDir(fn) {
 /** Runs `node script args…` and parses the last line of its stdout as JSON. */
 export function child(script, args, env = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, [script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     proc.stdout.on("data", (c) => (out += c));
     proc.on("exit", (code) => {
@@ -41,7 +44,16 @@ export function serve(command, args, pattern, env = {}) {
     proc.stdout.on("data", (c) => {
       out += c;
       const match = pattern.exec(out);
-      if (match) resolve({ proc, match, stop: () => new Promise((r) => { proc.on("exit", r); proc.kill("SIGTERM"); }) });
+      if (match)
+        resolve({
+          proc,
+          match,
+          stop: () =>
+            new Promise((r) => {
+              proc.on("exit", r);
+              proc.kill("SIGTERM");
+            }),
+        });
     });
     proc.on("exit", (code) => reject(new Error(`${command} exited ${code} before it was ready`)));
   });
@@ -68,6 +80,8 @@ export function report({ name, figure, unit, floor, higherIsBetter, target, extr
   const ratio = figure / floor;
   const ok = higherIsBetter ? ratio >= target : ratio <= target;
   const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(`${name}: ${fmt(figure)} ${unit} vs floor ${fmt(floor)} ${unit} → ${ratio.toFixed(2)}× (target ${higherIsBetter ? "≥" : "≤"} ${target}×) ${ok ? "✓" : "✗ MISSED"}${extra ? ` · ${extra}` : ""}`);
+  console.log(
+    `${name}: ${fmt(figure)} ${unit} vs floor ${fmt(floor)} ${unit} → ${ratio.toFixed(2)}× (target ${higherIsBetter ? "≥" : "≤"} ${target}×) ${ok ? "✓" : "✗ MISSED"}${extra ? ` · ${extra}` : ""}`,
+  );
   return { name, figure, floor, ratio, ok };
 }

@@ -33,7 +33,8 @@ if (mode === "--floor" || mode === "--ours" || mode === "--guarded") {
     const args = mode === "--guarded" ? ["--config", "guards.yaml", "plan", "--json"] : ["plan", "--json"];
     const code = await main(args, { cwd: dir, env: {}, now: () => Date.now() }, terminal);
     const plan = JSON.parse(out);
-    if (code !== 0 || plan.summary.create !== CAMPAIGNS || plan.summary.recipientsToSubmit !== CAMPAIGNS * PER_CAMPAIGN) throw new Error(`plan failed (${code})`);
+    if (code !== 0 || plan.summary.create !== CAMPAIGNS || plan.summary.recipientsToSubmit !== CAMPAIGNS * PER_CAMPAIGN)
+      throw new Error(`plan failed (${code})`);
   }
   const ms = performance.now() - start;
   console.log(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
@@ -42,14 +43,23 @@ if (mode === "--floor" || mode === "--ours" || mode === "--guarded") {
     await mkdir(join(dir, "campaigns"));
     for (let c = 0; c < CAMPAIGNS; c++) {
       const name = `bench-${String(c).padStart(4, "0")}`;
-      await writeFile(join(dir, "campaigns", `${name}.yaml`), `taskName: ${name}\nappId: Jgd8oFei\nagentId: 110\nmaxCalls: 180\nsendTime: "2030-01-15 14:00:00"\nrecipientsFile: ${name}.csv\nrecallFlow:\n  recallType: 1\n  recallInterval: 60\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n`);
+      await writeFile(
+        join(dir, "campaigns", `${name}.yaml`),
+        `taskName: ${name}\nappId: Jgd8oFei\nagentId: 110\nmaxCalls: 180\nsendTime: "2030-01-15 14:00:00"\nrecipientsFile: ${name}.csv\nrecallFlow:\n  recallType: 1\n  recallInterval: 60\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n`,
+      );
       const rows = ["calleeNumber,text1,text2"];
-      for (let r = 0; r < PER_CAMPAIGN; r++) rows.push(`${919_700_000_000 + c * PER_CAMPAIGN + r},Name${r},2030-01-${String((r % 28) + 1).padStart(2, "0")}`);
+      for (let r = 0; r < PER_CAMPAIGN; r++)
+        rows.push(
+          `${919_700_000_000 + c * PER_CAMPAIGN + r},Name${r},2030-01-${String((r % 28) + 1).padStart(2, "0")}`,
+        );
       await writeFile(join(dir, "campaigns", `${name}.csv`), rows.join("\n") + "\n");
     }
     const script = new URL(import.meta.url).pathname;
     // A 1,000,000-number suppression list (none of them recipients) for the guarded run.
-    await writeFile(join(dir, "suppress.txt"), Array.from({ length: 1_000_000 }, (_, i) => `+44${7_000_000_000 + i}`).join("\n") + "\n");
+    await writeFile(
+      join(dir, "suppress.txt"),
+      Array.from({ length: 1_000_000 }, (_, i) => `+44${7_000_000_000 + i}`).join("\n") + "\n",
+    );
     await writeFile(join(dir, "guards.yaml"), "guards:\n  suppressionLists: [suppress.txt]\n");
     // The sides take turns, round after round, and each keeps its best run: on a shared VM a slow
     // minute then hits all three alike instead of one side's whole block.
@@ -62,7 +72,17 @@ if (mode === "--floor" || mode === "--ours" || mode === "--guarded") {
     }
     const { "--floor": floor, "--ours": ours, "--guarded": guarded } = best;
     const recipients = CAMPAIGNS * PER_CAMPAIGN;
-    report({ name: `plan with the default guards (${CAMPAIGNS} campaigns, ${recipients.toLocaleString("en")} recipients)`, figure: ours.ms, unit: "ms", floor: floor.ms, higherIsBetter: false, target: 1.3, extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB (floor ${floor.maxRssMiB.toFixed(0)} MiB, target ≤ 1024 MiB) ${ours.maxRssMiB <= 1024 ? "✓" : "✗ MISSED"}` });
-    console.log(`the same plan with a 1,000,000-number suppression list as well: ${guarded.ms.toFixed(0)} ms (${guarded.ms >= ours.ms ? "+" : ""}${(guarded.ms - ours.ms).toFixed(0)} ms), peak RSS ${guarded.maxRssMiB.toFixed(0)} MiB`);
+    report({
+      name: `plan with the default guards (${CAMPAIGNS} campaigns, ${recipients.toLocaleString("en")} recipients)`,
+      figure: ours.ms,
+      unit: "ms",
+      floor: floor.ms,
+      higherIsBetter: false,
+      target: 1.3,
+      extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB (floor ${floor.maxRssMiB.toFixed(0)} MiB, target ≤ 1024 MiB) ${ours.maxRssMiB <= 1024 ? "✓" : "✗ MISSED"}`,
+    });
+    console.log(
+      `the same plan with a 1,000,000-number suppression list as well: ${guarded.ms.toFixed(0)} ms (${guarded.ms >= ours.ms ? "+" : ""}${(guarded.ms - ours.ms).toFixed(0)} ms), peak RSS ${guarded.maxRssMiB.toFixed(0)} MiB`,
+    );
   });
 }

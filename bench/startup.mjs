@@ -18,4 +18,11 @@ function median(command, args) {
 median(process.execPath, ["-e", "0"]); // warm the file cache
 const floor = median(process.execPath, ["-e", "0"]);
 const figure = median(process.execPath, [BIN, "--version"]);
-report({ name: "start-up (campaign --version, median of " + runs + ")", figure, unit: "ms", floor, higherIsBetter: false, target: 3 });
+report({
+  name: "start-up (campaign --version, median of " + runs + ")",
+  figure,
+  unit: "ms",
+  floor,
+  higherIsBetter: false,
+  target: 3,
+});

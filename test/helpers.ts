@@ -50,10 +50,20 @@ export interface CliRun {
 }
 
 /** Runs the real CLI in-process against `cwd`, capturing what it prints. */
-export async function runCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, now = FIXED_NOW): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+  now = FIXED_NOW,
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
-  const terminal: Terminal = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, isTTY: false };
+  const terminal: Terminal = {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    color: false,
+    isTTY: false,
+  };
   const code = await main(args, { cwd, env, now: () => now }, terminal);
   return { code, stdout, stderr };
 }
@@ -101,7 +111,11 @@ export function campaignYaml(taskName: string, extra = "", numbers: string[] = [
 
 /** The environment that points the CLI at a simulator with the demo account. */
 export function simulatorEnv(sim: Pick<Simulator, "url">): Record<string, string> {
-  return { LAAFFIC_BASE_URL: sim.url, LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey, LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret };
+  return {
+    LAAFFIC_BASE_URL: sim.url,
+    LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey,
+    LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret,
+  };
 }
 
 import { openSqliteStore, startReceiver, type Receiver, type ReportStore } from "../src/reports/index.js";
@@ -109,20 +123,49 @@ import { openSqliteStore, startReceiver, type Receiver, type ReportStore } from 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 
 /** A receiver on an ephemeral port with a SQLite store in a temp dir; both closed after the test. */
-export async function testReceiver(options: { storeNumbers?: boolean; allowIps?: string[]; maxBodyBytes?: number; dir?: string } = {}): Promise<{ receiver: Receiver; store: ReportStore; logs: Record<string, unknown>[]; storePath: string }> {
+export async function testReceiver(
+  options: { storeNumbers?: boolean; allowIps?: string[]; maxBodyBytes?: number; dir?: string } = {},
+): Promise<{ receiver: Receiver; store: ReportStore; logs: Record<string, unknown>[]; storePath: string }> {
   const dir = options.dir ?? (await tempDir());
   const storePath = join(dir, "reports.db");
   const store = openSqliteStore(storePath, { storeNumbers: options.storeNumbers ?? false });
   const logs: Record<string, unknown>[] = [];
-  const receiver = await startReceiver({ host: "127.0.0.1", port: 0, token: TEST_TOKEN, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, store, log: (e) => void logs.push(e), ...(options.allowIps ? { allowIps: options.allowIps } : {}) });
-  running.push({ stop: async () => {
-    await receiver.stop();
-    await store.close();
-  } });
+  const receiver = await startReceiver({
+    host: "127.0.0.1",
+    port: 0,
+    token: TEST_TOKEN,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    store,
+    log: (e) => void logs.push(e),
+    ...(options.allowIps ? { allowIps: options.allowIps } : {}),
+  });
+  running.push({
+    stop: async () => {
+      await receiver.stop();
+      await store.close();
+    },
+  });
   return { receiver, store, logs, storePath };
 }
 
 /** A status report record as the platform pushes it. */
 export function reportRecord(voiceId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { voiceId, type: 1, taskId: 100001, callee: "919700000001", displayNum: "123456", callStatus: 50, terminationCode: "0", intent: "101", chargedDuration: 42, aiAgentBillPeriod: 60, cost: "0.0100", aiAgentQuoteFee: "0.0200", currency: "USD", hangupTime: 1_780_000_000_000, calledInfo: '{"text1":"Asha"}', ...extra };
+  return {
+    voiceId,
+    type: 1,
+    taskId: 100001,
+    callee: "919700000001",
+    displayNum: "123456",
+    callStatus: 50,
+    terminationCode: "0",
+    intent: "101",
+    chargedDuration: 42,
+    aiAgentBillPeriod: 60,
+    cost: "0.0100",
+    aiAgentQuoteFee: "0.0200",
+    currency: "USD",
+    hangupTime: 1_780_000_000_000,
+    calledInfo: '{"text1":"Asha"}',
+    ...extra,
+  };
 }

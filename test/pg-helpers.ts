@@ -6,10 +6,14 @@ import { afterEach, describe } from "vitest";
  * The PostgreSQL the tests use: CAMPAIGN_TEST_PG_URL, or with CI=true the project machine's
  * server (required there: a test fails when it is unreachable). Elsewhere the tests are skipped.
  */
-export const PG_URL = process.env["CAMPAIGN_TEST_PG_URL"] ?? (process.env["CI"] === "true" ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
+export const PG_URL =
+  process.env["CAMPAIGN_TEST_PG_URL"] ??
+  (process.env["CI"] === "true" ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
 
 if (!PG_URL) {
-  console.warn("note: the PostgreSQL tests are skipped; set CAMPAIGN_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test to run them (with CI=true they are required)");
+  console.warn(
+    "note: the PostgreSQL tests are skipped; set CAMPAIGN_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test to run them (with CI=true they are required)",
+  );
 }
 
 export const describePg = PG_URL ? describe : describe.skip;

@@ -1,4 +1,11 @@
-import { RECALL_FLOW_STATUS, RECALL_NODE_STATUS, type ApiFailure, type LaafficClient, type PlatformError, type RecallFlowDetail } from "../laaffic/index.js";
+import {
+  RECALL_FLOW_STATUS,
+  RECALL_NODE_STATUS,
+  type ApiFailure,
+  type LaafficClient,
+  type PlatformError,
+  type RecallFlowDetail,
+} from "../laaffic/index.js";
 import type { RecallStatus } from "../schema/generated/index.js";
 
 /** One campaign's `cancel: true`, as the plan saw it. */
@@ -31,7 +38,8 @@ export type FindFlow = () => Promise<{ ok: true; keyId: number | undefined } | {
 // (already finished or cancelled), -24 "data does not exist".
 const DOES_NOT_EXIST = "-24";
 const ALREADY_ENDED = new Set(["-54", DOES_NOT_EXIST]);
-const ended = (failure: ApiFailure): failure is PlatformError => failure.kind === "platform" && ALREADY_ENDED.has(failure.code);
+const ended = (failure: ApiFailure): failure is PlatformError =>
+  failure.kind === "platform" && ALREADY_ENDED.has(failure.code);
 const FLOW_ENDED = new Set(["completed", "cancelled", "exception"]);
 const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]]);
 
@@ -42,7 +50,11 @@ const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]
  * rounds whose task exists by cancelling that task, rounds not yet started by a node cancel (that
  * node and the later ones). What the platform refuses to stop is named, never hidden.
  */
-export async function cancelCampaign(change: CancelChange & { taskId: number }, client: CancelClient, findFlow: FindFlow): Promise<CancelResult> {
+export async function cancelCampaign(
+  change: CancelChange & { taskId: number },
+  client: CancelClient,
+  findFlow: FindFlow,
+): Promise<CancelResult> {
   const result: CancelResult = { done: [], taskCancelled: false };
   const fail = (failure: ApiFailure): void => void (result.failure ??= failure);
   if (change.recallFlow) await stopFlow(change, change.recallFlow.keyId, client, findFlow, result, fail);
@@ -52,16 +64,27 @@ export async function cancelCampaign(change: CancelChange & { taskId: number }, 
     if (answer.ok) {
       result.taskCancelled = true;
       result.done.push(`task ${change.taskId} cancelled`);
-    } else if (ended(answer.failure)) result.done.push(`task ${change.taskId} had already finished or was cancelled (${answer.failure.code})`);
+    } else if (ended(answer.failure))
+      result.done.push(`task ${change.taskId} had already finished or was cancelled (${answer.failure.code})`);
     else fail(answer.failure);
   } else result.done.push(`task ${change.taskId} had already ended`);
   result.done.push(...flowDone);
   return result;
 }
 
-async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId: number | undefined, client: CancelClient, findFlow: FindFlow, result: CancelResult, fail: (f: ApiFailure) => void): Promise<void> {
+async function stopFlow(
+  change: CancelChange & { taskId: number },
+  plannedKeyId: number | undefined,
+  client: CancelClient,
+  findFlow: FindFlow,
+  result: CancelResult,
+  fail: (f: ApiFailure) => void,
+): Promise<void> {
   const name = plannedKeyId !== undefined ? `recall flow ${plannedKeyId}` : `the recall flow of task ${change.taskId}`;
-  const answer = plannedKeyId !== undefined ? await client.cancelRecallFlow(1, plannedKeyId) : await client.cancelRecallFlow(2, change.taskId);
+  const answer =
+    plannedKeyId !== undefined
+      ? await client.cancelRecallFlow(1, plannedKeyId)
+      : await client.cancelRecallFlow(2, change.taskId);
   if (answer.ok) {
     result.done.push(`${name} cancelled`);
     result.flow = { ...(plannedKeyId !== undefined ? { keyId: plannedKeyId } : {}), status: "cancelled" };
@@ -93,7 +116,9 @@ async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId:
   }
   const status = (RECALL_FLOW_STATUS as Record<number, RecallStatus["status"]>)[detail.data.status] ?? "unknown-status";
   if (FLOW_ENDED.has(status)) {
-    result.done.push(`recall flow ${keyId} had already ${status === "exception" ? "stopped with an exception" : status}`);
+    result.done.push(
+      `recall flow ${keyId} had already ${status === "exception" ? "stopped with an exception" : status}`,
+    );
     result.flow = { keyId, status };
     return;
   }
@@ -102,8 +127,16 @@ async function stopFlow(change: CancelChange & { taskId: number }, plannedKeyId:
   await stopRounds(keyId, detail.data, status, client, result, fail);
 }
 
-async function stopRounds(keyId: number, flow: RecallFlowDetail, status: RecallStatus["status"], client: CancelClient, result: CancelResult, fail: (f: ApiFailure) => void): Promise<void> {
-  const nodeState = (n: RecallFlowDetail["nodeList"][number]): string => (RECALL_NODE_STATUS as Record<number, string>)[n.nodeStatus] ?? "unknown";
+async function stopRounds(
+  keyId: number,
+  flow: RecallFlowDetail,
+  status: RecallStatus["status"],
+  client: CancelClient,
+  result: CancelResult,
+  fail: (f: ApiFailure) => void,
+): Promise<void> {
+  const nodeState = (n: RecallFlowDetail["nodeList"][number]): string =>
+    (RECALL_NODE_STATUS as Record<number, string>)[n.nodeStatus] ?? "unknown";
   const rounds = flow.nodeList.map((node, i) => ({ node, round: i + 1, ended: NODE_ENDED.has(nodeState(node)) }));
   const notStarted = rounds.filter((r) => r.node.taskId === null && !r.ended);
   const withTask = rounds.filter((r) => r.node.taskId !== null && !r.ended);
@@ -111,11 +144,21 @@ async function stopRounds(keyId: number, flow: RecallFlowDetail, status: RecallS
   if (notStarted.length > 0) {
     const answer = await client.cancelRecallFlow(3, notStarted[0]!.node.keyId);
     const which = roundsText(notStarted.map((r) => r.round));
-    if (answer.ok) result.done.push(`${which} of recall flow ${keyId} cancelled before ${notStarted.length === 1 ? "it" : "they"} started`);
+    if (answer.ok)
+      result.done.push(
+        `${which} of recall flow ${keyId} cancelled before ${notStarted.length === 1 ? "it" : "they"} started`,
+      );
     else {
       // Rounds that may still ring: the cancel failed, whatever else was stopped.
       failed = true;
-      fail(answer.failure.kind === "platform" ? { ...answer.failure, message: `${which} of recall flow ${keyId} could not be stopped and may still ring: the platform refused the node cancel (${answer.failure.message})` } : answer.failure);
+      fail(
+        answer.failure.kind === "platform"
+          ? {
+              ...answer.failure,
+              message: `${which} of recall flow ${keyId} could not be stopped and may still ring: the platform refused the node cancel (${answer.failure.message})`,
+            }
+          : answer.failure,
+      );
     }
   }
   for (const { node, round } of withTask) {

@@ -55,7 +55,9 @@ export interface ApplyInput {
  * after. Bounded concurrency; all state changes go through the one writer.
  */
 export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
-  const outcomes = new Map<string, ApplyOutcome>(input.toSubmit.map((d) => [d.taskName, { taskName: d.taskName, status: "not-started" }]));
+  const outcomes = new Map<string, ApplyOutcome>(
+    input.toSubmit.map((d) => [d.taskName, { taskName: d.taskName, status: "not-started" }]),
+  );
   let next = 0;
   let fatal: unknown;
 
@@ -69,26 +71,43 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
 
   const submitOne = async (desired: DesiredCampaign): Promise<void> => {
     // A body loaded for planning only carries no recipients: never send such a thing.
-    if (desired.body.numberInfoList.length !== desired.recipients) throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
+    if (desired.body.numberInfoList.length !== desired.recipients)
+      throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
     await input.writer.commit(markPending(desired, input.planId, input.now()));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
     const startedAt = input.now();
     const result = await input.client.createTask(desired.body);
     if (result.ok) {
       const { taskId, answerShape } = result.data;
-      const warning = taskId === null ? `the platform answered success without a task id (its answer: ${answerShape ?? "?"}); campaign refresh finds the task by its exact name and records the id` : undefined;
+      const warning =
+        taskId === null
+          ? `the platform answered success without a task id (its answer: ${answerShape ?? "?"}); campaign refresh finds the task by its exact name and records the id`
+          : undefined;
       submitted(desired.taskName, taskId, warning);
       return;
     }
     if (result.failure.kind === "platform" && result.failure.code === CREATE_CODE_NAME_TAKEN) {
       // Never resent: the task with this name is probably ours, from an answer lost earlier.
-      const found = await findTaskByExactName(desired.taskName, startedAt, { ...input.lookup, client: input.client, now: input.now() }).catch((error: unknown) => ({ ok: false as const, evidence: `the lookup failed: ${maskSensitiveText(error instanceof Error ? error.message : String(error))}` }));
+      const found = await findTaskByExactName(desired.taskName, startedAt, {
+        ...input.lookup,
+        client: input.client,
+        now: input.now(),
+      }).catch((error: unknown) => ({
+        ok: false as const,
+        evidence: `the lookup failed: ${maskSensitiveText(error instanceof Error ? error.message : String(error))}`,
+      }));
       if (found.ok) {
         const note = `the platform answered -20 (name taken); ${found.evidence}: the task is taken as this campaign's`;
         submitted(desired.taskName, found.taskId, note, note);
         return;
       }
-      failed(desired.taskName, outcomeUnknown(`the platform answered -20 (the name is taken, maybe by an earlier attempt of ours) and ${found.evidence}`), CREATE_CODE_NAME_TAKEN);
+      failed(
+        desired.taskName,
+        outcomeUnknown(
+          `the platform answered -20 (the name is taken, maybe by an earlier attempt of ours) and ${found.evidence}`,
+        ),
+        CREATE_CODE_NAME_TAKEN,
+      );
       return;
     }
     // Only an answer from the platform, or a request that provably never left, is a rejection.
@@ -104,7 +123,9 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   /** `code`: the platform's code behind an unknown outcome, kept so refresh knows what it said. */
   const failed = (taskName: string, failure: ApiFailure, code?: string): void => {
     const status = failure.kind === "unknown" ? "unknown" : "rejected";
-    record(markFailed(taskName, status, { ...lastError(failure), ...(code !== undefined ? { code } : {}) }, input.now()));
+    record(
+      markFailed(taskName, status, { ...lastError(failure), ...(code !== undefined ? { code } : {}) }, input.now()),
+    );
     outcomes.set(taskName, { taskName, status, failure });
     input.emit({ type: status, taskName, failure });
   };
@@ -136,7 +157,12 @@ function withNote(mutation: Mutation, taskName: string, note: string | undefined
 export function lastError(failure: ApiFailure): LastError {
   switch (failure.kind) {
     case "platform":
-      return { kind: "platform", code: maskSensitiveText(failure.code), message: maskSensitiveText(failure.message), hint: failure.hint };
+      return {
+        kind: "platform",
+        code: maskSensitiveText(failure.code),
+        message: maskSensitiveText(failure.message),
+        hint: failure.hint,
+      };
     case "unknown":
       return { kind: "unknown", message: failure.reason, hint: failure.hint };
     case "unreachable":

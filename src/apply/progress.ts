@@ -17,7 +17,9 @@ export function plainProgress(writeRaw: (line: string) => void, now: () => numbe
     emit(event) {
       switch (event.type) {
         case "submitting":
-          return write(`${stamp()} submitting ${event.taskName} (${event.recipients} recipient${event.recipients === 1 ? "" : "s"})\n`);
+          return write(
+            `${stamp()} submitting ${event.taskName} (${event.recipients} recipient${event.recipients === 1 ? "" : "s"})\n`,
+          );
         case "submitted":
           write(`${stamp()} submitted  ${event.taskName}: task ${event.taskId ?? "(id not returned)"}\n`);
           return event.warning ? write(`${stamp()} warning    ${event.taskName}: ${event.warning}\n`) : undefined;
@@ -31,7 +33,9 @@ export function plainProgress(writeRaw: (line: string) => void, now: () => numbe
         case "moved":
           return write(`${stamp()} renamed    ${event.from} → ${event.taskName} (state only, nothing sent)\n`);
         case "waiting":
-          return write(`${stamp()} waiting    ${Math.ceil(event.waitMs / 1000)} s before trying again: ${describeFailure(event.failure)}\n`);
+          return write(
+            `${stamp()} waiting    ${Math.ceil(event.waitMs / 1000)} s before trying again: ${describeFailure(event.failure)}\n`,
+          );
       }
     },
     done: () => Promise.resolve(),
@@ -64,13 +68,23 @@ export async function terminalProgress(taskNames: readonly string[]): Promise<Pr
         task.title = await outcome.get(name)!.promise;
       },
     })),
-    { concurrent: true, exitOnError: false, collectErrors: false, registerSignalListeners: false, rendererOptions: { logger } },
+    {
+      concurrent: true,
+      exitOnError: false,
+      collectErrors: false,
+      registerSignalListeners: false,
+      rendererOptions: { logger },
+    },
   );
   const running = list.run().catch(() => undefined);
   return {
     emit(event) {
       if (event.type === "submitting" || event.type === "waiting") return;
-      if (event.type === "submitted") settle(event.taskName, `${event.taskName}: task ${event.taskId ?? "(id not returned)"}${event.warning ? ` (warning: ${event.warning})` : ""}`);
+      if (event.type === "submitted")
+        settle(
+          event.taskName,
+          `${event.taskName}: task ${event.taskId ?? "(id not returned)"}${event.warning ? ` (warning: ${event.warning})` : ""}`,
+        );
       else if (event.type === "cancelled") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else if (event.type === "updated") settle(event.taskName, `${event.taskName}: ${event.what}`);
       else if (event.type === "moved") settle(event.taskName, `${event.taskName}: renamed from ${event.from}`);

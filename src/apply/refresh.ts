@@ -1,5 +1,16 @@
 import { epochMsToWallTime } from "../campaigns/platform-time.js";
-import { ASSUMED_QUERY_WINDOW_MINUTES, CREATE_CODE_NAME_TAKEN, describeFailure, NAME_TAKEN_LOOKBACK_DAYS, RECALL_FLOW_STATUS, TASK_STATUS, type ApiFailure, type LaafficClient, type RecallFlowRecord, type TaskRecord } from "../laaffic/index.js";
+import {
+  ASSUMED_QUERY_WINDOW_MINUTES,
+  CREATE_CODE_NAME_TAKEN,
+  describeFailure,
+  NAME_TAKEN_LOOKBACK_DAYS,
+  RECALL_FLOW_STATUS,
+  TASK_STATUS,
+  type ApiFailure,
+  type LaafficClient,
+  type RecallFlowRecord,
+  type TaskRecord,
+} from "../laaffic/index.js";
 import type { AppliedState, CampaignState, PlatformStatus, RecallStatus } from "../schema/generated/index.js";
 import { ownEntry } from "../plan/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
@@ -38,12 +49,21 @@ export interface RefreshResult {
 }
 
 /** Asks the platform about every campaign in the state (or only `names`) and says what to record. */
-export async function refreshState(state: AppliedState, options: RefreshOptions, names?: readonly string[]): Promise<RefreshResult> {
+export async function refreshState(
+  state: AppliedState,
+  options: RefreshOptions,
+  names?: readonly string[],
+): Promise<RefreshResult> {
   const result: RefreshResult = { mutations: [], findings: [], failures: [], interrupted: false };
   const stopRequested = options.stopRequested ?? (() => false);
   for (const [name, campaign] of Object.entries(state.campaigns)) {
     if (names && !names.includes(name)) continue;
-    const asked = campaign.status === "pending" || campaign.status === "unknown" ? reconcile : (campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt ? refreshSubmitted : undefined;
+    const asked =
+      campaign.status === "pending" || campaign.status === "unknown"
+        ? reconcile
+        : (campaign.status === "submitted" || campaign.status === "cancelled") && campaign.submittedAt
+          ? refreshSubmitted
+          : undefined;
     if (!asked) continue;
     if (stopRequested()) return { ...result, interrupted: true };
     const before = { mutations: result.mutations.length, findings: result.findings.length };
@@ -51,7 +71,11 @@ export async function refreshState(state: AppliedState, options: RefreshOptions,
     try {
       await asked(name, campaign, options, result);
     } catch (error) {
-      if (!stopRequested()) result.failures.push({ taskName: name, message: maskSensitiveText(error instanceof Error ? error.message : String(error)) });
+      if (!stopRequested())
+        result.failures.push({
+          taskName: name,
+          message: maskSensitiveText(error instanceof Error ? error.message : String(error)),
+        });
     }
     if (stopRequested()) {
       // An answer cut short (e.g. the recall flow's) would be recorded as if it were whole: drop it all.
@@ -63,13 +87,27 @@ export async function refreshState(state: AppliedState, options: RefreshOptions,
   return result;
 }
 
-async function tasksNamed(name: string, fromMs: number, toMs: number, options: Pick<NameLookup, "client" | "timeZone">): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
+async function tasksNamed(
+  name: string,
+  fromMs: number,
+  toMs: number,
+  options: Pick<NameLookup, "client" | "timeZone">,
+): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
   const strTime = epochMsToWallTime(fromMs, options.timeZone);
   const endTime = epochMsToWallTime(toMs, options.timeZone);
   const records: TaskRecord[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const answer = await options.client.queryTasks({ current: page, size: PAGE_SIZE, strTime, endTime, searchCondition: name });
-    if (!answer.ok) throw new Error(`task query failed: ${answer.failure.kind === "platform" ? `${answer.failure.code} ${answer.failure.message}` : answer.failure.reason}`);
+    const answer = await options.client.queryTasks({
+      current: page,
+      size: PAGE_SIZE,
+      strTime,
+      endTime,
+      searchCondition: name,
+    });
+    if (!answer.ok)
+      throw new Error(
+        `task query failed: ${answer.failure.kind === "platform" ? `${answer.failure.code} ${answer.failure.message}` : answer.failure.reason}`,
+      );
     records.push(...answer.data.records);
     if (page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) break;
   }
@@ -89,7 +127,11 @@ export type NameLookupResult = { ok: true; taskId: number; evidence: string } | 
  * The one task that carries exactly `name`, searched from `sinceMs` (less NAME_TAKEN_LOOKBACK_DAYS)
  * to now; none or several is no answer (never a guess). `evidence` says what was searched and seen.
  */
-export async function findTaskByExactName(name: string, sinceMs: number, lookup: NameLookup): Promise<NameLookupResult> {
+export async function findTaskByExactName(
+  name: string,
+  sinceMs: number,
+  lookup: NameLookup,
+): Promise<NameLookupResult> {
   const from = Math.min(sinceMs, lookup.now) - NAME_TAKEN_LOOKBACK_DAYS * 86_400_000;
   const { records, window } = await tasksNamed(name, from, lookup.now + 60_000, lookup);
   const matches = records.filter((r) => r.taskName === name);
@@ -97,7 +139,12 @@ export async function findTaskByExactName(name: string, sinceMs: number, lookup:
   return matches.length === 1 ? { ok: true, taskId: matches[0]!.taskId, evidence } : { ok: false, evidence };
 }
 
-async function refreshSubmitted(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
+async function refreshSubmitted(
+  name: string,
+  campaign: CampaignState,
+  options: RefreshOptions,
+  result: RefreshResult,
+): Promise<void> {
   const at = Date.parse(campaign.submittedAt!);
   const around = (options.windowMinutes ?? ASSUMED_QUERY_WINDOW_MINUTES) * 60_000;
   // A renamed campaign's task keeps its old name on the platform: searched by that.
@@ -108,13 +155,21 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
   const idKnown = campaign.taskId !== null && campaign.taskId !== undefined;
   const exact = idKnown ? [] : records.filter((r) => r.taskName === platformName);
   if (exact.length > 1) {
-    result.findings.push({ taskName: name, finding: "ambiguous", summary: `no task id recorded, and ${exact.length} tasks carry exactly this name in ${window} (${exact.map((r) => r.taskId).join(", ")}) → task id left unknown (record it: campaign state resolve NAME --submitted --task-id ID)` });
+    result.findings.push({
+      taskName: name,
+      finding: "ambiguous",
+      summary: `no task id recorded, and ${exact.length} tasks carry exactly this name in ${window} (${exact.map((r) => r.taskId).join(", ")}) → task id left unknown (record it: campaign state resolve NAME --submitted --task-id ID)`,
+    });
     return;
   }
   const task = idKnown ? records.find((r) => r.taskId === campaign.taskId) : exact[0];
   const refreshedAt = new Date(options.now).toISOString();
   if (!task) {
-    result.findings.push({ taskName: name, finding: "task-not-found", summary: `task ${campaign.taskId ?? "?"} not found in ${window}` });
+    result.findings.push({
+      taskName: name,
+      finding: "task-not-found",
+      summary: `task ${campaign.taskId ?? "?"} not found in ${window}`,
+    });
     return;
   }
   const platform: PlatformStatus = {
@@ -136,9 +191,14 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     const found = await recallFlowOf(platformName, task.taskId, { strTime, endTime }, options.client);
     if (!found.ok) throw new Error(`recall flow query failed: ${describeFailure(found.failure)}`);
     if (found.data) recall = recallStatusOf(found.data, refreshedAt);
-    else flowNote = `, recall flow not listed in ${window} (last known status kept: ${campaign.recall?.status ?? "not refreshed"})`;
+    else
+      flowNote = `, recall flow not listed in ${window} (last known status kept: ${campaign.recall?.status ?? "not refreshed"})`;
   }
-  result.findings.push({ taskName: name, finding: "status", summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : flowNote}` });
+  result.findings.push({
+    taskName: name,
+    finding: "status",
+    summary: `task ${task.taskId} ${platform.status}${platform.callNum !== undefined ? `, ${platform.callNum}/${platform.numCnt ?? "?"} called` : ""}${recall ? `, recall flow ${recall.status}` : flowNote}`,
+  });
   result.mutations.push((state) => {
     const c = ownEntry(state.campaigns, name);
     if (!c) return [];
@@ -147,11 +207,22 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
     // A create answered without an id: the exact name found it (and a cancel needs it).
     if (c.taskId === null || c.taskId === undefined) c.taskId = task.taskId;
     c.updatedAt = refreshedAt;
-    const entries: HistoryInput[] = [{ action: "refresh", taskName: name, detail: `platform: ${platform.status}${recall ? `; recall flow${recall.keyId !== undefined ? ` ${recall.keyId}` : ""} ${recall.status}` : flowNote ? `; ${flowNote.slice(2)}` : ""}` }];
+    const entries: HistoryInput[] = [
+      {
+        action: "refresh",
+        taskName: name,
+        detail: `platform: ${platform.status}${recall ? `; recall flow${recall.keyId !== undefined ? ` ${recall.keyId}` : ""} ${recall.status}` : flowNote ? `; ${flowNote.slice(2)}` : ""}`,
+      },
+    ];
     if (platform.status === "submission-failed" && c.status === "submitted") {
       // The platform never created the calls: the campaign can be submitted again.
       c.status = "rejected";
-      c.lastError = { kind: "platform", code: "submission-failed", message: `the platform reports task ${task.taskId} as submission failed`, hint: "fix the cause if known; the next apply submits it again" };
+      c.lastError = {
+        kind: "platform",
+        code: "submission-failed",
+        message: `the platform reports task ${task.taskId} as submission failed`,
+        hint: "fix the cause if known; the next apply submits it again",
+      };
       entries.push({ action: "reconcile", taskName: name, detail: "platform reports submission failed: re-creatable" });
     }
     if (platform.status === "cancelled" && c.status === "submitted") {
@@ -164,32 +235,62 @@ async function refreshSubmitted(name: string, campaign: CampaignState, options: 
 }
 
 /** The recall flow of a parent task, searched by name in a window (the query is fuzzy: matched by task id). */
-export async function recallFlowOf(name: string, taskId: number, window: { strTime: string; endTime: string }, client: Pick<LaafficClient, "queryRecallFlows">): Promise<{ ok: true; data: RecallFlowRecord | undefined } | { ok: false; failure: ApiFailure }> {
+export async function recallFlowOf(
+  name: string,
+  taskId: number,
+  window: { strTime: string; endTime: string },
+  client: Pick<LaafficClient, "queryRecallFlows">,
+): Promise<{ ok: true; data: RecallFlowRecord | undefined } | { ok: false; failure: ApiFailure }> {
   for (let page = 1; page <= MAX_PAGES; page++) {
     const answer = await client.queryRecallFlows({ current: page, size: PAGE_SIZE, ...window, taskName: name });
     if (!answer.ok) return answer;
     const flow = answer.data.records.find((f) => f.taskId === taskId);
-    if (flow || page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) return { ok: true, data: flow };
+    if (flow || page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0)
+      return { ok: true, data: flow };
   }
   return { ok: true, data: undefined };
 }
 
 export function recallStatusOf(flow: RecallFlowRecord, refreshedAt: string): RecallStatus {
-  return { keyId: flow.keyId, status: (RECALL_FLOW_STATUS as Record<number, RecallStatus["status"]>)[flow.status] ?? "unknown-status", ...(flow.finishNum !== undefined && Number.isInteger(Number(flow.finishNum)) ? { finishNum: Number(flow.finishNum) } : {}), refreshedAt };
+  return {
+    keyId: flow.keyId,
+    status: (RECALL_FLOW_STATUS as Record<number, RecallStatus["status"]>)[flow.status] ?? "unknown-status",
+    ...(flow.finishNum !== undefined && Number.isInteger(Number(flow.finishNum))
+      ? { finishNum: Number(flow.finishNum) }
+      : {}),
+    refreshedAt,
+  };
 }
 
 /** The window `refreshSubmitted` searches around a submission, in the platform's wall time. */
-export function submissionWindow(campaign: CampaignState, timeZone: string, windowMinutes = ASSUMED_QUERY_WINDOW_MINUTES): { strTime: string; endTime: string } {
+export function submissionWindow(
+  campaign: CampaignState,
+  timeZone: string,
+  windowMinutes = ASSUMED_QUERY_WINDOW_MINUTES,
+): { strTime: string; endTime: string } {
   const at = Date.parse(campaign.submittedAt ?? campaign.updatedAt);
-  return { strTime: epochMsToWallTime(at - windowMinutes * 60_000, timeZone), endTime: epochMsToWallTime(at + windowMinutes * 60_000, timeZone) };
+  return {
+    strTime: epochMsToWallTime(at - windowMinutes * 60_000, timeZone),
+    endTime: epochMsToWallTime(at + windowMinutes * 60_000, timeZone),
+  };
 }
 
 /** An interrupted submission: find the task by name in the window of the attempt; never guess. */
-async function reconcile(name: string, campaign: CampaignState, options: RefreshOptions, result: RefreshResult): Promise<void> {
+async function reconcile(
+  name: string,
+  campaign: CampaignState,
+  options: RefreshOptions,
+  result: RefreshResult,
+): Promise<void> {
   const started = Date.parse(campaign.attemptStartedAt ?? campaign.updatedAt);
   // The platform said the name is taken (-20): the task may come from an attempt long before this one.
   const nameTaken = campaign.lastError?.code === CREATE_CODE_NAME_TAKEN;
-  const { records, window } = await tasksNamed(name, started - (nameTaken ? NAME_TAKEN_LOOKBACK_DAYS * 86_400_000 : 5 * 60_000), Math.max(started + options.settleMs, options.now) + 60_000, options);
+  const { records, window } = await tasksNamed(
+    name,
+    started - (nameTaken ? NAME_TAKEN_LOOKBACK_DAYS * 86_400_000 : 5 * 60_000),
+    Math.max(started + options.settleMs, options.now) + 60_000,
+    options,
+  );
   const matches = records.filter((r) => r.taskName === name);
   const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime === undefined ? "?" : maskSensitiveText(String(m.createdTime))}`).join(", ")}`;
   const settled = options.now - started >= options.settleMs;
@@ -198,23 +299,46 @@ async function reconcile(name: string, campaign: CampaignState, options: Refresh
     result.findings.push({ taskName: name, finding: "found", summary: `found task ${task.taskId} → submitted` });
     result.mutations.push(resolveTo(name, "submitted", evidence, options.now, task.taskId));
   } else if (matches.length > 1) {
-    result.findings.push({ taskName: name, finding: "ambiguous", summary: `${matches.length} tasks carry this name → still unknown (resolve by hand)` });
+    result.findings.push({
+      taskName: name,
+      finding: "ambiguous",
+      summary: `${matches.length} tasks carry this name → still unknown (resolve by hand)`,
+    });
     result.mutations.push(note(name, `ambiguous: ${evidence}`));
   } else if (nameTaken) {
     // Never "not submitted": the platform itself said a task with this name exists.
-    result.findings.push({ taskName: name, finding: "ambiguous", summary: "the platform answered -20 (name taken), yet no task with exactly this name was found → still unknown (find it on the platform and resolve by hand)" });
+    result.findings.push({
+      taskName: name,
+      finding: "ambiguous",
+      summary:
+        "the platform answered -20 (name taken), yet no task with exactly this name was found → still unknown (find it on the platform and resolve by hand)",
+    });
     result.mutations.push(note(name, `name taken (-20) but not found: ${evidence}`));
   } else if (settled) {
-    result.findings.push({ taskName: name, finding: "absent", summary: "no task with this name → not submitted (re-creatable)" });
+    result.findings.push({
+      taskName: name,
+      finding: "absent",
+      summary: "no task with this name → not submitted (re-creatable)",
+    });
     result.mutations.push(resolveTo(name, "not-submitted", evidence, options.now));
   } else {
     const when = new Date(started + options.settleMs).toISOString();
-    result.findings.push({ taskName: name, finding: "too-early", summary: `not found yet, but the platform may still be recording it → still unknown; check again after ${when}` });
+    result.findings.push({
+      taskName: name,
+      finding: "too-early",
+      summary: `not found yet, but the platform may still be recording it → still unknown; check again after ${when}`,
+    });
     result.mutations.push(note(name, `too early to tell (until ${when}): ${evidence}`));
   }
 }
 
-function resolveTo(name: string, status: "submitted" | "not-submitted", evidence: string, now: number, taskId?: number): Mutation {
+function resolveTo(
+  name: string,
+  status: "submitted" | "not-submitted",
+  evidence: string,
+  now: number,
+  taskId?: number,
+): Mutation {
   return (state) => {
     const c = ownEntry(state.campaigns, name);
     if (!c || (c.status !== "pending" && c.status !== "unknown")) return [];
@@ -225,7 +349,13 @@ function resolveTo(name: string, status: "submitted" | "not-submitted", evidence
       c.submittedAt = c.attemptStartedAt ?? c.updatedAt;
       delete c.lastError;
     } else c.lastError = { kind: "resolved", message: "checked on the platform: no task with this name was created" };
-    return [{ action: "reconcile", taskName: name, detail: `${status}${taskId !== undefined ? ` as task ${taskId}` : ""}; ${evidence}` }];
+    return [
+      {
+        action: "reconcile",
+        taskName: name,
+        detail: `${status}${taskId !== undefined ? ` as task ${taskId}` : ""}; ${evidence}`,
+      },
+    ];
   };
 }
 

@@ -3,13 +3,27 @@ import type { DesiredCampaign, TextStyle } from "../plan/index.js";
 import { escapeControlCharsDeep } from "../privacy/index.js";
 import type { ApplyReport } from "../schema/generated/index.js";
 
-export function applyReport(planId: string, outcomes: readonly ApplyOutcome[], desired: readonly DesiredCampaign[], unchanged: number): ApplyReport {
+export function applyReport(
+  planId: string,
+  outcomes: readonly ApplyOutcome[],
+  desired: readonly DesiredCampaign[],
+  unchanged: number,
+): ApplyReport {
   const recipients = new Map(desired.map((d) => [d.taskName, d.recipients]));
   const count = (status: ApplyOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return {
     formatVersion: 1,
     planId,
-    summary: { submitted: count("submitted"), rejected: count("rejected"), unknown: count("unknown"), notStarted: count("not-started"), cancelled: count("cancelled"), updated: count("updated"), moved: count("moved"), unchanged },
+    summary: {
+      submitted: count("submitted"),
+      rejected: count("rejected"),
+      unknown: count("unknown"),
+      notStarted: count("not-started"),
+      cancelled: count("cancelled"),
+      updated: count("updated"),
+      moved: count("moved"),
+      unchanged,
+    },
     outcomes: outcomes.map((o) => ({
       taskName: o.taskName,
       status: o.status,
@@ -38,16 +52,30 @@ export function renderApplyReport(raw: ApplyReport, style: TextStyle): string {
   const s = report.summary;
   const lines: string[] = [""];
   for (const o of report.outcomes) {
-    if (o.status === "submitted") lines.push(style.green(`  ✓ ${o.taskName}: task ${o.taskId ?? "(id not returned)"}, ${o.recipients} recipient${o.recipients === 1 ? "" : "s"}`));
-    else if (o.status === "cancelled") lines.push(style.green(`  ✓ ${o.taskName}: ${o.detail ?? `task ${o.taskId ?? "?"} cancelled`}`));
+    if (o.status === "submitted")
+      lines.push(
+        style.green(
+          `  ✓ ${o.taskName}: task ${o.taskId ?? "(id not returned)"}, ${o.recipients} recipient${o.recipients === 1 ? "" : "s"}`,
+        ),
+      );
+    else if (o.status === "cancelled")
+      lines.push(style.green(`  ✓ ${o.taskName}: ${o.detail ?? `task ${o.taskId ?? "?"} cancelled`}`));
     else if (o.status === "updated") lines.push(style.green(`  ✓ ${o.taskName}: recall flow updated`));
-    else if (o.status === "moved") lines.push(style.green(`  ✓ ${o.taskName}: renamed from ${o.renamedFrom ?? "?"} in the state; the task keeps the name ${o.platformTaskName ?? o.renamedFrom ?? "?"} on the platform`));
+    else if (o.status === "moved")
+      lines.push(
+        style.green(
+          `  ✓ ${o.taskName}: renamed from ${o.renamedFrom ?? "?"} in the state; the task keeps the name ${o.platformTaskName ?? o.renamedFrom ?? "?"} on the platform`,
+        ),
+      );
     else if (o.status === "not-started") lines.push(style.yellow(`  · ${o.taskName}: not started (interrupted)`));
     else {
       const what = o.status === "unknown" ? "outcome unknown" : `rejected${o.error?.code ? ` ${o.error.code}` : ""}`;
       lines.push(style.red(`  ✗ ${o.taskName}: ${what}: ${o.error?.message ?? ""}`));
       if (o.error?.hint) lines.push(`      ${style.dim("hint:")} ${o.error.hint}`);
-      if (o.status === "unknown") lines.push(`      ${style.dim("resolve:")} campaign state resolve ${o.taskName} --submitted [--task-id ID]  |  --not-submitted`);
+      if (o.status === "unknown")
+        lines.push(
+          `      ${style.dim("resolve:")} campaign state resolve ${o.taskName} --submitted [--task-id ID]  |  --not-submitted`,
+        );
       if (o.detail) lines.push(`      ${style.dim("done:")} ${o.detail}`);
     }
     // Rounds a cancel could not stop ring anyway: said plainly, under the campaign.

@@ -16,10 +16,24 @@ export async function doctorCommand(options: GlobalOptions, context: CliContext)
     env: context.env,
     settings,
     now: context.now,
-    probe: (credentials, window) => probeTaskQuery({ baseUrl: settings.api.baseUrl, pathPrefix: settings.api.pathPrefix, credentials, timeoutMs: settings.api.timeoutMs, now: context.now }, window),
+    probe: (credentials, window) =>
+      probeTaskQuery(
+        {
+          baseUrl: settings.api.baseUrl,
+          pathPrefix: settings.api.pathPrefix,
+          credentials,
+          timeoutMs: settings.api.timeoutMs,
+          now: context.now,
+        },
+        window,
+      ),
     state: () => probeState(workspace),
   });
-  context.terminal.out(options.format === "json" ? JSON.stringify(report, null, 2) + "\n" : render(report, options, context.terminal.color));
+  context.terminal.out(
+    options.format === "json"
+      ? JSON.stringify(report, null, 2) + "\n"
+      : render(report, options, context.terminal.color),
+  );
   return report.ok ? ExitCode.ok : ExitCode.error;
 }
 
@@ -29,11 +43,18 @@ async function probeState(workspace: Workspace): Promise<StateProbe> {
     return await withStateBackend(workspace, async (backend) => {
       location = backend.location;
       const state = await backend.read();
-      const lock = backend.kind === "file" ? { kind: "file" as const, found: await readLock(lockPathFor(workspace.absoluteStatePath), lockPathFor(workspace.statePath)) } : { kind: "postgres" as const };
+      const lock =
+        backend.kind === "file"
+          ? {
+              kind: "file" as const,
+              found: await readLock(lockPathFor(workspace.absoluteStatePath), lockPathFor(workspace.statePath)),
+            }
+          : { kind: "postgres" as const };
       return { location, read: { ok: true, serial: state?.serial }, lock };
     });
   } catch (error) {
-    if (error instanceof ToolError) return { location, read: { ok: false, problem: error.message, hint: error.hint ?? "see campaign state list" } };
+    if (error instanceof ToolError)
+      return { location, read: { ok: false, problem: error.message, hint: error.hint ?? "see campaign state list" } };
     throw error;
   }
 }

@@ -17,23 +17,39 @@ export interface Failure {
   stack?: string;
 }
 
-const BUG_HINT = "this is a bug in campaign; please report it with the command you ran (CAMPAIGN_DEBUG=1 shows the stack trace)";
+const BUG_HINT =
+  "this is a bug in campaign; please report it with the command you ran (CAMPAIGN_DEBUG=1 shows the stack trace)";
 
 /** What went wrong; undefined when nothing did (commander's --help and --version end by throwing). */
 export function describeFailure(error: unknown, env: Record<string, string | undefined>): Failure | undefined {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return undefined;
     const message = error.code === "commander.help" ? "no command given" : error.message.replace(/^error: /, "");
-    return { exitCode: ExitCode.error, printed: true, report: { code: "usage", message, hint: "run campaign --help (or campaign COMMAND --help) for usage" } };
+    return {
+      exitCode: ExitCode.error,
+      printed: true,
+      report: { code: "usage", message, hint: "run campaign --help (or campaign COMMAND --help) for usage" },
+    };
   }
   if (isToolError(error)) {
     const { file, line, column, diagnostics } = error.details;
     const first: Diagnostic | undefined = diagnostics?.find((d) => d.severity === "error") ?? diagnostics?.[0];
-    const at = file !== undefined ? { file, ...(line !== undefined ? { line, column: column ?? 1 } : {}) } : first ? { file: first.file, line: first.line, column: first.column } : {};
+    const at =
+      file !== undefined
+        ? { file, ...(line !== undefined ? { line, column: column ?? 1 } : {}) }
+        : first
+          ? { file: first.file, line: first.line, column: first.column }
+          : {};
     return {
       exitCode: exitCodeFor(error.code),
       printed: false,
-      report: { code: error.code, message: error.message, hint: error.hint ?? "see the message above", ...at, ...(diagnostics && diagnostics.length > 0 ? { diagnostics: [...diagnostics] } : {}) },
+      report: {
+        code: error.code,
+        message: error.message,
+        hint: error.hint ?? "see the message above",
+        ...at,
+        ...(diagnostics && diagnostics.length > 0 ? { diagnostics: [...diagnostics] } : {}),
+      },
     };
   }
   // A bug: its message may hold anything the code had at hand, so it is masked like untrusted text.
@@ -41,14 +57,20 @@ export function describeFailure(error: unknown, env: Record<string, string | und
   const mask = (text: string) => maskSensitiveText(text, { secrets });
   const message = mask(error instanceof Error ? error.message : String(error));
   const stack = error instanceof Error && error.stack ? mask(error.stack) : undefined;
-  return { exitCode: ExitCode.error, printed: false, report: { code: "internal", message: `internal error: ${message}`, hint: BUG_HINT }, ...(stack ? { stack } : {}) };
+  return {
+    exitCode: ExitCode.error,
+    printed: false,
+    report: { code: "internal", message: `internal error: ${message}`, hint: BUG_HINT },
+    ...(stack ? { stack } : {}),
+  };
 }
 
 /** `file:line:col: error CODE: message` (or `error CODE: message`, the message naming the file) and the hint, for stderr. */
 export function renderFailure(failure: Failure, env: Record<string, string | undefined>): string {
   const { code, message, hint, file, line, column, diagnostics } = failure.report;
   // With diagnostics the position is their first error's, already printed with it above.
-  const where = file === undefined || line === undefined || diagnostics !== undefined ? "" : `${file}:${line}:${column ?? 1}: `;
+  const where =
+    file === undefined || line === undefined || diagnostics !== undefined ? "" : `${file}:${line}:${column ?? 1}: `;
   // Messages quote user text (names, paths, platform words): escaped here too, so a colour
   // terminal (where the output-wide escaping keeps escape codes) never sees a raw one.
   const [safeWhere, safeMessage, safeHint] = [where, message, hint].map(escapeControlChars);
@@ -77,7 +99,12 @@ export function wantsJson(argv: readonly string[]): boolean {
  * failure it moves to stderr and stdout gets the error document alone. Long-running commands
  * (receive, simulator, demo) print as they go (`release`).
  */
-export function heldStdout(terminal: Terminal): { terminal: Terminal; release(): void; peek(): string; take(): string } {
+export function heldStdout(terminal: Terminal): {
+  terminal: Terminal;
+  release(): void;
+  peek(): string;
+  take(): string;
+} {
   let held: string[] | undefined = [];
   return {
     terminal: { ...terminal, out: (text) => (held ? void held.push(text) : terminal.out(text)) },

@@ -9,7 +9,15 @@ import { ExitCode } from "./exit-codes.js";
 import { TOOL_VERSION } from "./version.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const GITIGNORE_LINES = [".campaign/*.lock", ".campaign/*.new-salt", ".campaign/*.tmp", ".campaign/.*.tmp", ".campaign/reports.db*", "plan.json", "plan.md"];
+const GITIGNORE_LINES = [
+  ".campaign/*.lock",
+  ".campaign/*.new-salt",
+  ".campaign/*.tmp",
+  ".campaign/.*.tmp",
+  ".campaign/reports.db*",
+  "plan.json",
+  "plan.md",
+];
 
 const CONFIG = `# laaffic-campaign configuration. Credentials never go here: set LAAFFIC_API_KEY and
 # LAAFFIC_API_SECRET in the environment (in CI: repository secrets).
@@ -52,7 +60,12 @@ recallFlow: # optional: call again
 `;
 
 /** `campaign init [dir]`: scaffolds a campaigns repository; never overwrites without --force. */
-export async function initCommand(target: string | undefined, options: { force?: boolean }, globals: GlobalOptions, context: CliContext): Promise<ExitCode> {
+export async function initCommand(
+  target: string | undefined,
+  options: { force?: boolean },
+  globals: GlobalOptions,
+  context: CliContext,
+): Promise<ExitCode> {
   const root = resolve(context.cwd, target ?? ".");
   const workflow = await readFile(join(PACKAGE_ROOT, "examples/github-actions/campaigns.yml"), "utf8");
   const schema = await readFile(join(PACKAGE_ROOT, "schemas/campaign.schema.json"), "utf8");
@@ -60,17 +73,29 @@ export async function initCommand(target: string | undefined, options: { force?:
     "campaign.config.yaml": CONFIG,
     "campaigns/example.yaml": EXAMPLE,
     ".campaign/campaign.schema.json": schema,
-    ".github/workflows/campaigns.yml": workflow.replace(/laaffic-campaign@[\w.-]+/g, `laaffic-campaign@${TOOL_VERSION}`),
+    ".github/workflows/campaigns.yml": workflow.replace(
+      /laaffic-campaign@[\w.-]+/g,
+      `laaffic-campaign@${TOOL_VERSION}`,
+    ),
   };
   const shownRoot = target ?? ".";
   const existing = await checkTargets(root, shownRoot, [...Object.keys(files), ".gitignore"]);
   const overwritten = existing.filter((path) => path !== ".gitignore");
   if (overwritten.length > 0 && !options.force) {
-    throw new ToolError("usage", `init would overwrite ${overwritten.join(", ")} in ${root}`, "nothing was written; run again with --force to replace them");
+    throw new ToolError(
+      "usage",
+      `init would overwrite ${overwritten.join(", ")} in ${root}`,
+      "nothing was written; run again with --force to replace them",
+    );
   }
   const gitignore = await readGitignore(join(root, ".gitignore"), join(shownRoot, ".gitignore"));
   const missing = missingGitignoreLines(gitignore);
-  await writeAll(root, shownRoot, missing.length > 0 ? { ...files, ".gitignore": gitignoreWith(gitignore, missing) } : files, new Set(existing));
+  await writeAll(
+    root,
+    shownRoot,
+    missing.length > 0 ? { ...files, ".gitignore": gitignoreWith(gitignore, missing) } : files,
+    new Set(existing),
+  );
   const added = missing.length;
   const shown = relative(context.cwd, root) || ".";
   if (globals.format === "json") {
@@ -80,8 +105,15 @@ export async function initCommand(target: string | undefined, options: { force?:
       command: "init",
       directory: shown,
       files: [
-        ...Object.keys(files).map((path) => ({ path, action: written.has(path) ? ("replaced" as const) : ("created" as const) })),
-        { path: ".gitignore", action: added === 0 ? "unchanged" : written.has(".gitignore") ? "appended" : "created", linesAdded: added },
+        ...Object.keys(files).map((path) => ({
+          path,
+          action: written.has(path) ? ("replaced" as const) : ("created" as const),
+        })),
+        {
+          path: ".gitignore",
+          action: added === 0 ? "unchanged" : written.has(".gitignore") ? "appended" : "created",
+          linesAdded: added,
+        },
       ],
     };
     context.terminal.out(JSON.stringify(report, null, 2) + "\n");
@@ -115,10 +147,22 @@ async function checkTargets(root: string, shownRoot: string, paths: readonly str
     for (let depth = 0; depth < parts.length; depth++) {
       const rel = parts.slice(0, depth).join("/");
       const info = await stat(join(root, rel)).catch(() => undefined);
-      if (info && !info.isDirectory()) throw new ToolError("usage", `cannot scaffold ${path}: ${join(shownRoot, rel)} is ${info.isFile() ? "a file" : kindOf(info)}, not a directory`, "nothing was written; move it away or init into another directory", { file: join(shownRoot, rel) });
+      if (info && !info.isDirectory())
+        throw new ToolError(
+          "usage",
+          `cannot scaffold ${path}: ${join(shownRoot, rel)} is ${info.isFile() ? "a file" : kindOf(info)}, not a directory`,
+          "nothing was written; move it away or init into another directory",
+          { file: join(shownRoot, rel) },
+        );
     }
     const info = await stat(join(root, path)).catch(() => undefined);
-    if (info && !info.isFile()) throw new ToolError("usage", `cannot scaffold ${path}: ${join(shownRoot, path)} is ${kindOf(info)}, not a regular file`, "nothing was written; move it away (--force replaces only regular files)", { file: join(shownRoot, path) });
+    if (info && !info.isFile())
+      throw new ToolError(
+        "usage",
+        `cannot scaffold ${path}: ${join(shownRoot, path)} is ${kindOf(info)}, not a regular file`,
+        "nothing was written; move it away (--force replaces only regular files)",
+        { file: join(shownRoot, path) },
+      );
     if (info) existing.push(path);
   }
   return existing;
@@ -128,7 +172,10 @@ async function readGitignore(path: string, shown: string): Promise<string> {
   const read = await readTextFile(path, { maxBytes: FILE_LIMITS.config, display: shown });
   if (read.ok) return read.text;
   if (read.problem.kind === "missing") return "";
-  throw new ToolError("file-unreadable", read.problem.message, "nothing was written; fix or remove it", { file: shown, ...(read.problem.line !== undefined ? { line: read.problem.line, column: read.problem.column ?? 1 } : {}) });
+  throw new ToolError("file-unreadable", read.problem.message, "nothing was written; fix or remove it", {
+    file: shown,
+    ...(read.problem.line !== undefined ? { line: read.problem.line, column: read.problem.column ?? 1 } : {}),
+  });
 }
 
 function missingGitignoreLines(current: string): string[] {
@@ -142,7 +189,12 @@ function gitignoreWith(current: string, missing: readonly string[]): string {
 }
 
 /** Writes every file; when one fails, the files and directories made so far are removed again (no half scaffold). */
-async function writeAll(root: string, shownRoot: string, files: Record<string, string>, existing: ReadonlySet<string>): Promise<void> {
+async function writeAll(
+  root: string,
+  shownRoot: string,
+  files: Record<string, string>,
+  existing: ReadonlySet<string>,
+): Promise<void> {
   const madeDirs: string[] = [];
   const madeFiles: string[] = [];
   for (const [path, text] of Object.entries(files)) {
@@ -155,7 +207,12 @@ async function writeAll(root: string, shownRoot: string, files: Record<string, s
       for (const file of madeFiles) await rm(file, { force: true });
       for (const dir of madeDirs.reverse()) await rm(dir, { recursive: true, force: true });
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new ToolError("usage", `cannot write ${join(shownRoot, path)} (${code})`, "the files init had created were removed again; check the directory's permissions", { file: join(shownRoot, path) });
+      throw new ToolError(
+        "usage",
+        `cannot write ${join(shownRoot, path)} (${code})`,
+        "the files init had created were removed again; check the directory's permissions",
+        { file: join(shownRoot, path) },
+      );
     }
   }
 }

@@ -23,7 +23,11 @@ export interface Stop {
  * take moments, and ending the process in the middle would leave the lock behind.
  * Listen from before the lock is taken until after it is released.
  */
-export function listenForStop(interrupts: Interrupts, context: CliContext, say: { stopping: string; again: string }): Stop {
+export function listenForStop(
+  interrupts: Interrupts,
+  context: CliContext,
+  say: { stopping: string; again: string },
+): Stop {
   const controller = new AbortController();
   // Up to api.parallelism (64) requests in flight and as many retry waits listen to it.
   setMaxListeners(0, controller.signal);
@@ -45,7 +49,10 @@ export function stopIfInterrupted(signal: AbortSignal, message: string, hint: st
  * later ones only say that it is stopping, so a second Ctrl-C cannot end the process halfway
  * through the (bounded) stop, e.g. while a received batch is being stored.
  */
-export function untilSignal(interrupts: Interrupts, context: CliContext): { stopped: Promise<string>; unlisten(): void } {
+export function untilSignal(
+  interrupts: Interrupts,
+  context: CliContext,
+): { stopped: Promise<string>; unlisten(): void } {
   let received: string | undefined;
   let resolve: (signal: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolve = r));

@@ -10,14 +10,25 @@ import { describeFailure, errorDocument, heldStdout, renderFailure, wantsJson, t
 import { escapingTerminal, processTerminal, type Terminal } from "./terminal.js";
 import { TOOL_VERSION } from "./version.js";
 
-
 /** Builds the command tree. Command modules are imported when run, so `--version` stays fast. */
-export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Terminal, setExit: (code: number) => void): Command {
+export function buildProgram(
+  context: Omit<CliContext, "terminal">,
+  terminal: Terminal,
+  setExit: (code: number) => void,
+): Command {
   const program = new Command("campaign")
-    .description("Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.")
+    .description(
+      "Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.",
+    )
     .version(TOOL_VERSION, "-V, --version")
-    .option("--config <file>", "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)")
-    .option("--state <file>", "applied-state file (default: state.path, .campaign/state.json); picks the file backend even when state.backend is postgres")
+    .option(
+      "--config <file>",
+      "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)",
+    )
+    .option(
+      "--state <file>",
+      "applied-state file (default: state.path, .campaign/state.json); picks the file backend even when state.backend is postgres",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--json", "same as --format json")
     .option("--no-color", "never colour the output (NO_COLOR is respected too)")
@@ -37,8 +48,21 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     );
 
   const globals = (): GlobalOptions => {
-    const o = program.opts<{ config?: string; state?: string; format: OutputFormat; json?: boolean; color: boolean; quiet?: boolean }>();
-    return { config: o.config, state: o.state, format: o.json ? "json" : o.format, color: o.color, quiet: Boolean(o.quiet) };
+    const o = program.opts<{
+      config?: string;
+      state?: string;
+      format: OutputFormat;
+      json?: boolean;
+      color: boolean;
+      quiet?: boolean;
+    }>();
+    return {
+      config: o.config,
+      state: o.state,
+      format: o.json ? "json" : o.format,
+      color: o.color,
+      quiet: Boolean(o.quiet),
+    };
   };
   const run = async (action: (ctx: CliContext, options: GlobalOptions) => Promise<number>): Promise<void> => {
     const options = globals();
@@ -50,7 +74,10 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("validate")
     .description("load and validate campaign files; exit 0 when all are valid (warnings allowed), 1 otherwise")
     .argument("[paths...]", "campaign files or directories (default: campaignsDir from the config, else campaigns/)")
-    .addHelpText("after", "\nExample:\n  campaign validate campaigns/\n  campaign validate --format json campaigns/reminders.yaml\n")
+    .addHelpText(
+      "after",
+      "\nExample:\n  campaign validate campaigns/\n  campaign validate --format json campaigns/reminders.yaml\n",
+    )
     .action(async (paths: string[]) => {
       const { validateCommand } = await import("./validate.js");
       await run((ctx, options) => validateCommand(paths, options, ctx));
@@ -59,12 +86,24 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
   program
     .command("plan")
     .description("show what apply would submit: the declared campaigns against the applied state")
-    .argument("[paths...]", "campaign files or directories (default: campaignsDir); given paths judge only the state entries recorded from inside them")
-    .option("--out <file>", "save the plan (atomically; never over the state, its journal or lock, the report store, config, campaign, recipients or suppression files); campaign apply FILE then submits exactly it")
+    .argument(
+      "[paths...]",
+      "campaign files or directories (default: campaignsDir); given paths judge only the state entries recorded from inside them",
+    )
+    .option(
+      "--out <file>",
+      "save the plan (atomically; never over the state, its journal or lock, the report store, config, campaign, recipients or suppression files); campaign apply FILE then submits exactly it",
+    )
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on errors")
-    .option("--refresh", "first ask the platform for each task's status and record it (needs credentials; its report goes to stderr; a signal then ends it as refresh does, exit 130)")
+    .option(
+      "--refresh",
+      "first ask the platform for each task's status and record it (needs credentials; its report goes to stderr; a signal then ends it as refresh does, exit 130)",
+    )
     .option("--allow-large", "report the blast-radius guards (guards.*) as warnings and record that in the plan")
-    .addHelpText("after", "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n")
+    .addHelpText(
+      "after",
+      "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n",
+    )
     .action(async (paths: string[], commandOptions: PlanCommandOptions) => {
       const { planCommand } = await import("./plan.js");
       await run((ctx, options) => planCommand(paths, commandOptions, options, ctx, { listen: listenForInterrupt }));
@@ -73,10 +112,16 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
   program
     .command("apply")
     .description("submit the campaigns the plan creates, each exactly once, recording every outcome in the state")
-    .argument("[planfile-or-paths...]", "a plan saved by campaign plan --out (applied without prompting), or campaign paths")
+    .argument(
+      "[planfile-or-paths...]",
+      "a plan saved by campaign plan --out (applied without prompting), or campaign paths",
+    )
     .option("--auto-approve", "do not ask for confirmation")
     .option("--parallelism <n>", "submissions in flight at once (default: api.parallelism, 4)")
-    .option("--allow-large", "go past the blast-radius guards (guards.*); a saved plan must have been made with --allow-large too")
+    .option(
+      "--allow-large",
+      "go past the blast-radius guards (guards.*); a saved plan must have been made with --allow-large too",
+    )
     .addHelpText(
       "after",
       "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +
@@ -91,7 +136,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
       await run((ctx, options) => applyCommand(args, commandOptions, options, ctx, { listen: listenForInterrupt }));
     });
 
-  const state = program.command("state").description("inspect and repair the applied state; every change is recorded in its history");
+  const state = program
+    .command("state")
+    .description("inspect and repair the applied state; every change is recorded in its history");
   state
     .command("list")
     .description("campaigns in the state with status, task id and recipient count")
@@ -118,7 +165,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .addHelpText("after", `\nWith --check: ${STOP_HELP}`)
     .action(async (name: string, resolveOptions: ResolveOptions) => {
       const { stateResolveCommand } = await import("./state.js");
-      await run((ctx, options) => stateResolveCommand(name, resolveOptions, options, ctx, { listen: listenForInterrupt }));
+      await run((ctx, options) =>
+        stateResolveCommand(name, resolveOptions, options, ctx, { listen: listenForInterrupt }),
+      );
     });
   state
     .command("forget")
@@ -145,7 +194,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("refresh")
-    .description("ask the platform for the status of every task in the state and record it; settles unknown outcomes where the platform gives proof")
+    .description(
+      "ask the platform for the status of every task in the state and record it; settles unknown outcomes where the platform gives proof",
+    )
     .addHelpText("after", `\n${STOP_HELP}`)
     .action(async () => {
       const { refreshCommand } = await import("./refresh.js");
@@ -154,7 +205,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("doctor")
-    .description("read-only checks against the configured platform: credentials, connection, a signed query, clock, answer shape, appId, receiver, state backend")
+    .description(
+      "read-only checks against the configured platform: credentials, connection, a signed query, clock, answer shape, appId, receiver, state backend",
+    )
     .addHelpText(
       "after",
       "\nSends one signed task query over the last day; nothing is ever created, cancelled or changed.\n" +
@@ -171,8 +224,11 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("force-unlock")
     .description("remove a stale state lock, given its id (printed by the command that found the state locked)")
     .argument("<lock-id>", "the lock's id")
-    .addHelpText("after", "\nA lock file that cannot be read is reported with an id unreadable-<12 hex>: pass that id to remove it.\n" +
-        "With state.backend: postgres a dead holder's lock is already gone (it dies with its connection);\nthis ends the database session of a hung but connected holder, which then records and sends nothing more.\n")
+    .addHelpText(
+      "after",
+      "\nA lock file that cannot be read is reported with an id unreadable-<12 hex>: pass that id to remove it.\n" +
+        "With state.backend: postgres a dead holder's lock is already gone (it dies with its connection);\nthis ends the database session of a hung but connected holder, which then records and sends nothing more.\n",
+    )
     .action(async (lockId: string) => {
       const { forceUnlockCommand } = await import("./state.js");
       await run((ctx, options) => forceUnlockCommand(lockId, options, ctx));
@@ -183,8 +239,14 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .description("receive the platform's call status reports over HTTP and store them")
     .option("--port <n>", "port to listen on (default: receiver.port, 8766)")
     .option("--host <host>", "address to listen on (default: receiver.host, 127.0.0.1)")
-    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
-    .addHelpText("after", "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n")
+    .option(
+      "--store <path>",
+      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
+    )
+    .addHelpText(
+      "after",
+      "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n",
+    )
     .action(async (receiveOptions: ReceiveOptions) => {
       const { receiveCommand } = await import("./reports.js");
       await run((ctx, options) => receiveCommand(receiveOptions, options, ctx, { listen: listenForInterrupt }));
@@ -194,9 +256,18 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("outcomes")
     .description("outcomes per campaign from the received status reports")
     .argument("[name]", "one campaign (taskName)")
-    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
-    .option("--out <file>", "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files")
-    .addHelpText("after", "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n")
+    .option(
+      "--store <path>",
+      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
+    )
+    .option(
+      "--out <file>",
+      "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files",
+    )
+    .addHelpText(
+      "after",
+      "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n",
+    )
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
       const { outcomesCommand } = await import("./reports.js");
       await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
@@ -208,7 +279,10 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
     .command("import")
     .description("load saved status reports (a push body or NDJSON) into the store")
     .argument("<file>", "the file to import")
-    .option("--store <path>", "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)")
+    .option(
+      "--store <path>",
+      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
+    )
     .action(async (file: string, importOptions: StoreOption) => {
       const { reportsImportCommand } = await import("./reports.js");
       await run((ctx, options) => reportsImportCommand(file, importOptions, options, ctx));
@@ -216,7 +290,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("init")
-    .description("scaffold a campaigns repository: config, an example campaign, the schema for editors, .gitignore and a CI workflow")
+    .description(
+      "scaffold a campaigns repository: config, an example campaign, the schema for editors, .gitignore and a CI workflow",
+    )
     .argument("[dir]", "where (default: the current directory)")
     .option("--force", "overwrite files that already exist")
     .action(async (dir: string | undefined, initOptions: { force?: boolean }) => {
@@ -226,7 +302,9 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("demo")
-    .description("the whole loop (validate, plan, apply, status reports, outcomes) on the built-in simulator: no credentials, no network")
+    .description(
+      "the whole loop (validate, plan, apply, status reports, outcomes) on the built-in simulator: no credentials, no network",
+    )
     .action(async () => {
       const { demoCommand } = await import("./demo.js");
       await run((ctx, options) => demoCommand(options, ctx, { listen: listenForInterrupt }));
@@ -234,16 +312,29 @@ export function buildProgram(context: Omit<CliContext, "terminal">, terminal: Te
 
   program
     .command("simulator")
-    .description("run a local LAAFFIC platform (no account, no network): tasks, recall flows, simulated calls and status pushes")
+    .description(
+      "run a local LAAFFIC platform (no account, no network): tasks, recall flows, simulated calls and status pushes",
+    )
     .option("--port <n>", "port to listen on (0 = any free port)", "8765")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--speed <factor>", "simulated time runs this many times faster (60 = an hour per minute)", "1")
     .option("--seed <n>", "seed for simulated call outcomes", "1")
     .option("--push-url <url>", "push call status reports to this address")
     .option("--timezone <zone>", "the platform's time zone", "Asia/Shanghai")
-    .option("--report-shape <shape>", "what a status push holds: convenient (task ids, callStatus, epoch-ms times) or docs (only the documented fields: no task ids, times as yyyyMMddHHmmss)", "convenient")
-    .option("--create-answer <form>", "how a create's success carries the task id: int (the id itself), jobId ({\"jobId\": id}) or null (no id)", "int")
-    .addHelpText("after", "\nExample:\n  campaign simulator --port 8765 --speed 60 --push-url http://127.0.0.1:8766/reports/TOKEN\n")
+    .option(
+      "--report-shape <shape>",
+      "what a status push holds: convenient (task ids, callStatus, epoch-ms times) or docs (only the documented fields: no task ids, times as yyyyMMddHHmmss)",
+      "convenient",
+    )
+    .option(
+      "--create-answer <form>",
+      'how a create\'s success carries the task id: int (the id itself), jobId ({"jobId": id}) or null (no id)',
+      "int",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  campaign simulator --port 8765 --speed 60 --push-url http://127.0.0.1:8766/reports/TOKEN\n",
+    )
     .action(async (simulatorOptions: SimulatorCommandOptions) => {
       const { simulatorCommand } = await import("./simulator.js");
       await run((ctx, options) => simulatorCommand(simulatorOptions, options, ctx, { listen: listenForInterrupt }));
@@ -266,7 +357,11 @@ function listenForInterrupt(onInterrupt: (signal: string) => void): () => void {
 }
 
 /** Parses argv, runs the command and maps every failure to an exit code, in one place. */
-export async function main(argv: readonly string[], context: Omit<CliContext, "terminal">, rawTerminal: Terminal): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  context: Omit<CliContext, "terminal">,
+  rawTerminal: Terminal,
+): Promise<number> {
   const json = wantsJson(argv);
   // Everything printed for people, errors included, shows control characters escaped.
   const terminal = escapingTerminal(rawTerminal, { jsonStdout: json });
@@ -284,7 +379,15 @@ export async function main(argv: readonly string[], context: Omit<CliContext, "t
     await program.parseAsync(argv, { from: "user" });
     // A failing command that printed no JSON document of its own (text progress, nothing) still leaves one.
     if (stdout && exitCode !== ExitCode.ok && exitCode !== ExitCode.changes && !isJsonDocument(stdout.peek())) {
-      failure = { exitCode, printed: true, report: { code: "command-failed", message: `the command failed (exit ${exitCode})`, hint: "the messages on stderr say what went wrong" } };
+      failure = {
+        exitCode,
+        printed: true,
+        report: {
+          code: "command-failed",
+          message: `the command failed (exit ${exitCode})`,
+          hint: "the messages on stderr say what went wrong",
+        },
+      };
     }
   } catch (error) {
     failure = describeFailure(error, context.env);
@@ -321,6 +424,10 @@ function isJsonDocument(text: string): boolean {
 const invokedDirectly = process.argv[1] !== undefined && /(?:bin[\\/]campaign|cli[\\/]main\.js)$/.test(process.argv[1]);
 if (invokedDirectly) {
   const noColor = process.argv.includes("--no-color");
-  const code = await main(process.argv.slice(2), { cwd: process.cwd(), env: process.env, now: () => Date.now() }, processTerminal({ color: !noColor }));
+  const code = await main(
+    process.argv.slice(2),
+    { cwd: process.cwd(), env: process.env, now: () => Date.now() },
+    processTerminal({ color: !noColor }),
+  );
   process.exitCode = code;
 }

@@ -1,6 +1,13 @@
 import { resolve } from "node:path";
 import { discoverCampaignFiles, nodeFileReader, parseYamlFile } from "../campaigns/index.js";
-import { appendOutputFile, checkOutputPath, FILE_LIMITS, readTextFile, writeOutputFile, type ProtectedFile } from "../files/index.js";
+import {
+  appendOutputFile,
+  checkOutputPath,
+  FILE_LIMITS,
+  readTextFile,
+  writeOutputFile,
+  type ProtectedFile,
+} from "../files/index.js";
 import type { CliContext } from "./context.js";
 import type { Workspace } from "./workspace.js";
 
@@ -9,18 +16,35 @@ import type { Workspace } from "./workspace.js";
  * and salt files), report stores (with -wal/-shm), suppression lists, and campaign files with
  * their recipients CSVs (`inputFiles` when the campaigns were loaded, else found in campaignsDir).
  */
-export async function toolFiles(workspace: Workspace, context: CliContext, extra: { inputFiles?: readonly string[]; store?: string } = {}): Promise<ProtectedFile[]> {
+export async function toolFiles(
+  workspace: Workspace,
+  context: CliContext,
+  extra: { inputFiles?: readonly string[]; store?: string } = {},
+): Promise<ProtectedFile[]> {
   const { settings } = workspace.config;
   const files: ProtectedFile[] = [
     { path: workspace.statePath, what: `the state file ${workspace.statePath}`, siblings: true },
     { path: settings.reports.path, what: `the report store ${settings.reports.path}`, siblings: true },
-    ...(extra.store !== undefined ? [{ path: extra.store, what: `the report store ${extra.store}`, siblings: true }] : []),
-    ...(settings.configFile !== undefined ? [{ path: settings.configFile, what: `the config file ${settings.configFile}` }] : []),
+    ...(extra.store !== undefined
+      ? [{ path: extra.store, what: `the report store ${extra.store}`, siblings: true }]
+      : []),
+    ...(settings.configFile !== undefined
+      ? [{ path: settings.configFile, what: `the config file ${settings.configFile}` }]
+      : []),
     ...(settings.guards.suppressionLists ?? []).map((path) => ({ path, what: `the suppression list ${path}` })),
   ];
   // Campaign files in campaignsDir are protected too when others were loaded (no need to read them then).
-  const inputs = [...(extra.inputFiles ?? []), ...(await campaignInputs(settings.campaignsDir, context, extra.inputFiles === undefined))];
-  return [...files, ...inputs.map((path) => ({ path, what: `${/\.csv$/i.test(path) ? "the recipients file" : "the campaign file"} ${path}` }))];
+  const inputs = [
+    ...(extra.inputFiles ?? []),
+    ...(await campaignInputs(settings.campaignsDir, context, extra.inputFiles === undefined)),
+  ];
+  return [
+    ...files,
+    ...inputs.map((path) => ({
+      path,
+      what: `${/\.csv$/i.test(path) ? "the recipients file" : "the campaign file"} ${path}`,
+    })),
+  ];
 }
 
 /** Campaign files under campaignsDir (and the recipientsFile each names, read without loading the campaigns). */
@@ -41,7 +65,13 @@ async function campaignInputs(campaignsDir: string, context: CliContext, withRec
 }
 
 /** Writes an output file (--out) atomically, after checking it is none of the tool's own files. */
-export async function writeOutput(file: string, text: string, what: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+export async function writeOutput(
+  file: string,
+  text: string,
+  what: string,
+  protect: readonly ProtectedFile[],
+  context: CliContext,
+): Promise<void> {
   const target = await checkOutputPath(file, { cwd: context.cwd, what, protect });
   await writeOutputFile(target, text, what);
 }
@@ -50,7 +80,11 @@ export async function writeOutput(file: string, text: string, what: string, prot
  * Appends to $GITHUB_STEP_SUMMARY. The summary is a convenience: when it cannot be written (or
  * names one of the tool's files) that is a warning, and the command's result stands.
  */
-export async function appendToStepSummary(text: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+export async function appendToStepSummary(
+  text: string,
+  protect: readonly ProtectedFile[],
+  context: CliContext,
+): Promise<void> {
   const file = context.env["GITHUB_STEP_SUMMARY"];
   if (!file) return;
   const what = "summary (GITHUB_STEP_SUMMARY)";

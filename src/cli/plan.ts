@@ -13,13 +13,23 @@ export interface PlanCommandOptions {
 }
 
 /** `campaign plan`: the difference between the declared campaigns and the applied state. */
-export async function planCommand(paths: string[], commandOptions: PlanCommandOptions, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+export async function planCommand(
+  paths: string[],
+  commandOptions: PlanCommandOptions,
+  options: GlobalOptions,
+  context: CliContext,
+  interrupts: Interrupts,
+): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
   if (commandOptions.refresh) {
     const { refreshBeforePlan } = await import("./refresh.js");
     await refreshBeforePlan(workspace, options, context, interrupts);
   }
-  const made = await withStateBackend(workspace, async (backend) => makePlan(workspace, await backend.read(), backend.location, paths, context, { allowLarge: Boolean(commandOptions.allowLarge) }));
+  const made = await withStateBackend(workspace, async (backend) =>
+    makePlan(workspace, await backend.read(), backend.location, paths, context, {
+      allowLarge: Boolean(commandOptions.allowLarge),
+    }),
+  );
   const { plan } = made;
   const out = plan.summary.errors === 0 ? commandOptions.out : undefined;
   // The tool's own files are looked up only when something is to be written.
@@ -33,7 +43,8 @@ export async function planCommand(paths: string[], commandOptions: PlanCommandOp
     if (commandOptions.out) context.terminal.err(`the plan was not saved to ${commandOptions.out}: it has errors\n`);
     return ExitCode.error;
   }
-  if (out !== undefined) context.terminal.err(`Saved the plan to ${out}. Apply exactly this plan with: campaign apply ${out}\n`);
+  if (out !== undefined)
+    context.terminal.err(`Saved the plan to ${out}. Apply exactly this plan with: campaign apply ${out}\n`);
   if (commandOptions.detailedExitcode && plan.summary.hasChanges) return ExitCode.changes;
   return ExitCode.ok;
 }

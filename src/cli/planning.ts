@@ -20,7 +20,14 @@ export interface MadePlan {
 }
 
 /** Loads the campaigns and plans them against the given state. */
-export async function makePlan(workspace: Workspace, state: AppliedState | undefined, stateLocation: string, paths: string[], context: CliContext, options: { forSubmission?: boolean; allowLarge?: boolean } = {}): Promise<MadePlan> {
+export async function makePlan(
+  workspace: Workspace,
+  state: AppliedState | undefined,
+  stateLocation: string,
+  paths: string[],
+  context: CliContext,
+  options: { forSubmission?: boolean; allowLarge?: boolean } = {},
+): Promise<MadePlan> {
   const forSubmission = options.forSubmission ?? false;
   // The definitions' hash key and the plan's MAC key: the state's salt, or before any state exists
   // the one the first apply creates it with, kept beside the state (never in the plan).
@@ -57,12 +64,21 @@ export function renderPlan(made: CampaignPlan, options: GlobalOptions, context: 
 }
 
 /** GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page: the plan goes there too (a warning when it cannot). */
-export async function appendStepSummary(made: CampaignPlan, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+export async function appendStepSummary(
+  made: CampaignPlan,
+  protect: readonly ProtectedFile[],
+  context: CliContext,
+): Promise<void> {
   await appendToStepSummary(renderPlanMarkdown(made) + "\n", protect, context);
 }
 
 /** Written atomically, and never over one of the tool's own files (`protect`). */
-export async function savePlan(made: CampaignPlan, file: string, protect: readonly ProtectedFile[], context: CliContext): Promise<void> {
+export async function savePlan(
+  made: CampaignPlan,
+  file: string,
+  protect: readonly ProtectedFile[],
+  context: CliContext,
+): Promise<void> {
   await writeOutput(file, JSON.stringify(made, null, 2) + "\n", "plan", protect, context);
 }
 
@@ -75,5 +91,10 @@ function scopeOf(workspace: Workspace, paths: readonly string[], context: CliCon
 /** The guards as the plan core and apply's last check take them. */
 export function guardsOf(workspace: Workspace, allowLarge: boolean): Omit<GuardInput, "toSubmit" | "state"> {
   const { settings, source } = workspace.config;
-  return { guards: settings.guards, guardsAt: (key) => source.locate(["guards", key]), allowLarge, platformTimeZone: settings.api.timezone };
+  return {
+    guards: settings.guards,
+    guardsAt: (key) => source.locate(["guards", key]),
+    allowLarge,
+    platformTimeZone: settings.api.timezone,
+  };
 }

@@ -10,7 +10,12 @@ export function projectPath(root: string, cwd: string, path: string): string {
  * What a plan over `paths` judges of the state: undefined = all of it (no paths given, or one
  * that covers the campaigns directory), else the paths as the state records them.
  */
-export function planScope(root: string, cwd: string, campaignsDir: string, paths: readonly string[]): string[] | undefined {
+export function planScope(
+  root: string,
+  cwd: string,
+  campaignsDir: string,
+  paths: readonly string[],
+): string[] | undefined {
   if (paths.length === 0) return undefined;
   const scope = paths.map((path) => projectPath(root, cwd, path));
   const campaigns = projectPath(root, cwd, campaignsDir);

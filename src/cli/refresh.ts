@@ -30,22 +30,45 @@ interface Refreshed {
  * The first SIGINT/SIGTERM aborts the queries in flight: what was answered before is recorded,
  * the campaign being asked about is not, the lock is released (`result.interrupted`).
  */
-async function refreshUnderLock(workspace: Workspace, context: CliContext, request: RefreshRequest): Promise<Refreshed> {
+async function refreshUnderLock(
+  workspace: Workspace,
+  context: CliContext,
+  request: RefreshRequest,
+): Promise<Refreshed> {
   const stop = listenForStop(request.interrupts, context, {
-    stopping: "stopping. Queries in flight are aborted; what the platform answered before is recorded, nothing else; then the lock is released.",
+    stopping:
+      "stopping. Queries in flight are aborted; what the platform answered before is recorded, nothing else; then the lock is released.",
     again: "already stopping; releasing the lock…",
   });
   try {
     return await withStateBackend(workspace, async (backend) => {
-      stopIfInterrupted(stop.signal, `${request.command} interrupted before it asked the platform`, "nothing was recorded; run it again when ready");
+      stopIfInterrupted(
+        stop.signal,
+        `${request.command} interrupted before it asked the platform`,
+        "nothing was recorded; run it again when ready",
+      );
       const lock = await backend.lock({ command: request.command, env: context.env, now: context.now() });
       try {
         const state = await backend.read();
-        if (!state) return { location: backend.location, result: { mutations: [], findings: [], failures: [], interrupted: stop.signal.aborted } };
+        if (!state)
+          return {
+            location: backend.location,
+            result: { mutations: [], findings: [], failures: [], interrupted: stop.signal.aborted },
+          };
         for (const name of request.names ?? []) {
           const campaign = ownEntry(state.campaigns, name);
-          if (!campaign) throw new ToolError("not-found", `"${name}" is not in the state ${backend.location}`, "campaign state list shows what is there");
-          if (campaign.status !== "pending" && campaign.status !== "unknown") throw new ToolError("usage", `"${name}" is ${campaign.status}; --check looks for campaigns whose outcome is unknown`, "campaign refresh updates submitted campaigns");
+          if (!campaign)
+            throw new ToolError(
+              "not-found",
+              `"${name}" is not in the state ${backend.location}`,
+              "campaign state list shows what is there",
+            );
+          if (campaign.status !== "pending" && campaign.status !== "unknown")
+            throw new ToolError(
+              "usage",
+              `"${name}" is ${campaign.status}; --check looks for campaigns whose outcome is unknown`,
+              "campaign refresh updates submitted campaigns",
+            );
         }
         const { settings } = workspace.config;
         const client = clientFromEnvironment(settings, context.env, context.now, { signal: stop.signal });
@@ -115,11 +138,21 @@ function refreshReport(command: RefreshReport["command"], refreshed: Refreshed):
   };
 }
 
-const INTERRUPTED_NOTE = "interrupted: the campaigns listed were recorded; the others were not asked (or their answer was cut short) and nothing was recorded for them. Run the command again to finish.\n";
+const INTERRUPTED_NOTE =
+  "interrupted: the campaigns listed were recorded; the others were not asked (or their answer was cut short) and nothing was recorded for them. Run the command again to finish.\n";
 
 /** The result, on stdout; exit 1 when a campaign failed, else 130 when interrupted. */
-function finish(command: RefreshReport["command"], refreshed: Refreshed, options: GlobalOptions, context: CliContext): ExitCode {
-  context.terminal.out(options.format === "json" ? JSON.stringify(refreshReport(command, refreshed), null, 2) + "\n" : renderText(refreshed));
+function finish(
+  command: RefreshReport["command"],
+  refreshed: Refreshed,
+  options: GlobalOptions,
+  context: CliContext,
+): ExitCode {
+  context.terminal.out(
+    options.format === "json"
+      ? JSON.stringify(refreshReport(command, refreshed), null, 2) + "\n"
+      : renderText(refreshed),
+  );
   if (refreshed.result.interrupted) context.terminal.err(INTERRUPTED_NOTE);
   if (refreshed.result.failures.length > 0) return ExitCode.error;
   return refreshed.result.interrupted ? ExitCode.interrupted : ExitCode.ok;
@@ -130,24 +163,61 @@ function progressFor(options: GlobalOptions, context: CliContext): Pick<RefreshR
 }
 
 /** `campaign refresh` */
-export async function refreshCommand(options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+export async function refreshCommand(
+  options: GlobalOptions,
+  context: CliContext,
+  interrupts: Interrupts,
+): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const refreshed = await refreshUnderLock(workspace, context, { command: "campaign refresh", interrupts, ...progressFor(options, context) });
+  const refreshed = await refreshUnderLock(workspace, context, {
+    command: "campaign refresh",
+    interrupts,
+    ...progressFor(options, context),
+  });
   return finish("refresh", refreshed, options, context);
 }
 
 /** `campaign state resolve NAME --check` */
-export async function resolveCheckCommand(name: string, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<ExitCode> {
+export async function resolveCheckCommand(
+  name: string,
+  options: GlobalOptions,
+  context: CliContext,
+  interrupts: Interrupts,
+): Promise<ExitCode> {
   const workspace = await openWorkspace(options, context);
-  const refreshed = await refreshUnderLock(workspace, context, { command: `campaign state resolve ${name} --check`, names: [name], interrupts, ...progressFor(options, context) });
+  const refreshed = await refreshUnderLock(workspace, context, {
+    command: `campaign state resolve ${name} --check`,
+    names: [name],
+    interrupts,
+    ...progressFor(options, context),
+  });
   return finish("state resolve --check", refreshed, options, context);
 }
 
 /** `campaign plan --refresh`'s first step: everything it says goes to stderr, so stdout holds the plan alone. */
-export async function refreshBeforePlan(workspace: Workspace, options: GlobalOptions, context: CliContext, interrupts: Interrupts): Promise<void> {
-  const refreshed = await refreshUnderLock(workspace, context, { command: "campaign plan --refresh", interrupts, ...progressFor(options, context) });
+export async function refreshBeforePlan(
+  workspace: Workspace,
+  options: GlobalOptions,
+  context: CliContext,
+  interrupts: Interrupts,
+): Promise<void> {
+  const refreshed = await refreshUnderLock(workspace, context, {
+    command: "campaign plan --refresh",
+    interrupts,
+    ...progressFor(options, context),
+  });
   context.terminal.err(renderText(refreshed));
   const { failures, interrupted } = refreshed.result;
-  if (failures.length > 0) throw new ToolError("invalid-input", `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`, "see the errors above; the platform's state is needed for a truthful plan");
-  if (interrupted) throw new ToolError("interrupted", "plan --refresh interrupted; no plan was made", "what the platform answered before the signal is recorded; run campaign plan --refresh again");
+  if (failures.length > 0)
+    throw new ToolError(
+      "invalid-input",
+      `the refresh failed for ${failures.length} campaign${failures.length === 1 ? "" : "s"}; no plan was made`,
+      "see the errors above; the platform's state is needed for a truthful plan",
+    );
+  if (interrupted)
+    throw new ToolError(
+      "interrupted",
+      "plan --refresh interrupted; no plan was made",
+      "what the platform answered before the signal is recorded; run campaign plan --refresh again",
+    );
 }

@@ -1,4 +1,11 @@
-import { createNumberClassifier, discoverCampaignFiles, loadCampaigns, noCampaigns, summaryLine, validationReport } from "../campaigns/index.js";
+import {
+  createNumberClassifier,
+  discoverCampaignFiles,
+  loadCampaigns,
+  noCampaigns,
+  summaryLine,
+  validationReport,
+} from "../campaigns/index.js";
 import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
 import { loadConfig } from "../config/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
@@ -24,7 +31,10 @@ export async function validateCommand(paths: string[], options: GlobalOptions, c
     defaults: campaignDefaults(config),
     numbers: { classify: createNumberClassifier(), invalid: config.settings.guards.invalidNumbers ?? "error" },
   });
-  const nothing = !hasErrors(config.diagnostics) && !hasErrors(loaded.diagnostics) && loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [];
+  const nothing =
+    !hasErrors(config.diagnostics) && !hasErrors(loaded.diagnostics) && loaded.campaigns.length === 0
+      ? noCampaigns(searched, files.length)
+      : [];
   const report = validationReport(loaded.campaigns, [...config.diagnostics, ...loaded.diagnostics, ...nothing]);
   context.terminal.out(render(report, options, context.terminal.color));
   return report.valid ? ExitCode.ok : ExitCode.error;
@@ -34,7 +44,10 @@ function render(report: ValidationReport, options: GlobalOptions, color: boolean
   if (options.format === "json") return JSON.stringify(report, null, 2) + "\n";
   const shown = options.quiet ? report.diagnostics.filter((d) => d.severity === "error") : report.diagnostics;
   if (options.format === "markdown") {
-    const rows = shown.map((d) => `| ${d.severity} | \`${d.file}:${d.line}:${d.column}\` | \`${d.code}\` | ${escapeCell(d.message)}${d.hint ? `<br>hint: ${escapeCell(d.hint)}` : ""} |`);
+    const rows = shown.map(
+      (d) =>
+        `| ${d.severity} | \`${d.file}:${d.line}:${d.column}\` | \`${d.code}\` | ${escapeCell(d.message)}${d.hint ? `<br>hint: ${escapeCell(d.hint)}` : ""} |`,
+    );
     const table = rows.length > 0 ? `\n| | where | code | problem |\n|---|---|---|---|\n${rows.join("\n")}\n` : "";
     return `### Campaign validation: ${report.valid ? "✅" : "❌"} ${summaryLine(report)}\n${table}`;
   }

@@ -1,7 +1,21 @@
 import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { createNumberClassifier, createZoneLookup, discoverCampaignFiles, examineRecipients, loadCampaigns, loadPhoneTimeZones, noCampaigns, nodeFileReader, referencedFileProblem, type CampaignDefaultsSource, type CampaignFileReader, type LoadedCampaign, type NumberChecks } from "../campaigns/index.js";
+import {
+  createNumberClassifier,
+  createZoneLookup,
+  discoverCampaignFiles,
+  examineRecipients,
+  loadCampaigns,
+  loadPhoneTimeZones,
+  noCampaigns,
+  nodeFileReader,
+  referencedFileProblem,
+  type CampaignDefaultsSource,
+  type CampaignFileReader,
+  type LoadedCampaign,
+  type NumberChecks,
+} from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
@@ -13,7 +27,6 @@ import { fileBackend, openPgStateBackend, type StateBackend } from "../state/ind
 import type { CliContext, GlobalOptions } from "./context.js";
 import { projectPath } from "./project-paths.js";
 import { palette } from "./terminal.js";
-
 
 export interface Workspace {
   config: LoadedConfig;
@@ -27,9 +40,15 @@ export interface Workspace {
 }
 
 /** The state backend the config names (--state FILE picks the file); closed when `work` ends. */
-export async function withStateBackend<T>(workspace: Workspace, work: (backend: StateBackend) => Promise<T>): Promise<T> {
+export async function withStateBackend<T>(
+  workspace: Workspace,
+  work: (backend: StateBackend) => Promise<T>,
+): Promise<T> {
   const { state } = workspace.config.settings;
-  const backend = state.backend === "postgres" && !workspace.stateFileChosen ? await openPgStateBackend(state.url, state.schema) : fileBackend(workspace.absoluteStatePath, workspace.statePath, workspace.warn);
+  const backend =
+    state.backend === "postgres" && !workspace.stateFileChosen
+      ? await openPgStateBackend(state.url, state.schema)
+      : fileBackend(workspace.absoluteStatePath, workspace.statePath, workspace.warn);
   try {
     return await work(backend);
   } finally {
@@ -42,16 +61,30 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
   const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
   if (hasErrors(config.diagnostics)) {
     printDiagnostics(config.diagnostics, context);
-    throw new ToolError("config-invalid", `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "), "fix the errors above", { diagnostics: config.diagnostics });
+    throw new ToolError(
+      "config-invalid",
+      `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "),
+      "fix the errors above",
+      { diagnostics: config.diagnostics },
+    );
   }
   const statePath = options.state ?? config.settings.statePath;
   refuseReservedStatePath(statePath, config, context.cwd);
-  return { config, statePath, absoluteStatePath: resolve(context.cwd, statePath), stateFileChosen: options.state !== undefined, warn: (warning) => printDiagnostics([warning], context) };
+  return {
+    config,
+    statePath,
+    absoluteStatePath: resolve(context.cwd, statePath),
+    stateFileChosen: options.state !== undefined,
+    warn: (warning) => printDiagnostics([warning], context),
+  };
 }
 
 /** Reads campaign files and the files they name; those stay inside the project unless the config allows otherwise. */
 export function campaignFileReader(workspace: Pick<Workspace, "config">, context: CliContext): CampaignFileReader {
-  return nodeFileReader(context.cwd, { root: workspace.config.projectRoot, allowOutside: workspace.config.settings.allowPathsOutsideProject });
+  return nodeFileReader(context.cwd, {
+    root: workspace.config.projectRoot,
+    allowOutside: workspace.config.settings.allowPathsOutsideProject,
+  });
 }
 
 // Names the tool keeps beside a state (journal, lock, new-state salt, temp files): a state there
@@ -61,8 +94,15 @@ const STATE_SIDECAR = /\.(journal|lock|new-salt|tmp)$/;
 /** `--state FILE` (or state.path) must not name a state's sidecar file or the config file. */
 function refuseReservedStatePath(statePath: string, config: LoadedConfig, cwd: string): void {
   const configFile = config.settings.configFile;
-  if (STATE_SIDECAR.test(statePath) || (configFile !== undefined && resolve(cwd, statePath) === resolve(cwd, configFile))) {
-    throw new ToolError("usage", `${statePath} cannot be a state file: that name is ${STATE_SIDECAR.test(statePath) ? "reserved for the journal, lock and temporary files beside a state" : "the config file"}`, "pass the state file itself (e.g. --state .campaign/state.json)");
+  if (
+    STATE_SIDECAR.test(statePath) ||
+    (configFile !== undefined && resolve(cwd, statePath) === resolve(cwd, configFile))
+  ) {
+    throw new ToolError(
+      "usage",
+      `${statePath} cannot be a state file: that name is ${STATE_SIDECAR.test(statePath) ? "reserved for the journal, lock and temporary files beside a state" : "the config file"}`,
+      "pass the state file itself (e.g. --state .campaign/state.json)",
+    );
   }
 }
 
@@ -71,7 +111,10 @@ export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
   const { settings, source } = config;
   return {
     values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
-    locate: (path) => (Object.hasOwn(settings.defaults, String(path[0])) ? source.locate(["defaults", ...path]) : source.locate(["api", "appId"])),
+    locate: (path) =>
+      Object.hasOwn(settings.defaults, String(path[0]))
+        ? source.locate(["defaults", ...path])
+        : source.locate(["api", "appId"]),
   };
 }
 
@@ -86,7 +129,10 @@ export interface DesiredLoad {
 }
 
 /** Reads guards.suppressionLists; a list that cannot be read or parsed stops the command (fail closed). */
-export async function loadSuppressionLists(workspace: Workspace, context: CliContext): Promise<{ lists: SuppressionList[]; bindings: SuppressionListBinding[] }> {
+export async function loadSuppressionLists(
+  workspace: Workspace,
+  context: CliContext,
+): Promise<{ lists: SuppressionList[]; bindings: SuppressionListBinding[] }> {
   const { guards } = workspace.config.settings;
   const lists: SuppressionList[] = [];
   const bindings: SuppressionListBinding[] = [];
@@ -96,19 +142,39 @@ export async function loadSuppressionLists(workspace: Workspace, context: CliCon
     const read = await reader.readText(path, "suppression list");
     if (!read.ok) {
       const referencedAt = workspace.config.source.locate(["guards", "suppressionLists", index]);
-      const problem = referencedFileProblem(read.problem, { name: `guards.suppressionLists[${index}]`, written: path, file: path, referencedAt, field: `/guards/suppressionLists/${index}` });
+      const problem = referencedFileProblem(read.problem, {
+        name: `guards.suppressionLists[${index}]`,
+        written: path,
+        file: path,
+        referencedAt,
+        field: `/guards/suppressionLists/${index}`,
+      });
       printDiagnostics([problem], context);
-      throw new ToolError("invalid-input", `the suppression list ${path} cannot be read; nothing was planned`, "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists", { diagnostics: [problem] });
+      throw new ToolError(
+        "invalid-input",
+        `the suppression list ${path} cannot be read; nothing was planned`,
+        "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists",
+        { diagnostics: [problem] },
+      );
     }
     const text = read.text;
     const parsed = parseSuppressionList(path, text, guards.defaultCountry);
     problems.push(...parsed.diagnostics);
     lists.push(parsed.list);
-    bindings.push({ path, sha256: createHash("sha256").update(text).digest("hex"), numbers: parsed.list.numbers.length });
+    bindings.push({
+      path,
+      sha256: createHash("sha256").update(text).digest("hex"),
+      numbers: parsed.list.numbers.length,
+    });
   }
   if (problems.length > 0) {
     printDiagnostics(problems, context);
-    throw new ToolError("invalid-input", `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`, "fix the lines above", { diagnostics: problems });
+    throw new ToolError(
+      "invalid-input",
+      `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`,
+      "fix the lines above",
+      { diagnostics: problems },
+    );
   }
   return { lists, bindings };
 }
@@ -133,18 +199,39 @@ function applySuppression(campaign: LoadedCampaign, lists: readonly SuppressionL
     }
     kept.push(recipient);
     if (++reported <= MAX_SUPPRESSION_FINDINGS) {
-      findings.push({ severity: "error", code: "suppressed-number", message: `"${campaign.taskName}" would call ${maskPhoneNumber(recipient.calleeNumber)}, which is on the suppression list ${list}`, hint: "remove the number, or set suppressed: skip to leave suppressed numbers out of what is sent", file: campaign.source.file, line: campaign.source.line, column: 1 });
+      findings.push({
+        severity: "error",
+        code: "suppressed-number",
+        message: `"${campaign.taskName}" would call ${maskPhoneNumber(recipient.calleeNumber)}, which is on the suppression list ${list}`,
+        hint: "remove the number, or set suppressed: skip to leave suppressed numbers out of what is sent",
+        file: campaign.source.file,
+        line: campaign.source.line,
+        column: 1,
+      });
     }
   }
   if (reported > MAX_SUPPRESSION_FINDINGS) {
-    findings.push({ severity: "error", code: "suppressed-number", message: `"${campaign.taskName}" would call ${reported - MAX_SUPPRESSION_FINDINGS} more suppressed numbers (${reported} in all)`, file: campaign.source.file, line: campaign.source.line, column: 1 });
+    findings.push({
+      severity: "error",
+      code: "suppressed-number",
+      message: `"${campaign.taskName}" would call ${reported - MAX_SUPPRESSION_FINDINGS} more suppressed numbers (${reported} in all)`,
+      file: campaign.source.file,
+      line: campaign.source.line,
+      column: 1,
+    });
   }
   if (skipped > 0) campaign.recipients = kept;
   return skipped;
 }
 
 /** Loads and validates the campaigns; any error is printed and ends the command (nothing is planned). */
-export async function loadDesired(workspace: Workspace, paths: string[], hash: Hasher, context: CliContext, options: { forSubmission: boolean } = { forSubmission: true }): Promise<DesiredLoad> {
+export async function loadDesired(
+  workspace: Workspace,
+  paths: string[],
+  hash: Hasher,
+  context: CliContext,
+  options: { forSubmission: boolean } = { forSubmission: true },
+): Promise<DesiredLoad> {
   const { settings } = workspace.config;
   const searched = paths.length > 0 ? paths : [settings.campaignsDir];
   const files = await discoverCampaignFiles(searched, context.cwd);
@@ -158,22 +245,53 @@ export async function loadDesired(workspace: Workspace, paths: string[], hash: H
   const reader = campaignFileReader(workspace, context);
   const inputFiles = [...files];
   const describe = (campaign: LoadedCampaign): void => {
-    if (typeof campaign.campaign.recipientsFile === "string") inputFiles.push(reader.resolve(campaign.source.file, campaign.campaign.recipientsFile));
+    if (typeof campaign.campaign.recipientsFile === "string")
+      inputFiles.push(reader.resolve(campaign.source.file, campaign.campaign.recipientsFile));
     const skipped = applySuppression(campaign, lists, suppressionFindings);
     // Countries, zones and the number set describe who is called: without the skipped numbers.
     // (Their findings were made on the whole list already; the kept ones are a subset.)
     if (skipped > 0) campaign.audience = examineRecipients(campaign.recipients, checks, () => campaign.source).audience;
     const sourcePath = projectPath(workspace.config.projectRoot, context.cwd, campaign.source.file);
-    const desired = { ...describeDesired(campaign, hash, { sourcePath }), ...(skipped > 0 ? { suppressedSkipped: skipped } : {}) };
-    described.set(campaign, options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } });
+    const desired = {
+      ...describeDesired(campaign, hash, { sourcePath }),
+      ...(skipped > 0 ? { suppressedSkipped: skipped } : {}),
+    };
+    described.set(
+      campaign,
+      options.forSubmission ? desired : { ...desired, body: { ...desired.body, numberInfoList: [] } },
+    );
   };
-  const loaded = await loadCampaigns({ files, reader, now: context.now(), timeZone: settings.api.timezone, defaults, onLoaded: describe, keepRecipients: options.forSubmission, numbers: checks });
+  const loaded = await loadCampaigns({
+    files,
+    reader,
+    now: context.now(),
+    timeZone: settings.api.timezone,
+    defaults,
+    onLoaded: describe,
+    keepRecipients: options.forSubmission,
+    numbers: checks,
+  });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
     printDiagnostics(loaded.diagnostics, context);
-    throw new ToolError("invalid-input", `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`, "fix the errors above (campaign validate shows them too)", { diagnostics: loaded.diagnostics });
+    throw new ToolError(
+      "invalid-input",
+      `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`,
+      "fix the errors above (campaign validate shows them too)",
+      { diagnostics: loaded.diagnostics },
+    );
   }
-  return { desired: loaded.campaigns.map((c) => described.get(c)!), warnings: sortDiagnostics([...loaded.diagnostics, ...suppressionFindings, ...(loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : [])]), paths: searched, suppressionLists: bindings, inputFiles };
+  return {
+    desired: loaded.campaigns.map((c) => described.get(c)!),
+    warnings: sortDiagnostics([
+      ...loaded.diagnostics,
+      ...suppressionFindings,
+      ...(loaded.campaigns.length === 0 ? noCampaigns(searched, files.length) : []),
+    ]),
+    paths: searched,
+    suppressionLists: bindings,
+    inputFiles,
+  };
 }
 
 /** Validity per number, and time zones only when the calling-hours guard is on. */
@@ -188,7 +306,11 @@ async function numberChecks(workspace: Workspace): Promise<NumberChecks> {
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], context: CliContext): void {
   const paint = palette(context.terminal.color);
-  context.terminal.err(sortDiagnostics(diagnostics).map((d) => renderDiagnostic(d, paint)).join(""));
+  context.terminal.err(
+    sortDiagnostics(diagnostics)
+      .map((d) => renderDiagnostic(d, paint))
+      .join(""),
+  );
 }
 
 /** Who made a change, for the state's history. */

@@ -40,22 +40,48 @@ export interface LoadedConfig {
 type Found = { absolute: string; file: string; read: ConfigRead };
 
 /** Finds (or reads the given) config file, validates it and resolves the settings. */
-export async function loadConfig(options: { cwd: string; configFile?: string; env: Record<string, string | undefined> }): Promise<LoadedConfig> {
-  const found = options.configFile ? await readGiven(resolve(options.cwd, options.configFile), options) : await search(options.cwd);
+export async function loadConfig(options: {
+  cwd: string;
+  configFile?: string;
+  env: Record<string, string | undefined>;
+}): Promise<LoadedConfig> {
+  const found = options.configFile
+    ? await readGiven(resolve(options.cwd, options.configFile), options)
+    : await search(options.cwd);
   if (found === undefined) {
     const source = sourceAt("(no config file)", {});
-    return { settings: resolveSettings({}, undefined, options.env), source: { ...source, file: undefined }, diagnostics: checkConfig(source), projectRoot: options.cwd };
+    return {
+      settings: resolveSettings({}, undefined, options.env),
+      source: { ...source, file: undefined },
+      diagnostics: checkConfig(source),
+      projectRoot: options.cwd,
+    };
   }
   if ("diagnostics" in found) {
     const file = found.diagnostics[0]!.file;
-    return { settings: resolveSettings({}, file, options.env), source: sourceAt(file, {}), diagnostics: found.diagnostics, projectRoot: options.cwd };
+    return {
+      settings: resolveSettings({}, file, options.env),
+      source: sourceAt(file, {}),
+      diagnostics: found.diagnostics,
+      projectRoot: options.cwd,
+    };
   }
   const { read, file } = found;
   const projectRoot = dirname(found.absolute);
-  if (!read.ok) return { settings: resolveSettings({}, file, options.env), source: sourceAt(file, {}), diagnostics: read.diagnostics, projectRoot };
+  if (!read.ok)
+    return {
+      settings: resolveSettings({}, file, options.env),
+      source: sourceAt(file, {}),
+      diagnostics: read.diagnostics,
+      projectRoot,
+    };
   const source: ConfigSource = { file, value: read.value, locate: read.locate, locateKey: read.locateKey };
   const diagnostics = checkConfig(source);
-  const settings = fromProjectRoot(resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env), projectRoot, options.cwd);
+  const settings = fromProjectRoot(
+    resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env),
+    projectRoot,
+    options.cwd,
+  );
   return { settings, source, diagnostics, projectRoot };
 }
 
@@ -83,11 +109,19 @@ function sourceAt(file: string, value: unknown): ConfigSource {
   return { file, value, locate: () => at, locateKey: () => at };
 }
 
-async function readGiven(absolute: string, options: { cwd: string; configFile?: string }): Promise<Found | { diagnostics: Diagnostic[] }> {
+async function readGiven(
+  absolute: string,
+  options: { cwd: string; configFile?: string },
+): Promise<Found | { diagnostics: Diagnostic[] }> {
   const file = displayPath(absolute, options.cwd);
   const text = await readConfigText(absolute, file);
   if (!text.ok) {
-    if (text.problem.kind === "missing") throw new ToolError("config-not-found", `config file ${options.configFile} does not exist`, "check the --config path");
+    if (text.problem.kind === "missing")
+      throw new ToolError(
+        "config-not-found",
+        `config file ${options.configFile} does not exist`,
+        "check the --config path",
+      );
     return { diagnostics: [text.diagnostic] };
   }
   return { absolute, file, read: await parseConfig(absolute, file, text.text) };
@@ -109,19 +143,31 @@ async function search(cwd: string): Promise<Found | { diagnostics: Diagnostic[] 
       if (!text.ok) return { diagnostics: [text.diagnostic] };
       if (text.text.trim() === "") continue;
       // package.json is a config only with a "campaign" key; other files are read once chosen (a JS file runs).
-      const read: ConfigRead = place === "package.json" || candidates.length === 0 ? await parseConfig(absolute, file, text.text) : { ok: true, empty: false, ...sourceAt(file, {}) };
+      const read: ConfigRead =
+        place === "package.json" || candidates.length === 0
+          ? await parseConfig(absolute, file, text.text)
+          : { ok: true, empty: false, ...sourceAt(file, {}) };
       if (read.ok && read.empty) continue;
       candidates.push({ absolute, file, read });
     }
     if (candidates.length > 1) return { diagnostics: [twoConfigs(dir, candidates, cwd)] };
     if (candidates[0]) return candidates[0];
-    const hasPackage = await Promise.all(["package.json", "package.yaml"].map((name) => stat(join(dir, name)).then(() => true, () => false)));
+    const hasPackage = await Promise.all(
+      ["package.json", "package.yaml"].map((name) =>
+        stat(join(dir, name)).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (hasPackage.includes(true) || dirname(dir) === dir) return undefined;
   }
 }
 
 function twoConfigs(dir: string, candidates: readonly Found[], cwd: string): Diagnostic {
-  const names = candidates.map((c) => (basename(c.absolute) === "package.json" ? `${c.file} (its "${CONFIG_MODULE}" key)` : c.file));
+  const names = candidates.map((c) =>
+    basename(c.absolute) === "package.json" ? `${c.file} (its "${CONFIG_MODULE}" key)` : c.file,
+  );
   const [first, ...others] = candidates;
   return errorAt({
     code: "config-conflict",
@@ -131,4 +177,3 @@ function twoConfigs(dir: string, candidates: readonly Found[], cwd: string): Dia
     related: others.map((c) => ({ file: c.file, line: 1, column: 1, message: "also a config file" })),
   });
 }
-

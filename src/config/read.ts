@@ -12,15 +12,27 @@ import { maskSensitiveText } from "../privacy/index.js";
 export const CONFIG_MODULE = "campaign";
 
 export type ConfigRead =
-  | { ok: true; empty: boolean; value: unknown; locate: (path: FieldPath) => SourcePosition; locateKey: (path: FieldPath) => SourcePosition }
+  | {
+      ok: true;
+      empty: boolean;
+      value: unknown;
+      locate: (path: FieldPath) => SourcePosition;
+      locateKey: (path: FieldPath) => SourcePosition;
+    }
   | { ok: false; diagnostics: Diagnostic[] };
 
 /** A config file's text, or a diagnostic at the file (at the bad byte for invalid UTF-8). */
-export async function readConfigText(absolute: string, file: string): Promise<{ ok: true; text: string } | { ok: false; problem: FileProblem; diagnostic: Diagnostic }> {
+export async function readConfigText(
+  absolute: string,
+  file: string,
+): Promise<{ ok: true; text: string } | { ok: false; problem: FileProblem; diagnostic: Diagnostic }> {
   const read = await readTextFile(absolute, { maxBytes: FILE_LIMITS.config, display: file, what: "config file" });
   if (read.ok) return read;
   // The loader's mapping of a file problem (code, position), with the config's own hint.
-  const hint = read.problem.kind === "invalid-utf8" ? "save the config file as UTF-8" : "the config must be a regular file of at most 1 MiB";
+  const hint =
+    read.problem.kind === "invalid-utf8"
+      ? "save the config file as UTF-8"
+      : "the config must be a regular file of at most 1 MiB";
   return { ...read, diagnostic: { ...fileProblem(read.problem, file), hint } };
 }
 
@@ -30,7 +42,9 @@ export async function parseConfig(absolute: string, file: string, text: string):
   const fallback = { file, line: 1, column: 1 };
   const nowhere = { locate: () => fallback, locateKey: () => fallback };
   if (/^\.(c|m)?js$/.test(extension)) {
-    return text.trim() === "" ? { ok: true, empty: true, value: {}, ...nowhere } : { ok: true, empty: false, value: await runJsConfig(absolute, file), ...nowhere };
+    return text.trim() === ""
+      ? { ok: true, empty: true, value: {}, ...nowhere }
+      : { ok: true, empty: false, value: await runJsConfig(absolute, file), ...nowhere };
   }
   if (text.trim() === "") return { ok: true, empty: true, value: {}, ...nowhere };
   if (extension === ".json") {
@@ -44,22 +58,44 @@ export async function parseConfig(absolute: string, file: string, text: string):
     if (prefix.length > 0) value = (value as Record<string, unknown> | null)?.[CONFIG_MODULE];
     // JSON is YAML: the YAML parser gives the positions of the values JSON.parse read.
     const document = parseYamlFile(file, text, "config file").documents[0];
-    return { ok: true, empty: value === undefined, value: value ?? {}, ...(document ? locators(document, prefix) : nowhere) };
+    return {
+      ok: true,
+      empty: value === undefined,
+      value: value ?? {},
+      ...(document ? locators(document, prefix) : nowhere),
+    };
   }
   if (extension !== "" && extension !== ".yaml" && extension !== ".yml") {
-    throw new ToolError("config-invalid", `config file ${file} has an unknown format (${extension})`, "name it .json, .yaml, .yml, .js, .mjs or .cjs");
+    throw new ToolError(
+      "config-invalid",
+      `config file ${file} has an unknown format (${extension})`,
+      "name it .json, .yaml, .yml, .js, .mjs or .cjs",
+    );
   }
   const parsed = parseYamlFile(file, text, "config file");
   const errors = parsed.diagnostics.filter((d) => d.severity === "error");
   const second = parsed.documents[1];
-  if (second) errors.push(errorAt({ code: "config-syntax", message: `config file ${file} holds more than one YAML document`, hint: "a config file is one YAML document: remove the --- and what follows", at: second.start }));
+  if (second)
+    errors.push(
+      errorAt({
+        code: "config-syntax",
+        message: `config file ${file} holds more than one YAML document`,
+        hint: "a config file is one YAML document: remove the --- and what follows",
+        at: second.start,
+      }),
+    );
   if (errors.length > 0) return { ok: false, diagnostics: errors };
   const document = parsed.documents[0];
-  return document ? { ok: true, empty: false, value: document.value, ...locators(document, []) } : { ok: true, empty: true, value: {}, ...nowhere };
+  return document
+    ? { ok: true, empty: false, value: document.value, ...locators(document, []) }
+    : { ok: true, empty: true, value: {}, ...nowhere };
 }
 
 function locators(document: SourceDocument, prefix: FieldPath): Pick<SourceDocument, "locate" | "locateKey"> {
-  return { locate: (path) => document.locate([...prefix, ...path]), locateKey: (path) => document.locateKey([...prefix, ...path]) };
+  return {
+    locate: (path) => document.locate([...prefix, ...path]),
+    locateKey: (path) => document.locateKey([...prefix, ...path]),
+  };
 }
 
 /** Runs a JS config; whatever it throws or rejects with is a config error naming the file, no stack. */
@@ -72,7 +108,12 @@ async function runJsConfig(absolute: string, file: string): Promise<unknown> {
     return await (typeof exported === "function" ? (exported as () => unknown)() : exported);
   } catch (error) {
     const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
-    throw new ToolError("config-invalid", `config file ${file} failed to load: ${name}${maskSensitiveText(firstLineOf(error))}`, "fix the error in the config file (it is run as JavaScript)", { file });
+    throw new ToolError(
+      "config-invalid",
+      `config file ${file} failed to load: ${name}${maskSensitiveText(firstLineOf(error))}`,
+      "fix the error in the config file (it is run as JavaScript)",
+      { file },
+    );
   }
 }
 
@@ -88,7 +129,12 @@ export function jsonSyntaxError(file: string, text: string, message: string): Di
     .replace(/ in JSON at position \d+.*$/s, "")
     // eslint-disable-next-line no-control-regex -- a control character as the token is shown escaped
     .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  return errorAt({ code: "config-syntax", message: `${what} (JSON)`, hint: "fix the JSON at this position (JSON allows no comments and no trailing commas)", at: { file, line, column } });
+  return errorAt({
+    code: "config-syntax",
+    message: `${what} (JSON)`,
+    hint: "fix the JSON at this position (JSON allows no comments and no trailing commas)",
+    at: { file, line, column },
+  });
 }
 
 function jsonErrorOffset(text: string, message: string): number {
@@ -122,4 +168,3 @@ function firstFailingOffset(text: string): number {
   }
   return Math.max(0, low - 1);
 }
-

@@ -75,13 +75,32 @@ export function checkConfig(source: ConfigSource): Diagnostic[] {
     }
   }
   const baseUrl = (source.value as CampaignConfig | null)?.api?.baseUrl;
-  const baseUrlWrong = typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl") ? baseUrlProblem(baseUrl) : undefined;
+  const baseUrlWrong =
+    typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl")
+      ? baseUrlProblem(baseUrl)
+      : undefined;
   if (typeof baseUrl === "string" && baseUrlWrong !== undefined) {
-    diagnostics.push(errorAt({ code: "invalid-value", message: `api.baseUrl "${shownUrl(baseUrl)}" ${baseUrlWrong}`, hint: 'e.g. "https://api.laaffic.com"', at: source.locate(["api", "baseUrl"]), field: "/api/baseUrl" }));
+    diagnostics.push(
+      errorAt({
+        code: "invalid-value",
+        message: `api.baseUrl "${shownUrl(baseUrl)}" ${baseUrlWrong}`,
+        hint: 'e.g. "https://api.laaffic.com"',
+        at: source.locate(["api", "baseUrl"]),
+        field: "/api/baseUrl",
+      }),
+    );
   }
   const tz = (source.value as CampaignConfig | null)?.api?.timezone;
   if (typeof tz === "string" && !isValidTimeZone(tz)) {
-    diagnostics.push(errorAt({ code: "invalid-value", message: `api.timezone "${maskSensitiveText(tz)}" is not a known IANA time zone`, hint: 'e.g. "Asia/Shanghai" or "UTC"', at: source.locate(["api", "timezone"]), field: "/api/timezone" }));
+    diagnostics.push(
+      errorAt({
+        code: "invalid-value",
+        message: `api.timezone "${maskSensitiveText(tz)}" is not a known IANA time zone`,
+        hint: 'e.g. "Asia/Shanghai" or "UTC"',
+        at: source.locate(["api", "timezone"]),
+        field: "/api/timezone",
+      }),
+    );
   }
   return diagnostics;
 }
@@ -96,9 +115,17 @@ function urlHoldsPassword(url: string): boolean {
 function secretsInConfig(source: ConfigSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const section of ["state", "reports"]) {
-    const url = ((source.value as Record<string, Record<string, unknown> | undefined> | null)?.[section])?.["url"];
+    const url = (source.value as Record<string, Record<string, unknown> | undefined> | null)?.[section]?.["url"];
     if (typeof url === "string" && urlHoldsPassword(url)) {
-      out.push(errorAt({ code: "secret-in-config", message: `${section}.url holds a password, which must not be in a config file`, hint: "drop the password from the URL and set CAMPAIGN_PG_URL (or PGPASSWORD) in the environment instead", at: source.locate([section, "url"]), field: `/${section}/url` }));
+      out.push(
+        errorAt({
+          code: "secret-in-config",
+          message: `${section}.url holds a password, which must not be in a config file`,
+          hint: "drop the password from the URL and set CAMPAIGN_PG_URL (or PGPASSWORD) in the environment instead",
+          at: source.locate([section, "url"]),
+          field: `/${section}/url`,
+        }),
+      );
     }
   }
   const scan = (value: unknown, path: string[]): void => {
@@ -124,14 +151,22 @@ function secretsInConfig(source: ConfigSource): Diagnostic[] {
 }
 
 /** Applies defaults and environment overrides (LAAFFIC_BASE_URL, LAAFFIC_APP_ID). */
-export function resolveSettings(config: CampaignConfig, file: string | undefined, env: Record<string, string | undefined>): Settings {
+export function resolveSettings(
+  config: CampaignConfig,
+  file: string | undefined,
+  env: Record<string, string | undefined>,
+): Settings {
   checkEnvironment(env);
   return {
     configFile: file,
     campaignsDir: config.campaignsDir ?? "campaigns",
     allowPathsOutsideProject: config.allowPathsOutsideProject ?? false,
     statePath: config.state?.path ?? ".campaign/state.json",
-    state: { backend: config.state?.backend ?? "file", url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.state?.url, schema: config.state?.schema ?? DEFAULT_PG_SCHEMA },
+    state: {
+      backend: config.state?.backend ?? "file",
+      url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.state?.url,
+      schema: config.state?.schema ?? DEFAULT_PG_SCHEMA,
+    },
     api: {
       baseUrl: nonEmpty(env["LAAFFIC_BASE_URL"]) ?? config.api?.baseUrl ?? DEFAULT_BASE_URL,
       pathPrefix: config.api?.pathPrefix ?? "",
@@ -177,13 +212,27 @@ function checkEnvironment(env: Record<string, string | undefined>): void {
   const problem = baseUrl === undefined ? undefined : baseUrlProblem(baseUrl);
   if (problem !== undefined) {
     const shown = JSON.stringify(shownUrl(baseUrl!.length > 80 ? `${baseUrl!.slice(0, 80)}…` : baseUrl!));
-    throw new ToolError("config-invalid", `LAAFFIC_BASE_URL (from the environment) ${problem}: ${shown}`, 'set it to the platform\'s address, e.g. "https://api.laaffic.com", or unset it to use api.baseUrl from the config');
+    throw new ToolError(
+      "config-invalid",
+      `LAAFFIC_BASE_URL (from the environment) ${problem}: ${shown}`,
+      'set it to the platform\'s address, e.g. "https://api.laaffic.com", or unset it to use api.baseUrl from the config',
+    );
   }
   const token = nonEmpty(env["CAMPAIGN_RECEIVER_TOKEN"]);
   if (token === undefined) return;
   const hint = "use a long random token, e.g. from: openssl rand -hex 24";
-  if (!RECEIVER_TOKEN_CHARS.test(token)) throw new ToolError("config-invalid", "CAMPAIGN_RECEIVER_TOKEN (from the environment) holds characters that cannot stand unescaped in a URL path: only letters, digits, - and _ are allowed", hint);
-  if (token.length < RECEIVER_TOKEN_MIN) throw new ToolError("config-invalid", `CAMPAIGN_RECEIVER_TOKEN (from the environment) is ${token.length} character${token.length === 1 ? "" : "s"} long; at least ${RECEIVER_TOKEN_MIN} are needed so it cannot be guessed`, hint);
+  if (!RECEIVER_TOKEN_CHARS.test(token))
+    throw new ToolError(
+      "config-invalid",
+      "CAMPAIGN_RECEIVER_TOKEN (from the environment) holds characters that cannot stand unescaped in a URL path: only letters, digits, - and _ are allowed",
+      hint,
+    );
+  if (token.length < RECEIVER_TOKEN_MIN)
+    throw new ToolError(
+      "config-invalid",
+      `CAMPAIGN_RECEIVER_TOKEN (from the environment) is ${token.length} character${token.length === 1 ? "" : "s"} long; at least ${RECEIVER_TOKEN_MIN} are needed so it cannot be guessed`,
+      hint,
+    );
 }
 
 /** A URL quoted in a message: credentials in it (`user:pass@`) and numbers in it masked. */

@@ -26,10 +26,14 @@ export async function runDoctor(ports: DoctorPorts): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [credentials];
   if (found) {
     const now = ports.now();
-    const window = { strTime: epochMsToWallTime(now - DAY_MS, api.timezone), endTime: epochMsToWallTime(now, api.timezone) };
+    const window = {
+      strTime: epochMsToWallTime(now - DAY_MS, api.timezone),
+      endTime: epochMsToWallTime(now, api.timezone),
+    };
     checks.push(...platformChecks(await ports.probe(found, window), ports.now(), platform));
   } else {
-    for (const id of ["connection", "signed-request", "clock", "answer-shape"] as const) checks.push({ id, status: "skip", summary: "not checked: needs the credentials" });
+    for (const id of ["connection", "signed-request", "clock", "answer-shape"] as const)
+      checks.push({ id, status: "skip", summary: "not checked: needs the credentials" });
   }
   checks.push(appIdCheck(api.appId), receiverCheck(receiver), ...stateChecks(await ports.state()));
   const count = (status: DoctorCheck["status"]) => checks.filter((c) => c.status === status).length;

@@ -31,26 +31,57 @@ const MAX_LINKS = 32;
  * Checks that `target` may be written: its directory exists, it is not a directory or special
  * file, and it is none of the protected files (any spelling). Throws a ToolError naming the file.
  */
-export async function checkOutputPath(target: string, options: { cwd: string; what: string; protect: readonly ProtectedFile[] }): Promise<OutputTarget> {
+export async function checkOutputPath(
+  target: string,
+  options: { cwd: string; what: string; protect: readonly ProtectedFile[] },
+): Promise<OutputTarget> {
   const display = target;
   const real = await realPathOf(resolve(options.cwd, target), display);
   const directory = dirname(real);
   const parent = await stat(directory).catch(() => undefined);
   if (!parent) {
-    throw new ToolError("path-not-found", `cannot write the ${options.what} to ${display}: the directory ${dirname(resolve(options.cwd, target))} does not exist`, "create the directory first, or choose another path", { file: display });
+    throw new ToolError(
+      "path-not-found",
+      `cannot write the ${options.what} to ${display}: the directory ${dirname(resolve(options.cwd, target))} does not exist`,
+      "create the directory first, or choose another path",
+      { file: display },
+    );
   }
-  if (!parent.isDirectory()) throw new ToolError("output-refused", `cannot write the ${options.what} to ${display}: ${directory} is not a directory`, "choose another path", { file: display });
+  if (!parent.isDirectory())
+    throw new ToolError(
+      "output-refused",
+      `cannot write the ${options.what} to ${display}: ${directory} is not a directory`,
+      "choose another path",
+      { file: display },
+    );
   const existing = await stat(real).catch(() => undefined);
   if (existing && !existing.isFile()) {
-    throw new ToolError("output-refused", `cannot write the ${options.what} to ${display}: it is ${kindOf(existing)}, not a regular file`, "choose a file name", { file: display });
+    throw new ToolError(
+      "output-refused",
+      `cannot write the ${options.what} to ${display}: it is ${kindOf(existing)}, not a regular file`,
+      "choose a file name",
+      { file: display },
+    );
   }
   for (const file of options.protect) {
     const protectedReal = await realPathOf(resolve(options.cwd, file.path), file.path).catch(() => undefined);
     const protectedStat = existing ? await stat(resolve(options.cwd, file.path)).catch(() => undefined) : undefined;
-    const sameInode = existing !== undefined && protectedStat !== undefined && protectedStat.ino === existing.ino && protectedStat.dev === existing.dev;
+    const sameInode =
+      existing !== undefined &&
+      protectedStat !== undefined &&
+      protectedStat.ino === existing.ino &&
+      protectedStat.dev === existing.dev;
     if (sameInode || (protectedReal !== undefined && covers(protectedReal, real, file.siblings === true))) {
-      const relation = sameInode || protectedReal === real ? `it is ${file.what}` : `that name beside ${file.what} is reserved for its journal, lock and temporary files`;
-      throw new ToolError("output-refused", `refusing to write the ${options.what} to ${display}: ${relation}`, "the tool never overwrites its own files; choose another path", { file: display });
+      const relation =
+        sameInode || protectedReal === real
+          ? `it is ${file.what}`
+          : `that name beside ${file.what} is reserved for its journal, lock and temporary files`;
+      throw new ToolError(
+        "output-refused",
+        `refusing to write the ${options.what} to ${display}: ${relation}`,
+        "the tool never overwrites its own files; choose another path",
+        { file: display },
+      );
     }
   }
   return { path: real, display };
@@ -66,13 +97,25 @@ function covers(protectedReal: string, real: string, siblings: boolean): boolean
 
 /** The path with every symlink resolved, also where the file (or a link's target) does not exist yet. */
 async function realPathOf(absolute: string, display: string, depth = 0): Promise<string> {
-  if (depth > MAX_LINKS) throw new ToolError("output-refused", `cannot resolve ${display}: too many symbolic links`, "choose another path", { file: display });
+  if (depth > MAX_LINKS)
+    throw new ToolError("output-refused", `cannot resolve ${display}: too many symbolic links`, "choose another path", {
+      file: display,
+    });
   try {
     return await realpath(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") throw new ToolError("output-refused", `cannot resolve ${display}: a loop of symbolic links`, "choose another path", { file: display });
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw new ToolError("output-refused", `cannot resolve ${display} (${code ?? "error"})`, "choose another path", { file: display });
+    if (code === "ELOOP")
+      throw new ToolError(
+        "output-refused",
+        `cannot resolve ${display}: a loop of symbolic links`,
+        "choose another path",
+        { file: display },
+      );
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      throw new ToolError("output-refused", `cannot resolve ${display} (${code ?? "error"})`, "choose another path", {
+        file: display,
+      });
   }
   const link = await readlink(absolute).catch(() => undefined);
   if (link !== undefined) return realPathOf(resolve(dirname(absolute), link), display, depth + 1);
@@ -95,7 +138,12 @@ export async function writeOutputFile(target: OutputTarget, text: string, what: 
     await rename(temp, target.path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw new ToolError("output-refused", `cannot write the ${what} to ${target.display} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, "check that the directory is writable and the disk has room; nothing was written", { file: target.display });
+    throw new ToolError(
+      "output-refused",
+      `cannot write the ${what} to ${target.display} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      "check that the directory is writable and the disk has room; nothing was written",
+      { file: target.display },
+    );
   }
 }
 
@@ -106,7 +154,11 @@ export async function writeOutputFile(target: OutputTarget, text: string, what: 
 export async function appendOutputFile(target: OutputTarget, text: string): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(target.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o644);
+    handle = await open(
+      target.path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK,
+      0o644,
+    );
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? String(error);
   }

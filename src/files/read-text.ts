@@ -32,7 +32,15 @@ export async function readTextFile(path: string, options: ReadTextOptions): Prom
   const name = `${options.what ? `${options.what} ` : ""}${options.display ?? path}`;
   const decoded = decodeUtf8(read.bytes);
   if (!decoded.ok) {
-    return { ok: false, problem: { kind: "invalid-utf8", message: `${name} is not valid UTF-8 (line ${decoded.line}, column ${decoded.column})`, line: decoded.line, column: decoded.column } };
+    return {
+      ok: false,
+      problem: {
+        kind: "invalid-utf8",
+        message: `${name} is not valid UTF-8 (line ${decoded.line}, column ${decoded.column})`,
+        line: decoded.line,
+        column: decoded.column,
+      },
+    };
   }
   return { ok: true, text: decoded.text, bytes: read.bytes.length };
 }
@@ -56,7 +64,11 @@ export async function readRegularFile(path: string, options: ReadTextOptions): P
   try {
     const info = await handle.stat();
     if (!info.isFile()) return problem("not-regular", `${name} is ${kindOf(info)}, not a regular file`);
-    if (info.size > options.maxBytes) return problem("too-large", `${name} is ${formatBytes(info.size)}, more than the limit of ${formatBytes(options.maxBytes)}`);
+    if (info.size > options.maxBytes)
+      return problem(
+        "too-large",
+        `${name} is ${formatBytes(info.size)}, more than the limit of ${formatBytes(options.maxBytes)}`,
+      );
     // Read at most one byte past the limit: a file that grows while it is read is caught too.
     const buffer = Buffer.alloc(Math.min(info.size, options.maxBytes) + 1);
     let filled = 0;
@@ -65,7 +77,8 @@ export async function readRegularFile(path: string, options: ReadTextOptions): P
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled > options.maxBytes) return problem("too-large", `${name} is more than the limit of ${formatBytes(options.maxBytes)}`);
+    if (filled > options.maxBytes)
+      return problem("too-large", `${name} is more than the limit of ${formatBytes(options.maxBytes)}`);
     return { ok: true, bytes: buffer.subarray(0, filled) };
   } catch (error) {
     return problem("unreadable", `${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
@@ -79,7 +92,13 @@ function problem(kind: FileProblemKind, message: string): { ok: false; problem: 
 }
 
 /** "a directory", "a FIFO (named pipe)", …: what a path is when it is not a regular file. */
-export function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+export function kindOf(info: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (info.isDirectory()) return "a directory";
   if (info.isFIFO()) return "a FIFO (named pipe)";
   if (info.isSocket()) return "a socket";
@@ -132,7 +151,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     let max = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
     else if (b === 0xe0) [need, min] = [2, 0xa0];
-    else if (b === 0xed) [need, min, max] = [2, 0x80, 0x9f]; // no UTF-16 surrogates
+    else if (b === 0xed)
+      [need, min, max] = [2, 0x80, 0x9f]; // no UTF-16 surrogates
     else if (b >= 0xe1 && b <= 0xef) [need, min] = [2, 0x80];
     else if (b === 0xf0) [need, min] = [3, 0x90];
     else if (b >= 0xf1 && b <= 0xf3) [need, min] = [3, 0x80];

@@ -5,7 +5,9 @@ export class BodyReadError extends Error {
   readonly reason: "timeout" | "aborted";
 
   constructor(reason: "timeout" | "aborted") {
-    super(reason === "timeout" ? "the body did not arrive in time" : "the connection closed before the whole body arrived");
+    super(
+      reason === "timeout" ? "the body did not arrive in time" : "the connection closed before the whole body arrived",
+    );
     this.name = "BodyReadError";
     this.reason = reason;
   }
@@ -36,7 +38,8 @@ export function readBody(req: IncomingMessage, limit: number, timeoutMs?: number
     const onEnd = () => settle(over ? undefined : Buffer.concat(chunks));
     // 'close' also follows a complete body; by then the promise has settled and this is a no-op.
     const onClose = () => settle(new BodyReadError("aborted"));
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(new BodyReadError("timeout")), timeoutMs);
+    const timer =
+      timeoutMs === undefined ? undefined : setTimeout(() => settle(new BodyReadError("timeout")), timeoutMs);
     const settle = (result: Buffer | undefined | BodyReadError): void => {
       clearTimeout(timer);
       req.off("data", onData);

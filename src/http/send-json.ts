@@ -4,6 +4,9 @@ import type { ServerResponse } from "node:http";
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json;charset=UTF-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json;charset=UTF-8",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }

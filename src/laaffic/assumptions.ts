@@ -42,14 +42,26 @@ export const ASSUMED_RECALL_NODE_STATUS = { 0: "waiting", 1: "running", 2: "fini
  * is not in the AI-agent push's docs; these are the sibling voice push's codes (10 busy, 20 no
  * answer, 30 not connected (other), 40 voicemail, 50 connected, 60 other).
  */
-export const ASSUMED_CALL_STATUS_OUTCOME: Readonly<Record<string, "connected" | "noAnswer" | "busy" | "voicemail" | "failed">> = { 10: "busy", 20: "noAnswer", 30: "failed", 40: "voicemail", 50: "connected", 60: "failed" };
+export const ASSUMED_CALL_STATUS_OUTCOME: Readonly<
+  Record<string, "connected" | "noAnswer" | "busy" | "voicemail" | "failed">
+> = { 10: "busy", 20: "noAnswer", 30: "failed", 40: "voicemail", 50: "connected", 60: "failed" };
 
 /**
  * Status report `sipCode` → outcome class, read when callStatus is absent. Gap: the docs list
  * `sipCode` without its values; these are the SIP standard's (RFC 3261 / 3398) meanings. A code
  * not listed here says nothing: terminationCode decides.
  */
-export const ASSUMED_SIP_CODE_OUTCOME: Readonly<Record<string, "connected" | "noAnswer" | "busy" | "failed">> = { 200: "connected", 486: "busy", 600: "busy", 480: "noAnswer", 408: "noAnswer", 487: "noAnswer", 404: "failed", 484: "failed", 604: "failed" };
+export const ASSUMED_SIP_CODE_OUTCOME: Readonly<Record<string, "connected" | "noAnswer" | "busy" | "failed">> = {
+  200: "connected",
+  486: "busy",
+  600: "busy",
+  480: "noAnswer",
+  408: "noAnswer",
+  487: "noAnswer",
+  404: "failed",
+  484: "failed",
+  604: "failed",
+};
 
 /**
  * terminationCode values that mean the call connected, read when neither callStatus nor a known
@@ -64,7 +76,10 @@ export const ASSUMED_CONNECTED_TERMINATION_CODES: readonly string[] = ["0", "200
  * read, and `yyyy-MM-dd HH:mm:ss` (the sendTime format). 0 or "" means "did not happen" (an unanswered
  * call's answerTime). A time outside this window is no time at all: dropped and counted, never shown.
  */
-export const ASSUMED_REPORT_TIME_WINDOW = { earliest: Date.UTC(2000, 0, 1), latestAheadMs: 366 * 24 * 60 * 60 * 1000 } as const;
+export const ASSUMED_REPORT_TIME_WINDOW = {
+  earliest: Date.UTC(2000, 0, 1),
+  latestAheadMs: 366 * 24 * 60 * 60 * 1000,
+} as const;
 
 /**
  * Keys of a create answer's `data` object read as the task id, in this order (one level deep);

@@ -92,7 +92,9 @@ export function createClient(options: ClientOptions): LaafficClient {
     const result = await transport.post(path, body, true);
     if (!result.ok) return result;
     const checked = check(result.data);
-    return checked.ok ? { ok: true, data: checked.value, attempts: result.attempts } : { ok: false, failure: platformError("invalid-response", checked.problem), attempts: result.attempts };
+    return checked.ok
+      ? { ok: true, data: checked.value, attempts: result.attempts }
+      : { ok: false, failure: platformError("invalid-response", checked.problem), attempts: result.attempts };
   };
   const change = async (path: string, body: unknown): Promise<ApiResult<null>> => {
     const result = await transport.post(path, body, false);
@@ -105,21 +107,43 @@ export function createClient(options: ClientOptions): LaafficClient {
       if (!result.ok) {
         const f = result.failure;
         // The platform may have stored the task before failing: unknown, reconciled by refresh.
-        if (f.kind === "platform" && CREATE_CODES_OUTCOME_UNKNOWN.has(f.code)) return { ...result, failure: outcomeUnknown(`the platform answered ${f.code} (${f.message}), which does not say whether the task was stored`) };
+        if (f.kind === "platform" && CREATE_CODES_OUTCOME_UNKNOWN.has(f.code))
+          return {
+            ...result,
+            failure: outcomeUnknown(
+              `the platform answered ${f.code} (${f.message}), which does not say whether the task was stored`,
+            ),
+          };
         return result;
       }
       const answer = checkCreateAnswer(result.data);
-      if (answer.kind === "nonsense") return { ok: false, failure: outcomeUnknown(`the platform answered success with data that is not a task id (${answer.shape})`), attempts: result.attempts };
-      return { ok: true, data: answer.kind === "id" ? { taskId: answer.taskId } : { taskId: null, answerShape: answer.shape }, attempts: result.attempts };
+      if (answer.kind === "nonsense")
+        return {
+          ok: false,
+          failure: outcomeUnknown(`the platform answered success with data that is not a task id (${answer.shape})`),
+          attempts: result.attempts,
+        };
+      return {
+        ok: true,
+        data: answer.kind === "id" ? { taskId: answer.taskId } : { taskId: null, answerShape: answer.shape },
+        attempts: result.attempts,
+      };
     },
     queryTasks: (query) => read(ENDPOINTS.queryTasks, taskQuery(query), (d) => checkPage(d, taskRecord, "task query")),
     cancelTasks: (taskIds) => change(ENDPOINTS.cancelTasks, { taskIdList: taskIds }),
     queryRecallFlows: (q) =>
-      read(ENDPOINTS.recallFlowQueryPage, { current: q.current, size: q.size, params: { strTime: q.strTime, endTime: q.endTime, ...(q.taskName ? { taskName: q.taskName } : {}) } }, (d) => checkPage(d, recallFlowRecord, "recall flow query")),
+      read(
+        ENDPOINTS.recallFlowQueryPage,
+        {
+          current: q.current,
+          size: q.size,
+          params: { strTime: q.strTime, endTime: q.endTime, ...(q.taskName ? { taskName: q.taskName } : {}) },
+        },
+        (d) => checkPage(d, recallFlowRecord, "recall flow query"),
+      ),
     recallFlowDetail: (keyId) => read(ENDPOINTS.recallFlowQueryDetail, { keyId }, checkRecallFlowDetail),
     updateRecallFlow: (update) => change(ENDPOINTS.recallFlowUpdate, update),
     cancelRecallFlow: (type, id) => change(ENDPOINTS.recallFlowCancel, { type, id }),
     close: () => transport.close(),
   };
 }
-

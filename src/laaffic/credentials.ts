@@ -1,7 +1,9 @@
 import type { Credentials } from "./transport.js";
 
 /** The API key and secret from the environment (never from config), or the names of those missing. */
-export function credentialsFromEnvironment(env: Record<string, string | undefined>): { credentials: Credentials } | { missing: string[] } {
+export function credentialsFromEnvironment(
+  env: Record<string, string | undefined>,
+): { credentials: Credentials } | { missing: string[] } {
   const apiKey = env["LAAFFIC_API_KEY"]?.trim();
   const apiSecret = env["LAAFFIC_API_SECRET"]?.trim();
   if (apiKey && apiSecret) return { credentials: { apiKey, apiSecret } };

@@ -17,7 +17,10 @@ export interface PlatformProbe {
  * Sends one task query (read-only, nothing is created or changed), once: no retry, so what the
  * platform said to this very request is what is reported.
  */
-export async function probeTaskQuery(options: Omit<TransportOptions, "maxAttempts" | "onResponse">, window: Pick<TaskQuery, "strTime" | "endTime">): Promise<PlatformProbe> {
+export async function probeTaskQuery(
+  options: Omit<TransportOptions, "maxAttempts" | "onResponse">,
+  window: Pick<TaskQuery, "strTime" | "endTime">,
+): Promise<PlatformProbe> {
   const probe: PlatformProbe = {};
   const transport = createTransport({
     ...options,
@@ -34,7 +37,9 @@ export async function probeTaskQuery(options: Omit<TransportOptions, "maxAttempt
       return probe;
     }
     const page = checkPage(result.data, taskRecord, "task query");
-    probe.answer = page.ok ? { ok: true, records: page.value.records.length } : { ok: false, problem: page.problem, shape: describeData(result.data) };
+    probe.answer = page.ok
+      ? { ok: true, records: page.value.records.length }
+      : { ok: false, problem: page.problem, shape: describeData(result.data) };
     return probe;
   } finally {
     await transport.close();
@@ -43,7 +48,10 @@ export async function probeTaskQuery(options: Omit<TransportOptions, "maxAttempt
 
 /** The answer's keys and types, and those of its first record: never a value. */
 function describeData(data: unknown): string {
-  const records = data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>)["records"] : undefined;
+  const records =
+    data !== null && typeof data === "object" && !Array.isArray(data)
+      ? (data as Record<string, unknown>)["records"]
+      : undefined;
   const first = Array.isArray(records) && records.length > 0 ? `; first record ${answerShape(records[0])}` : "";
   return `data ${answerShape(data)}${first}`;
 }

@@ -7,9 +7,30 @@ export type CreateTaskBody = Omit<Campaign, "recipientsFile" | "description" | "
 };
 
 // The order of the platform documentation's example body; tool-only fields are never sent.
-const TOP_LEVEL_ORDER = ["appId", "taskName", "displayNum", "maxCalls", "maxRingingTime", "agentId", "enableRecording", "sendTime", "calloutRate"] as const;
+const TOP_LEVEL_ORDER = [
+  "appId",
+  "taskName",
+  "displayNum",
+  "maxCalls",
+  "maxRingingTime",
+  "agentId",
+  "enableRecording",
+  "sendTime",
+  "calloutRate",
+] as const;
 const RECALL_ORDER = ["recallType", "recallInterval", "recallNum", "nodeList", "recallIntent"] as const;
-const TEXT_FIELDS = ["text1", "text2", "text3", "text4", "text5", "text6", "text7", "text8", "text9", "text10"] as const;
+const TEXT_FIELDS = [
+  "text1",
+  "text2",
+  "text3",
+  "text4",
+  "text5",
+  "text6",
+  "text7",
+  "text8",
+  "text9",
+  "text10",
+] as const;
 
 /**
  * Builds the exact body the platform receives for a validated campaign and its recipients

@@ -3,11 +3,25 @@ import { maskSensitiveText } from "../privacy/index.js";
 import { CREATE_ANSWER_ID_KEYS } from "./assumptions.js";
 
 /** Task status on the platform (laaffic-api.md, "Query"). */
-export const TASK_STATUS = { 0: "waiting", 1: "calling", 2: "finished", 3: "submission-failed", 4: "cancelled", 5: "suspended", 6: "submitting" } as const;
+export const TASK_STATUS = {
+  0: "waiting",
+  1: "calling",
+  2: "finished",
+  3: "submission-failed",
+  4: "cancelled",
+  5: "suspended",
+  6: "submitting",
+} as const;
 export type TaskStatusCode = keyof typeof TASK_STATUS;
 
 /** Recall flow status (laaffic-api.md, "recall flows"). */
-export const RECALL_FLOW_STATUS = { 0: "pending", 1: "in-progress", 2: "completed", 3: "cancelled", 4: "exception" } as const;
+export const RECALL_FLOW_STATUS = {
+  0: "pending",
+  1: "in-progress",
+  2: "completed",
+  3: "cancelled",
+  4: "exception",
+} as const;
 
 /** A recall node's (round's) status: not documented [assumed, see assumptions.ts]. */
 export { ASSUMED_RECALL_NODE_STATUS as RECALL_NODE_STATUS } from "./assumptions.js";
@@ -50,14 +64,16 @@ export interface RecallFlowDetail extends RecallFlowRecord {
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const toInt = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : undefined);
+const toInt = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isInteger(v) ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : undefined;
 
 /**
  * What a create's success said: a task id; no id at all (`submitted`, filled in later by exact
  * name); or something that is not an id (`nonsense`: the outcome is unknown). `shape` is the
  * answer's keys and types, never its values, so it can be shown and stored.
  */
-export type CreateAnswer = { kind: "id"; taskId: number } | { kind: "no-id"; shape: string } | { kind: "nonsense"; shape: string };
+export type CreateAnswer =
+  { kind: "id"; taskId: number } | { kind: "no-id"; shape: string } | { kind: "nonsense"; shape: string };
 
 const positiveId = (v: unknown): number | undefined => {
   const n = toInt(v);
@@ -84,14 +100,21 @@ export function answerShape(data: unknown): string {
   const typeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
   if (!isObject(data)) return Array.isArray(data) ? `array of ${data.length}` : typeOf(data);
   const keys = Object.keys(data);
-  const shown = keys.slice(0, MAX_SHAPE_KEYS).map((k) => `${JSON.stringify(maskSensitiveText(k.slice(0, 40)))}: ${typeOf(data[k])}`);
+  const shown = keys
+    .slice(0, MAX_SHAPE_KEYS)
+    .map((k) => `${JSON.stringify(maskSensitiveText(k.slice(0, 40)))}: ${typeOf(data[k])}`);
   return `{${shown.join(", ")}${keys.length > MAX_SHAPE_KEYS ? `, … ${keys.length - MAX_SHAPE_KEYS} more` : ""}}`;
 }
 
 const MAX_SHAPE_KEYS = 10;
 
-export function checkPage<T>(data: unknown, item: (v: Record<string, unknown>) => T | undefined, what: string): Checked<Page<T>> {
-  if (!isObject(data) || !Array.isArray(data["records"])) return { ok: false, problem: `${what}: the answer has no records list` };
+export function checkPage<T>(
+  data: unknown,
+  item: (v: Record<string, unknown>) => T | undefined,
+  what: string,
+): Checked<Page<T>> {
+  if (!isObject(data) || !Array.isArray(data["records"]))
+    return { ok: false, problem: `${what}: the answer has no records list` };
   const records: T[] = [];
   for (const raw of data["records"]) {
     const checked = isObject(raw) ? item(raw) : undefined;
@@ -112,21 +135,34 @@ export function recallFlowRecord(raw: Record<string, unknown>): RecallFlowRecord
   const ints = ["keyId", "taskId", "recallType", "recallInterval", "recallNum", "status"].map((k) => toInt(raw[k]));
   if (ints.some((v) => v === undefined)) return undefined;
   const [keyId, taskId, recallType, recallInterval, recallNum, status] = ints as number[];
-  return { ...raw, keyId: keyId!, taskId: taskId!, recallType: recallType!, recallInterval: recallInterval!, recallNum: recallNum!, status: status! };
+  return {
+    ...raw,
+    keyId: keyId!,
+    taskId: taskId!,
+    recallType: recallType!,
+    recallInterval: recallInterval!,
+    recallNum: recallNum!,
+    status: status!,
+  };
 }
 
 export function checkRecallFlowDetail(data: unknown): Checked<RecallFlowDetail> {
   const flow = isObject(data) ? recallFlowRecord(data) : undefined;
-  if (!flow || !isObject(data) || !Array.isArray(data["nodeList"])) return { ok: false, problem: "recall flow detail: the answer lacks the flow or its nodeList" };
+  if (!flow || !isObject(data) || !Array.isArray(data["nodeList"]))
+    return { ok: false, problem: "recall flow detail: the answer lacks the flow or its nodeList" };
   // A node is acted on by its ids (cancel): one without a readable keyId, or with an unreadable
   // task id or status, makes the whole answer unusable rather than silently skipped.
   const nodes = data["nodeList"] as unknown[];
   const nodeList: RecallFlowDetail["nodeList"] = [];
   for (const n of nodes) {
     const keyId = isObject(n) ? toInt(n["keyId"]) : undefined;
-    const taskId = isObject(n) && n["taskId"] !== null && n["taskId"] !== undefined && n["taskId"] !== "" && n["taskId"] !== 0 ? toInt(n["taskId"]) : null;
+    const taskId =
+      isObject(n) && n["taskId"] !== null && n["taskId"] !== undefined && n["taskId"] !== "" && n["taskId"] !== 0
+        ? toInt(n["taskId"])
+        : null;
     const nodeStatus = isObject(n) ? toInt(n["nodeStatus"]) : undefined;
-    if (!isObject(n) || keyId === undefined || taskId === undefined || nodeStatus === undefined) return { ok: false, problem: "recall flow detail: a node lacks its keyId, task id or status" };
+    if (!isObject(n) || keyId === undefined || taskId === undefined || nodeStatus === undefined)
+      return { ok: false, problem: "recall flow detail: a node lacks its keyId, task id or status" };
     nodeList.push({ ...n, keyId, taskId, nodeStatus });
   }
   return { ok: true, value: { ...flow, nodeList } };

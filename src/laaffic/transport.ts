@@ -37,7 +37,8 @@ export interface TransportOptions {
   sleep?(ms: number): Promise<void>;
 }
 
-export type ApiResult<T> = { ok: true; data: T; attempts: number } | { ok: false; failure: ApiFailure; attempts: number };
+export type ApiResult<T> =
+  { ok: true; data: T; attempts: number } | { ok: false; failure: ApiFailure; attempts: number };
 
 export interface Transport {
   /** POSTs `body` to `path`. `idempotent` requests (reads) may be retried after a send; others never. */
@@ -49,8 +50,17 @@ export interface Transport {
 export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 // Failures that happen before a single byte of the request leaves: safe to retry any request.
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
-const TLS_BEFORE_SEND = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const TLS_BEFORE_SEND =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
 
 export function createTransport(options: TransportOptions): Transport {
   const origin = new URL(options.baseUrl);
@@ -65,23 +75,45 @@ export function createTransport(options: TransportOptions): Transport {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   // The default wait ends with the signal too, so no timer keeps an interrupted process alive.
-  const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal: options.signal }).catch(() => undefined));
+  const sleep =
+    options.sleep ?? ((ms: number) => delay(ms, undefined, { signal: options.signal }).catch(() => undefined));
   const { apiKey, apiSecret } = options.credentials;
 
   type Outcome = { result: ApiResult<unknown>; retryAfterMs?: number };
   const fail = (failure: ApiFailure): Outcome => ({ result: { ok: false, failure, attempts: 0 } });
-  const retry = (failure: ApiFailure, waitMs = 0): Outcome => ({ result: { ok: false, failure, attempts: 0 }, retryAfterMs: waitMs });
+  const retry = (failure: ApiFailure, waitMs = 0): Outcome => ({
+    result: { ok: false, failure, attempts: 0 },
+    retryAfterMs: waitMs,
+  });
   // After the request may have been sent, only reads are retried: a create is not idempotent.
-  const afterSend = (failure: ApiFailure, idempotent: boolean): Outcome => (idempotent ? retry(failure) : fail(failure));
+  const afterSend = (failure: ApiFailure, idempotent: boolean): Outcome =>
+    idempotent ? retry(failure) : fail(failure);
 
   async function attempt(path: string, payload: string, idempotent: boolean): Promise<Outcome> {
-    const request = { origin: origin.origin, path: basePath + path, method: "POST" as const, headers: signedHeaders(apiKey, apiSecret, options.now()), body: payload };
+    const request = {
+      origin: origin.origin,
+      path: basePath + path,
+      method: "POST" as const,
+      headers: signedHeaders(apiKey, apiSecret, options.now()),
+      body: payload,
+    };
     const exchanged = await exchange(request);
     if (!exchanged.ok) {
       const { problem, sent } = exchanged;
-      if (problem === "interrupted") return sent ? fail(outcomeUnknown("interrupted after the request was sent")) : fail(unreachable("interrupted before the request was sent"));
-      if (problem === "too-large") return idempotent ? fail(platformError("invalid-response", `the platform's answer is larger than ${maxAnswerBytes} bytes`)) : fail(outcomeUnknown(`the platform's answer is larger than ${maxAnswerBytes} bytes`));
-      const why = problem === "deadline" ? (sent ? "no answer within api.timeoutMs" : "no connection within api.timeoutMs") : describeNetworkError(problem);
+      if (problem === "interrupted")
+        return sent
+          ? fail(outcomeUnknown("interrupted after the request was sent"))
+          : fail(unreachable("interrupted before the request was sent"));
+      if (problem === "too-large")
+        return idempotent
+          ? fail(platformError("invalid-response", `the platform's answer is larger than ${maxAnswerBytes} bytes`))
+          : fail(outcomeUnknown(`the platform's answer is larger than ${maxAnswerBytes} bytes`));
+      const why =
+        problem === "deadline"
+          ? sent
+            ? "no answer within api.timeoutMs"
+            : "no connection within api.timeoutMs"
+          : describeNetworkError(problem);
       if (!sent || NOT_SENT.has(problem) || TLS_BEFORE_SEND.test(problem)) return retry(unreachable(why));
       return afterSend(outcomeUnknown(`${why} after the request was sent`), idempotent);
     }
@@ -90,17 +122,24 @@ export function createTransport(options: TransportOptions): Transport {
     const text = exchanged.body.toString("utf8");
     if (status === 429 || status === 503) {
       // The platform says it did not take the request; Retry-After says when to come back.
-      const failure = platformError(`http-${status}`, status === 429 ? "rate limited by the platform" : "the platform is unavailable", status);
+      const failure = platformError(
+        `http-${status}`,
+        status === 429 ? "rate limited by the platform" : "the platform is unavailable",
+        status,
+      );
       failure.hint = status === 429 ? "lower api.parallelism or try again later" : "try again later";
       const wait = retryAfterMs(headers["retry-after"], options.now());
       if (wait !== undefined && wait <= maxRetryAfterMs) return retry(failure, wait);
       if (status === 429 || wait !== undefined) return fail(failure);
     }
     // A gateway or server failure says nothing about whether the task was stored.
-    if (status >= 500 || status === 408) return afterSend(outcomeUnknown(`the platform answered HTTP ${status}`), idempotent);
-    if (status >= 400) return fail(platformError(`http-${status}`, `the platform refused the request with HTTP ${status}`, status));
+    if (status >= 500 || status === 408)
+      return afterSend(outcomeUnknown(`the platform answered HTTP ${status}`), idempotent);
+    if (status >= 400)
+      return fail(platformError(`http-${status}`, `the platform refused the request with HTTP ${status}`, status));
     const envelope = parseEnvelope(safeJson(text));
-    if (!envelope) return afterSend(outcomeUnknown(`the platform's answer (HTTP ${status}) could not be read`), idempotent);
+    if (!envelope)
+      return afterSend(outcomeUnknown(`the platform's answer (HTTP ${status}) could not be read`), idempotent);
     if (envelope.ok) return { result: { ok: true, data: envelope.data, attempts: 0 } };
     // The platform may echo the credentials: they are masked with the numbers.
     const failure = platformError(envelope.code, envelope.message, status, [apiKey, apiSecret]);
@@ -188,7 +227,9 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-type Exchanged = { ok: true; status: number; headers: IncomingHttpHeaders; body: Buffer } | { ok: false; problem: string; sent: boolean };
+type Exchanged =
+  | { ok: true; status: number; headers: IncomingHttpHeaders; body: Buffer }
+  | { ok: false; problem: string; sent: boolean };
 
 function interruptible(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return wait;

@@ -10,12 +10,26 @@ export function maskPgUrl(url: string): string {
 }
 
 /** A pool for one URL; the first query proves the server answers, with an error a user can act on. */
-export async function openPool(url: string | undefined, purpose: string, options: { max?: number } = {}): Promise<pg.Pool> {
+export async function openPool(
+  url: string | undefined,
+  purpose: string,
+  options: { max?: number } = {},
+): Promise<pg.Pool> {
   if (!url) {
-    throw new ToolError("config-invalid", `${purpose} uses PostgreSQL but no URL is set`, "set CAMPAIGN_PG_URL (e.g. postgres://user@127.0.0.1:5432/db), or the url in the config without a password");
+    throw new ToolError(
+      "config-invalid",
+      `${purpose} uses PostgreSQL but no URL is set`,
+      "set CAMPAIGN_PG_URL (e.g. postgres://user@127.0.0.1:5432/db), or the url in the config without a password",
+    );
   }
   // keepAlive: a holder whose server vanished notices (and stops writing) instead of waiting forever.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: "laaffic-campaign" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    application_name: "laaffic-campaign",
+  });
   // An idle client that loses its server must not crash the process: the next query reports it.
   pool.on("error", () => undefined);
   try {
@@ -30,7 +44,11 @@ export async function openPool(url: string | undefined, purpose: string, options
 export function unreachable(error: unknown, url: string, purpose: string): ToolError {
   // The driver's message may echo the URL or its password in any form.
   const reason = maskConnectionString(error instanceof Error ? error.message : String(error), { knownUrls: [url] });
-  return new ToolError("backend-unreachable", `cannot reach PostgreSQL for ${purpose} at ${maskPgUrl(url)}: ${reason}`, "check that the server runs and accepts this user and database (CAMPAIGN_PG_URL, or the url in the config); the README's \"Shared backends\" section says how to start a local one");
+  return new ToolError(
+    "backend-unreachable",
+    `cannot reach PostgreSQL for ${purpose} at ${maskPgUrl(url)}: ${reason}`,
+    'check that the server runs and accepts this user and database (CAMPAIGN_PG_URL, or the url in the config); the README\'s "Shared backends" section says how to start a local one',
+  );
 }
 
 /** An identifier for SQL text (schema names are checked by the config schema, quoted anyway). */
@@ -57,19 +75,37 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
  * advisory lock so two processes starting together do not race. Each component (state, reports)
  * records its own version.
  */
-export async function migrate(pool: pg.Pool, schema: string, component: string, migrations: readonly ((s: string) => string)[]): Promise<void> {
+export async function migrate(
+  pool: pg.Pool,
+  schema: string,
+  component: string,
+  migrations: readonly ((s: string) => string)[],
+): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`laaffic-campaign:migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${ident(schema)}.schema_version (component text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`);
-    const row = await client.query<{ version: number }>(`SELECT version FROM ${ident(schema)}.schema_version WHERE component = $1`, [component]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${ident(schema)}.schema_version (component text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const row = await client.query<{ version: number }>(
+      `SELECT version FROM ${ident(schema)}.schema_version WHERE component = $1`,
+      [component],
+    );
     const current = row.rows[0]?.version ?? 0;
     if (current > migrations.length) {
-      throw new ToolError("state-too-new", `the PostgreSQL schema ${schema} holds ${component} tables of version ${current}; this campaign version knows ${migrations.length}`, "upgrade laaffic-campaign; the tables are left untouched");
+      throw new ToolError(
+        "state-too-new",
+        `the PostgreSQL schema ${schema} holds ${component} tables of version ${current}; this campaign version knows ${migrations.length}`,
+        "upgrade laaffic-campaign; the tables are left untouched",
+      );
     }
-    for (let version = current + 1; version <= migrations.length; version++) await client.query(migrations[version - 1]!(ident(schema)));
+    for (let version = current + 1; version <= migrations.length; version++)
+      await client.query(migrations[version - 1]!(ident(schema)));
     if (current < migrations.length) {
-      await client.query(`INSERT INTO ${ident(schema)}.schema_version (component, version) VALUES ($1, $2) ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version, migrated_at = now()`, [component, migrations.length]);
+      await client.query(
+        `INSERT INTO ${ident(schema)}.schema_version (component, version) VALUES ($1, $2) ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version, migrated_at = now()`,
+        [component, migrations.length],
+      );
     }
   });
 }

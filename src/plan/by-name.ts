@@ -10,6 +10,7 @@ export function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, nam
 export function nameIndex<T>(record: Readonly<Record<string, T>> = {}): Record<string, T> {
   const index = Object.create(null) as Record<string, T>;
   // defineProperty, not assignment: on an ordinary target "__proto__" would set the prototype.
-  for (const [name, value] of Object.entries(record)) Object.defineProperty(index, name, { value, writable: true, enumerable: true, configurable: true });
+  for (const [name, value] of Object.entries(record))
+    Object.defineProperty(index, name, { value, writable: true, enumerable: true, configurable: true });
   return index;
 }

@@ -40,10 +40,18 @@ export function callingHoursFindings(input: CallingHoursInput): Diagnostic[] {
   return findings;
 }
 
-function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | undefined) => Rules, input: CallingHoursInput, update: boolean): Diagnostic | undefined {
+function campaignFinding(
+  desired: DesiredCampaign,
+  rulesOf: (country: string | undefined) => Rules,
+  input: CallingHoursInput,
+  update: boolean,
+): Diagnostic | undefined {
   const at = { file: desired.source.file, line: desired.source.line, column: 1 };
   // Only a finding needs it (Intl is not asked once per campaign for nothing).
-  const sent = (): string => (desired.body.sendTime ? `sendTime ${desired.body.sendTime} (${input.platformTimeZone})` : `${update ? "submitted" : "an immediate send (now,"} ${epochMsToWallTime(input.now, input.platformTimeZone)} ${input.platformTimeZone}${update ? "" : ")"}`);
+  const sent = (): string =>
+    desired.body.sendTime
+      ? `sendTime ${desired.body.sendTime} (${input.platformTimeZone})`
+      : `${update ? "submitted" : "an immediate send (now,"} ${epochMsToWallTime(input.now, input.platformTimeZone)} ${input.platformTimeZone}${update ? "" : ")"}`;
   const when = (): string => (update ? `the updated recall flow, first round from ${sent()}` : sent());
   // Biggest groups first: a finding names the country most of the campaign is in.
   const groups = [...desired.zoneGroups].sort((a, b) => b.recipients - a.recipients);
@@ -82,21 +90,26 @@ function campaignFinding(desired: DesiredCampaign, rulesOf: (country: string | u
 }
 
 /** A number that tells no zone, or several, is taken to be in the campaign's timezone if it names one. */
-const zonesOf = (group: ZoneGroup, desired: DesiredCampaign): string[] => (group.zones.length === 1 || !desired.timezone ? group.zones : [desired.timezone]);
+const zonesOf = (group: ZoneGroup, desired: DesiredCampaign): string[] =>
+  group.zones.length === 1 || !desired.timezone ? group.zones : [desired.timezone];
 
 const HINT: Record<Forbidden["reason"], string> = {
   time: "move sendTime so that every round falls inside the window for every callee (or fewer recall rounds, a shorter recallInterval, a higher calloutRate, a split by time zone); the window is guards.callingHours in the config",
   day: "move sendTime so that every round falls on a calling day for every callee; the days are guards.callingHours.days (or countries.XX.days) in the config",
-  blackout: "move sendTime so that no round falls on a blackout date of a callee; the dates are guards.callingHours.blackoutDates (or countries.XX.blackoutDates) in the config",
+  blackout:
+    "move sendTime so that no round falls on a blackout date of a callee; the dates are guards.callingHours.blackoutDates (or countries.XX.blackoutDates) in the config",
 };
 
-const UPDATE_HINT = "change the recall flow so that every recall round falls inside the calling hours and days of every callee (another recallInterval, fewer rounds); the submitted task's sendTime cannot change";
+const UPDATE_HINT =
+  "change the recall flow so that every recall round falls inside the calling hours and days of every callee (another recallInterval, fewer rounds); the submitted task's sendTime cannot change";
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 function dayText(forbidden: Forbidden): string {
-  return forbidden.reason === "day" ? `${WEEKDAY_NAMES[weekday(forbidden.day)]} ${dateOf(forbidden.day)}` : dateOf(forbidden.day);
+  return forbidden.reason === "day"
+    ? `${WEEKDAY_NAMES[weekday(forbidden.day)]} ${dateOf(forbidden.day)}`
+    : dateOf(forbidden.day);
 }
 
 function whyText(forbidden: Forbidden, rules: Rules): string {

@@ -35,22 +35,50 @@ function flowToStop(applied: CampaignState): PlannedCancel["recallFlow"] {
 }
 
 /** The findings of a campaign with `cancel: true`: nothing left to stop (warning), or no task id to stop it by (error). */
-export function cancelFindings(taskName: string, applied: CampaignState | undefined, entry: PlanEntry, at: At): Diagnostic[] {
+export function cancelFindings(
+  taskName: string,
+  applied: CampaignState | undefined,
+  entry: PlanEntry,
+  at: At,
+): Diagnostic[] {
   if (entry.action === "cancel" && entry.cancel?.task.taskId === null) {
     // The create was answered without an id: apply looks the task up by its exact name first, and fails naming the campaign when that finds no single task.
-    return [{ severity: "warning", code: "cancel-task-id-unknown", message: `"${taskName}" has cancel: true, but the state does not know its task id: apply looks the task up by its exact name first`, hint: "campaign plan --refresh finds and records the id now", ...at }];
+    return [
+      {
+        severity: "warning",
+        code: "cancel-task-id-unknown",
+        message: `"${taskName}" has cancel: true, but the state does not know its task id: apply looks the task up by its exact name first`,
+        hint: "campaign plan --refresh finds and records the id now",
+        ...at,
+      },
+    ];
   }
   if (entry.action !== "unchanged") return [];
   const note = nothingToCancelNote(applied);
-  return note ? [{ severity: "warning", code: "nothing-to-cancel", message: `"${taskName}" has cancel: true, but ${note}`, hint: "nothing will be sent; remove cancel: true or the campaign file when you like", ...at }] : [];
+  return note
+    ? [
+        {
+          severity: "warning",
+          code: "nothing-to-cancel",
+          message: `"${taskName}" has cancel: true, but ${note}`,
+          hint: "nothing will be sent; remove cancel: true or the campaign file when you like",
+          ...at,
+        },
+      ]
+    : [];
 }
 
 function nothingToCancelNote(applied: CampaignState | undefined): string | undefined {
   if (!applied) return "it was never submitted";
-  if (applied.status === "rejected" || applied.status === "not-submitted") return "it was never created on the platform";
+  if (applied.status === "rejected" || applied.status === "not-submitted")
+    return "it was never created on the platform";
   if (applied.status !== "submitted" || !applied.platform) return undefined;
   const flow = applied.recall && isObject(applied.settings?.["recallFlow"]) ? applied.recall : undefined;
-  const flowNote = !flow ? "" : flow.status === "absent" ? " and lists no recall flow for it" : ` and its recall flow${flow.keyId !== undefined ? ` ${flow.keyId}` : ""} ${flow.status}`;
+  const flowNote = !flow
+    ? ""
+    : flow.status === "absent"
+      ? " and lists no recall flow for it"
+      : ` and its recall flow${flow.keyId !== undefined ? ` ${flow.keyId}` : ""} ${flow.status}`;
   return `the platform reports it ${applied.platform.status}${flowNote} (at ${applied.platform.refreshedAt})`;
 }
 
@@ -62,7 +90,10 @@ export function cancelSummary(entry: PlanEntry): string {
   const f = c.recallFlow;
   if (!f) return task;
   const left = `${f.roundsLeft} round${f.roundsLeft === 1 ? "" : "s"} left`;
-  const flow = f.status === "not-refreshed" ? `recall flow status unknown (run campaign plan --refresh): up to ${left}` : `recall flow${f.keyId !== undefined ? ` ${f.keyId}` : ""} ${f.status === "in-progress" ? "in progress" : f.status}: ${left}`;
+  const flow =
+    f.status === "not-refreshed"
+      ? `recall flow status unknown (run campaign plan --refresh): up to ${left}`
+      : `recall flow${f.keyId !== undefined ? ` ${f.keyId}` : ""} ${f.status === "in-progress" ? "in progress" : f.status}: ${left}`;
   return `${task}; ${flow}`;
 }
 
@@ -71,7 +102,13 @@ export function cancelAction(entry: PlanEntry): string {
   const c = entry.cancel;
   const parts = [
     ...(!c || c.task.cancel ? ["the task (calls not yet placed will not be made)"] : []),
-    ...(c?.recallFlow ? [c.recallFlow.status === "in-progress" ? "the recall rounds not yet finished (a round that is ringing stops; rounds that cannot be stopped are named)" : "the recall flow (its rounds will not ring)"] : []),
+    ...(c?.recallFlow
+      ? [
+          c.recallFlow.status === "in-progress"
+            ? "the recall rounds not yet finished (a round that is ringing stops; rounds that cannot be stopped are named)"
+            : "the recall flow (its rounds will not ring)",
+        ]
+      : []),
   ];
   return `apply cancels ${parts.join(" and ")}`;
 }

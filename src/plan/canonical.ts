@@ -9,7 +9,8 @@ export function canonicalJson(value: unknown): string {
   let ordered = true;
   for (let i = 0; i < keys.length && ordered; i++) {
     const v = record[keys[i]!]; // keys come from Object.keys: own members
-    if ((i > 0 && keys[i - 1]! >= keys[i]!) || v === undefined || (v !== null && typeof v === "object")) ordered = false;
+    if ((i > 0 && keys[i - 1]! >= keys[i]!) || v === undefined || (v !== null && typeof v === "object"))
+      ordered = false;
   }
   if (ordered) return JSON.stringify(record);
   return canonicalObject(record, {});
@@ -20,6 +21,8 @@ export function canonicalObject(record: Record<string, unknown>, precomputed: Re
   // Own members only: a key such as "toString" or "__proto__" must never read the prototype's.
   const given = (k: string): string | undefined => (Object.hasOwn(precomputed, k) ? precomputed[k] : undefined);
   const own = (k: string): unknown => (Object.hasOwn(record, k) ? record[k] : undefined);
-  const keys = [...new Set([...Object.keys(record), ...Object.keys(precomputed)])].filter((k) => given(k) !== undefined || own(k) !== undefined).sort();
+  const keys = [...new Set([...Object.keys(record), ...Object.keys(precomputed)])]
+    .filter((k) => given(k) !== undefined || own(k) !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${given(k) ?? canonicalJson(own(k))}`).join(",")}}`;
 }

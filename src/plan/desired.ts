@@ -46,17 +46,23 @@ export interface DesiredCampaign {
 
 const SAMPLE_SIZE = 3;
 
-export function describeDesired(loaded: LoadedCampaign, hash: Hasher, options: { sourcePath?: string } = {}): DesiredCampaign {
+export function describeDesired(
+  loaded: LoadedCampaign,
+  hash: Hasher,
+  options: { sourcePath?: string } = {},
+): DesiredCampaign {
   const body = buildCreateTaskBody(loaded.campaign, loaded.recipients);
   const textVariables = textVariablesOf(body.numberInfoList);
   // The recipients' canonical text is the bulk of the work: computed once, used by both hashes.
   // The body lists each entry's keys as calleeNumber, text1…text10; that is also sorted order
   // unless text10 stands beside text2…text9, so the native JSON.stringify is canonical then.
-  const sortedAlready = !textVariables.includes("text10") || textVariables.every((t) => t === "text1" || t === "text10");
+  const sortedAlready =
+    !textVariables.includes("text10") || textVariables.every((t) => t === "text1" || t === "text10");
   const recipients = sortedAlready ? JSON.stringify(body.numberInfoList) : canonicalJson(body.numberInfoList);
   const { numberInfoList: _list, ...rest } = body;
   const { taskName: _name, ...nameless } = rest;
-  const definitionHash = (taskName: string): string => hash(canonicalObject({ ...rest, taskName }, { numberInfoList: recipients }));
+  const definitionHash = (taskName: string): string =>
+    hash(canonicalObject({ ...rest, taskName }, { numberInfoList: recipients }));
   const renamedFrom = loaded.campaign.renamedFrom;
   return {
     taskName: body.taskName,
@@ -67,7 +73,15 @@ export function describeDesired(loaded: LoadedCampaign, hash: Hasher, options: {
     identityFreeHash: hash(canonicalObject(nameless, { numberInfoList: recipients })),
     recipientsHash: hash(recipients),
     ...(options.sourcePath !== undefined ? { sourcePath: options.sourcePath } : {}),
-    ...(renamedFrom !== undefined ? { renamedFrom: { taskName: renamedFrom, at: loaded.renamedFromAt ?? { ...loaded.source }, definitionHash: definitionHash(renamedFrom) } } : {}),
+    ...(renamedFrom !== undefined
+      ? {
+          renamedFrom: {
+            taskName: renamedFrom,
+            at: loaded.renamedFromAt ?? { ...loaded.source },
+            definitionHash: definitionHash(renamedFrom),
+          },
+        }
+      : {}),
     settings: settingsOf(body),
     cancel: loaded.campaign.cancel === true,
     sample: body.numberInfoList.slice(0, SAMPLE_SIZE).map((r) => maskPhoneNumber(r.calleeNumber)),

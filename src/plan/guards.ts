@@ -8,8 +8,21 @@ import { ownEntry } from "./by-name.js";
  * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
  */
 export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
-  const toUpdate = (input.toUpdate ?? []).map((desired) => ({ desired, startedAt: submittedAtOf(input.state, desired.taskName, input.now) }));
-  return [...blastRadiusFindings(input), ...callingHoursFindings({ toSubmit: input.toSubmit, toUpdate, callingHours: input.guards.callingHours, platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: input.guards.dialsPerMinute })];
+  const toUpdate = (input.toUpdate ?? []).map((desired) => ({
+    desired,
+    startedAt: submittedAtOf(input.state, desired.taskName, input.now),
+  }));
+  return [
+    ...blastRadiusFindings(input),
+    ...callingHoursFindings({
+      toSubmit: input.toSubmit,
+      toUpdate,
+      callingHours: input.guards.callingHours,
+      platformTimeZone: input.platformTimeZone,
+      now: input.now,
+      dialsPerMinute: input.guards.dialsPerMinute,
+    }),
+  ];
 }
 
 /** When a submitted campaign's first round began: its submission (an immediate send), as the state recorded it. */
@@ -42,31 +55,50 @@ export function blastRadiusFindings(input: GuardInput): Diagnostic[] {
       severity: input.allowLarge ? "warning" : "error",
       code,
       message: input.allowLarge ? `${message} — allowed by --allow-large` : message,
-      hint: input.allowLarge ? "the plan records that it was made with --allow-large; apply must be run with it too" : "split the campaign, or, when this size is intended, plan and apply with --allow-large",
+      hint: input.allowLarge
+        ? "the plan records that it was made with --allow-large; apply must be run with it too"
+        : "split the campaign, or, when this size is intended, plan and apply with --allow-large",
       ...at,
     });
   };
   for (const desired of input.toSubmit) {
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (guards.maxRecipientsPerCampaign !== undefined && desired.recipients > guards.maxRecipientsPerCampaign) {
-      report("blast-radius-campaign", `"${desired.taskName}" would call ${desired.recipients} recipients; guards.maxRecipientsPerCampaign is ${guards.maxRecipientsPerCampaign}`, at);
+      report(
+        "blast-radius-campaign",
+        `"${desired.taskName}" would call ${desired.recipients} recipients; guards.maxRecipientsPerCampaign is ${guards.maxRecipientsPerCampaign}`,
+        at,
+      );
     }
-    const previous = desired.series === undefined ? undefined : lastOfSeries(input.state, desired.series, desired.taskName);
+    const previous =
+      desired.series === undefined ? undefined : lastOfSeries(input.state, desired.series, desired.taskName);
     if (guards.maxGrowthPercent !== undefined && previous && previous.recipients > 0) {
       const growth = ((desired.recipients - previous.recipients) / previous.recipients) * 100;
       if (growth > guards.maxGrowthPercent) {
-        report("blast-radius-growth", `"${desired.taskName}" would call ${desired.recipients} recipients, ${Math.round(growth)}% more than "${previous.name}" (${previous.recipients}) of the same series; guards.maxGrowthPercent is ${guards.maxGrowthPercent}`, at);
+        report(
+          "blast-radius-growth",
+          `"${desired.taskName}" would call ${desired.recipients} recipients, ${Math.round(growth)}% more than "${previous.name}" (${previous.recipients}) of the same series; guards.maxGrowthPercent is ${guards.maxGrowthPercent}`,
+          at,
+        );
       }
     }
   }
   const total = input.toSubmit.reduce((n, d) => n + d.recipients, 0);
   if (guards.maxRecipientsPerApply !== undefined && total > guards.maxRecipientsPerApply) {
-    report("blast-radius-apply", `this apply would call ${total} recipients in ${input.toSubmit.length} campaigns; guards.maxRecipientsPerApply is ${guards.maxRecipientsPerApply}`, input.guardsAt("maxRecipientsPerApply"));
+    report(
+      "blast-radius-apply",
+      `this apply would call ${total} recipients in ${input.toSubmit.length} campaigns; guards.maxRecipientsPerApply is ${guards.maxRecipientsPerApply}`,
+      input.guardsAt("maxRecipientsPerApply"),
+    );
   }
   return findings;
 }
 
-export function lastOfSeries(state: AppliedState | undefined, series: string, except: string): { name: string; recipients: number } | undefined {
+export function lastOfSeries(
+  state: AppliedState | undefined,
+  series: string,
+  except: string,
+): { name: string; recipients: number } | undefined {
   let best: { name: string; recipients: number; at: string } | undefined;
   for (const [name, c] of Object.entries(state?.campaigns ?? {})) {
     if (name === except || c.series !== series || c.status !== "submitted" || !c.submittedAt) continue;

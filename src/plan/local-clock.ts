@@ -77,7 +77,15 @@ function offsetAt(instant: number, zone: string): number {
   if (offset === undefined) {
     const at = quarter * QUARTER;
     const wall = epochMsToWallTime(at, zone);
-    offset = Date.UTC(+wall.slice(0, 4), +wall.slice(5, 7) - 1, +wall.slice(8, 10), +wall.slice(11, 13), +wall.slice(14, 16), +wall.slice(17, 19)) - at;
+    offset =
+      Date.UTC(
+        +wall.slice(0, 4),
+        +wall.slice(5, 7) - 1,
+        +wall.slice(8, 10),
+        +wall.slice(11, 13),
+        +wall.slice(14, 16),
+        +wall.slice(17, 19),
+      ) - at;
     byQuarter.set(quarter, offset);
   }
   return offset;
@@ -86,6 +94,7 @@ function offsetAt(instant: number, zone: string): number {
 /** `2036-04-01` for a day number. */
 export const dateOf = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
 /** `21:30` for minutes after midnight (seconds dropped). */
-export const clockOf = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(Math.floor(minute % 60)).padStart(2, "0")}`;
+export const clockOf = (minute: number): string =>
+  `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(Math.floor(minute % 60)).padStart(2, "0")}`;
 /** The day number of `YYYY-MM-DD`. */
 export const dayOf = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);

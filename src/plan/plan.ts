@@ -1,4 +1,13 @@
-import type { AppliedState, CampaignPlan, CampaignState, Diagnostic, FieldChange, PlanEntry, PlanSummary, SuppressionListBinding } from "../schema/generated/index.js";
+import type {
+  AppliedState,
+  CampaignPlan,
+  CampaignState,
+  Diagnostic,
+  FieldChange,
+  PlanEntry,
+  PlanSummary,
+  SuppressionListBinding,
+} from "../schema/generated/index.js";
 import { ownEntry } from "./by-name.js";
 import { cancelFindings, plannedCancel } from "./cancel.js";
 import { canonicalJson } from "./canonical.js";
@@ -78,16 +87,32 @@ export function plan(input: PlanInput): CampaignPlan {
   }
   entries.sort((a, b) => order(a) - order(b) || (a.taskName < b.taskName ? -1 : 1));
   const creating = new Set(entries.filter((e) => e.action === "create" || e.action === "retry").map((e) => e.taskName));
-  findings.push(...renameFindings(input.desired.filter((d) => creating.has(d.taskName)), declared, campaigns, moves.claimed, input.scope));
+  findings.push(
+    ...renameFindings(
+      input.desired.filter((d) => creating.has(d.taskName)),
+      declared,
+      campaigns,
+      moves.claimed,
+      input.scope,
+    ),
+  );
   if (input.guards) {
     const toSubmit = input.desired.filter((d) => creating.has(d.taskName));
     const toUpdate = entries.filter((e) => e.action === "update-recall").map((e) => declared.get(e.taskName)!);
     findings.push(...guardFindings({ ...input.guards, toSubmit, toUpdate, state: input.state, now: input.now }));
-    const clock = { platformTimeZone: input.guards.platformTimeZone, now: input.now, dialsPerMinute: input.guards.guards.dialsPerMinute };
+    const clock = {
+      platformTimeZone: input.guards.platformTimeZone,
+      now: input.now,
+      dialsPerMinute: input.guards.guards.dialsPerMinute,
+    };
     for (const entry of entries) {
       if (creating.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
       // An update's rounds are timed from the task's real start.
-      else if (entry.action === "update-recall") entry.rounds = plannedRounds(declared.get(entry.taskName)!, { ...clock, now: submittedAtOf(input.state, entry.taskName, input.now) });
+      else if (entry.action === "update-recall")
+        entry.rounds = plannedRounds(declared.get(entry.taskName)!, {
+          ...clock,
+          now: submittedAtOf(input.state, entry.taskName, input.now),
+        });
     }
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
@@ -105,13 +130,29 @@ export function plan(input: PlanInput): CampaignPlan {
     findings,
     ...(input.scope ? { outsidePaths: outside } : {}),
     ...(input.guards?.allowLarge ? { allowLarge: true } : {}),
-    ...(input.suppressionLists && input.suppressionLists.length > 0 ? { suppressionLists: input.suppressionLists } : {}),
+    ...(input.suppressionLists && input.suppressionLists.length > 0
+      ? { suppressionLists: input.suppressionLists }
+      : {}),
   };
 }
 
-function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): PlanEntry {
-  const base = { taskName: desired.taskName, file: desired.source.file, line: desired.source.line, recipients: desired.recipients, definitionHash: desired.definitionHash };
-  if (!applied) return desired.cancel ? { ...base, action: "unchanged" } : { ...base, action: "create", ...preview(desired, declared, state) };
+function entryFor(
+  desired: DesiredCampaign,
+  applied: CampaignState | undefined,
+  declared: ReadonlyMap<string, DesiredCampaign>,
+  state: AppliedState | undefined,
+): PlanEntry {
+  const base = {
+    taskName: desired.taskName,
+    file: desired.source.file,
+    line: desired.source.line,
+    recipients: desired.recipients,
+    definitionHash: desired.definitionHash,
+  };
+  if (!applied)
+    return desired.cancel
+      ? { ...base, action: "unchanged" }
+      : { ...base, action: "create", ...preview(desired, declared, state) };
   const previous = previousOf(applied);
   const platform = platformOf(applied);
   switch (applied.status) {
@@ -119,16 +160,24 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, 
       if (desired.cancel) return cancelEntry(base, applied, previous, platform);
       if (applied.definitionHash === desired.definitionHash) return { ...base, action: "unchanged", previous };
       const diff = changes(applied, desired);
-      const canUpdate = onlyRecallFlow(diff) && applied.settings?.["recallFlow"] !== undefined && applied.recall?.status === "pending" && applied.recall.keyId !== undefined;
+      const canUpdate =
+        onlyRecallFlow(diff) &&
+        applied.settings?.["recallFlow"] !== undefined &&
+        applied.recall?.status === "pending" &&
+        applied.recall.keyId !== undefined;
       return canUpdate
         ? { ...base, action: "update-recall", previous, changes: diff, recallKeyId: applied.recall!.keyId }
         : { ...base, action: "blocked", previous, changes: diff, ...(platform ? { platform } : {}) };
     }
     case "cancelled":
-      return desired.cancel ? cancelEntry(base, applied, previous, platform) : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
+      return desired.cancel
+        ? cancelEntry(base, applied, previous, platform)
+        : { ...base, action: "blocked", previous, changes: [{ field: "cancel", before: true, after: false }] };
     case "rejected":
     case "not-submitted":
-      return desired.cancel ? { ...base, action: "unchanged", previous } : { ...base, action: "retry", previous, ...preview(desired, declared, state) };
+      return desired.cancel
+        ? { ...base, action: "unchanged", previous }
+        : { ...base, action: "retry", previous, ...preview(desired, declared, state) };
     case "pending":
     case "unknown":
       return { ...base, action: "unknown", previous };
@@ -136,30 +185,67 @@ function entryFor(desired: DesiredCampaign, applied: CampaignState | undefined, 
 }
 
 /** cancel: true on a campaign the platform has: what is left to stop, or unchanged when nothing is. */
-function cancelEntry(base: Pick<PlanEntry, "taskName" | "file" | "line" | "recipients" | "definitionHash">, applied: CampaignState, previous: PlanEntry["previous"], platform: PlanEntry["platform"] | undefined): PlanEntry {
+function cancelEntry(
+  base: Pick<PlanEntry, "taskName" | "file" | "line" | "recipients" | "definitionHash">,
+  applied: CampaignState,
+  previous: PlanEntry["previous"],
+  platform: PlanEntry["platform"] | undefined,
+): PlanEntry {
   const cancel = plannedCancel(applied);
-  return { ...base, action: cancel ? "cancel" : "unchanged", previous, ...(platform ? { platform } : {}), ...(cancel ? { cancel } : {}) };
+  return {
+    ...base,
+    action: cancel ? "cancel" : "unchanged",
+    previous,
+    ...(platform ? { platform } : {}),
+    ...(cancel ? { cancel } : {}),
+  };
 }
 
 /**
  * A valid renamedFrom: the old entry judged as if it had the new name. Equal but for the name is
  * a move (nothing sent); anything else changed too is blocked like an edit of a submitted task.
  */
-function moveEntry(desired: DesiredCampaign, move: MoveSource, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): { entry: PlanEntry; finding?: Diagnostic } {
+function moveEntry(
+  desired: DesiredCampaign,
+  move: MoveSource,
+  declared: ReadonlyMap<string, DesiredCampaign>,
+  state: AppliedState | undefined,
+): { entry: PlanEntry; finding?: Diagnostic } {
   const old = move.applied;
   const sameButName = old.definitionHash === desired.renamedFrom?.definitionHash;
-  const applied: CampaignState = { ...old, definitionHash: sameButName ? desired.definitionHash : old.definitionHash, ...(old.settings ? { settings: { ...old.settings, taskName: desired.taskName } } : {}) };
+  const applied: CampaignState = {
+    ...old,
+    definitionHash: sameButName ? desired.definitionHash : old.definitionHash,
+    ...(old.settings ? { settings: { ...old.settings, taskName: desired.taskName } } : {}),
+  };
   const entry = entryFor(desired, applied, declared, state);
   const at = { file: desired.source.file, line: desired.source.line, column: 1 };
-  if (entry.action === "unchanged") return { entry: { ...entry, action: "move", from: move.from, platformTaskName: old.platformTaskName ?? move.from } };
+  if (entry.action === "unchanged")
+    return {
+      entry: { ...entry, action: "move", from: move.from, platformTaskName: old.platformTaskName ?? move.from },
+    };
   if (entry.action === "blocked") {
     const finding = blockedFinding(move.from, old, at, entry);
-    return { entry: { ...entry, from: move.from }, finding: { ...finding, message: `${finding.message}; a rename (renamedFrom) may change only the name` } };
+    return {
+      entry: { ...entry, from: move.from },
+      finding: { ...finding, message: `${finding.message}; a rename (renamedFrom) may change only the name` },
+    };
   }
   const other = entry.action === "cancel" ? "cancel its task" : "change its recall flow";
   return {
-    entry: { ...entry, action: "blocked", from: move.from, changes: entry.action === "cancel" ? [{ field: "cancel", before: false, after: true }] : (entry.changes ?? []) },
-    finding: { severity: "error", code: "renamed-from-invalid", message: `renamedFrom: "${desired.taskName}" renames "${move.from}" and would also ${other}; one change at a time`, hint: `apply the rename first, then ${other}`, ...desired.renamedFrom!.at },
+    entry: {
+      ...entry,
+      action: "blocked",
+      from: move.from,
+      changes: entry.action === "cancel" ? [{ field: "cancel", before: false, after: true }] : (entry.changes ?? []),
+    },
+    finding: {
+      severity: "error",
+      code: "renamed-from-invalid",
+      message: `renamedFrom: "${desired.taskName}" renames "${move.from}" and would also ${other}; one change at a time`,
+      hint: `apply the rename first, then ${other}`,
+      ...desired.renamedFrom!.at,
+    },
   };
 }
 
@@ -176,7 +262,14 @@ function platformOf(applied: CampaignState): PlanEntry["platform"] | undefined {
   };
 }
 
-function preview(desired: DesiredCampaign, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): Pick<PlanEntry, "fields" | "recipientSample" | "textVariables" | "suppressedSkipped" | "countries" | "recipientDiff"> {
+function preview(
+  desired: DesiredCampaign,
+  declared: ReadonlyMap<string, DesiredCampaign>,
+  state: AppliedState | undefined,
+): Pick<
+  PlanEntry,
+  "fields" | "recipientSample" | "textVariables" | "suppressedSkipped" | "countries" | "recipientDiff"
+> {
   const diff = recipientDiff(desired, declared, state);
   return {
     fields: desired.settings,
@@ -194,7 +287,9 @@ function previousOf(applied: CampaignState): NonNullable<PlanEntry["previous"]> 
     ...(applied.taskId !== undefined ? { taskId: applied.taskId } : {}),
     ...(applied.submittedAt ? { submittedAt: applied.submittedAt } : {}),
     ...(applied.attemptStartedAt ? { attemptStartedAt: applied.attemptStartedAt } : {}),
-    ...(applied.lastError ? { error: `${applied.lastError.code ? `${applied.lastError.code} ` : ""}${applied.lastError.message}` } : {}),
+    ...(applied.lastError
+      ? { error: `${applied.lastError.code ? `${applied.lastError.code} ` : ""}${applied.lastError.message}` }
+      : {}),
     ...(applied.lastError?.hint ? { hint: applied.lastError.hint } : {}),
   };
 }
@@ -216,7 +311,15 @@ function changes(applied: CampaignState, desired: DesiredCampaign): FieldChange[
     } else out.push(change(key, b, a));
   }
   if (applied.recipientsHash !== desired.recipientsHash) {
-    out.push(change("recipients", applied.recipients, desired.recipients === applied.recipients ? `${desired.recipients} (different numbers or text variables)` : desired.recipients));
+    out.push(
+      change(
+        "recipients",
+        applied.recipients,
+        desired.recipients === applied.recipients
+          ? `${desired.recipients} (different numbers or text variables)`
+          : desired.recipients,
+      ),
+    );
   }
   return out;
 }
@@ -227,9 +330,20 @@ function change(field: string, before: unknown, after: unknown): FieldChange {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function blockedFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }, entry: PlanEntry): Diagnostic {
+function blockedFinding(
+  taskName: string,
+  applied: CampaignState,
+  at: { file: string; line: number; column: number },
+  entry: PlanEntry,
+): Diagnostic {
   if (applied.status === "cancelled") {
-    return { severity: "error", code: "cancelled-campaign-declared", message: `"${taskName}" was cancelled${applied.cancelledAt ? ` at ${applied.cancelledAt}` : ""}; a cancelled task cannot run again`, hint: "keep cancel: true (or remove the file), and declare a new campaign with a new taskName", ...at };
+    return {
+      severity: "error",
+      code: "cancelled-campaign-declared",
+      message: `"${taskName}" was cancelled${applied.cancelledAt ? ` at ${applied.cancelledAt}` : ""}; a cancelled task cannot run again`,
+      hint: "keep cancel: true (or remove the file), and declare a new campaign with a new taskName",
+      ...at,
+    };
   }
   return {
     severity: "error",
@@ -246,14 +360,21 @@ function onlyRecallFlow(changes: readonly FieldChange[]): boolean {
 }
 
 function blockedHint(applied: CampaignState, entry: PlanEntry): string {
-  const generic = "revert the change, or declare a new campaign with a new taskName (and set cancel: true on the old one if it must not run)";
+  const generic =
+    "revert the change, or declare a new campaign with a new taskName (and set cancel: true on the old one if it must not run)";
   if (!onlyRecallFlow(entry.changes ?? [])) return generic;
-  if (applied.settings?.["recallFlow"] === undefined) return `a recall flow cannot be added to a submitted task; ${generic}`;
-  if (!applied.recall) return `a recall flow can change only while it is pending: run campaign plan --refresh to check, else ${generic}`;
+  if (applied.settings?.["recallFlow"] === undefined)
+    return `a recall flow cannot be added to a submitted task; ${generic}`;
+  if (!applied.recall)
+    return `a recall flow can change only while it is pending: run campaign plan --refresh to check, else ${generic}`;
   return `its recall flow is ${applied.recall.status} (at ${applied.recall.refreshedAt}), so it can no longer change; ${generic}`;
 }
 
-function unknownFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }): Diagnostic {
+function unknownFinding(
+  taskName: string,
+  applied: CampaignState,
+  at: { file: string; line: number; column: number },
+): Diagnostic {
   return {
     severity: "error",
     code: "outcome-unknown",
@@ -263,7 +384,11 @@ function unknownFinding(taskName: string, applied: CampaignState, at: { file: st
   };
 }
 
-function orphanFinding(taskName: string, applied: CampaignState, at: { file: string; line: number; column: number }): Diagnostic {
+function orphanFinding(
+  taskName: string,
+  applied: CampaignState,
+  at: { file: string; line: number; column: number },
+): Diagnostic {
   const submitted = applied.status === "submitted" || applied.status === "cancelled";
   return {
     severity: "warning",
@@ -278,7 +403,17 @@ function orphanFinding(taskName: string, applied: CampaignState, at: { file: str
   };
 }
 
-const ORDER: Record<PlanEntry["action"], number> = { create: 0, retry: 1, move: 2, cancel: 3, "update-recall": 4, blocked: 5, unknown: 6, orphaned: 7, unchanged: 8 };
+const ORDER: Record<PlanEntry["action"], number> = {
+  create: 0,
+  retry: 1,
+  move: 2,
+  cancel: 3,
+  "update-recall": 4,
+  blocked: 5,
+  unknown: 6,
+  orphaned: 7,
+  unchanged: 8,
+};
 const order = (entry: PlanEntry): number => ORDER[entry.action];
 
 function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[]): PlanSummary {
@@ -306,9 +441,12 @@ function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[
 /** `Plan: 2 to create, 1 blocked, 12 unchanged.` */
 export function planSummaryLine(summary: PlanSummary): string {
   const toCreate = summary.create + summary.retry;
-  const parts = [`${toCreate} to create${summary.retry > 0 ? ` (${summary.retry} ${summary.retry === 1 ? "retry" : "retries"})` : ""}`];
+  const parts = [
+    `${toCreate} to create${summary.retry > 0 ? ` (${summary.retry} ${summary.retry === 1 ? "retry" : "retries"})` : ""}`,
+  ];
   if (summary.cancel > 0) parts.push(`${summary.cancel} to cancel`);
-  if (summary.updateRecall > 0) parts.push(`${summary.updateRecall} recall flow${summary.updateRecall === 1 ? "" : "s"} to update`);
+  if (summary.updateRecall > 0)
+    parts.push(`${summary.updateRecall} recall flow${summary.updateRecall === 1 ? "" : "s"} to update`);
   if (summary.move > 0) parts.push(`${summary.move} to rename`);
   if (summary.blocked > 0) parts.push(`${summary.blocked} blocked`);
   if (summary.unknown > 0) parts.push(`${summary.unknown} unknown`);
@@ -322,7 +460,14 @@ export function outsidePathsLine(outside: NonNullable<CampaignPlan["outsidePaths
   if (outside.campaigns === 0) return undefined;
   const n = outside.campaigns;
   const unknown = outside.unknown.length;
-  const names = outside.unknown.slice(0, 3).map((name) => `"${name}"`).join(", ") + (unknown > 3 ? ", …" : "");
-  const note = unknown > 0 ? ` (${unknown} of them unknown: ${names}; run campaign refresh, or campaign state resolve NAME --check)` : "";
+  const names =
+    outside.unknown
+      .slice(0, 3)
+      .map((name) => `"${name}"`)
+      .join(", ") + (unknown > 3 ? ", …" : "");
+  const note =
+    unknown > 0
+      ? ` (${unknown} of them unknown: ${names}; run campaign refresh, or campaign state resolve NAME --check)`
+      : "";
   return `${n} campaign${n === 1 ? "" : "s"} in the state outside these paths ${n === 1 ? "was" : "were"} not considered${note}.`;
 }

@@ -10,7 +10,11 @@ import { lastOfSeries } from "./guards.js";
  * Who a campaign calls compared with the previous submitted campaign of its series. The state
  * keeps no numbers (only counts and hashes), so the comparison needs that campaign still declared.
  */
-export function recipientDiff(desired: DesiredCampaign, declared: ReadonlyMap<string, DesiredCampaign>, state: AppliedState | undefined): RecipientDiff | undefined {
+export function recipientDiff(
+  desired: DesiredCampaign,
+  declared: ReadonlyMap<string, DesiredCampaign>,
+  state: AppliedState | undefined,
+): RecipientDiff | undefined {
   if (desired.series === undefined) return undefined;
   const previous = lastOfSeries(state, desired.series, desired.taskName);
   if (!previous) return undefined;
@@ -35,7 +39,11 @@ const masked = (n: number): string => maskPhoneNumber(String(n));
  * The same number in two campaigns of this plan that start on the same day (platform calendar):
  * one warning per pair, with how many numbers and one masked example.
  */
-export function crossCampaignDuplicates(toSubmit: readonly DesiredCampaign[], platformTimeZone: string, now: number): Diagnostic[] {
+export function crossCampaignDuplicates(
+  toSubmit: readonly DesiredCampaign[],
+  platformTimeZone: string,
+  now: number,
+): Diagnostic[] {
   const byDay = new Map<string, DesiredCampaign[]>();
   for (const desired of toSubmit) {
     const day = epochMsToWallTime(firstRingAt(desired, platformTimeZone, now), platformTimeZone).slice(0, 10);
@@ -54,7 +62,14 @@ export function crossCampaignDuplicates(toSubmit: readonly DesiredCampaign[], pl
         file: second.source.file,
         line: second.source.line,
         column: 1,
-        related: [{ file: first.source.file, line: first.source.line, column: 1, message: `"${first.taskName}" is declared here` }],
+        related: [
+          {
+            file: first.source.file,
+            line: first.source.line,
+            column: 1,
+            message: `"${first.taskName}" is declared here`,
+          },
+        ],
       });
     }
   }

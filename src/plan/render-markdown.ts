@@ -4,8 +4,24 @@ import { cancelSummary } from "./cancel.js";
 import { outsidePathsLine, planSummaryLine } from "./plan.js";
 import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./render-text.js";
 
-const ICON: Record<PlanEntry["action"], string> = { create: "🟢 create", retry: "🟢 retry", cancel: "🛑 cancel", "update-recall": "🔁 update recall", blocked: "⛔ blocked", unknown: "❓ unknown", orphaned: "🟡 orphaned", unchanged: "unchanged", move: "➡️ rename" };
-const plain = { red: (t: string) => t, yellow: (t: string) => t, green: (t: string) => t, bold: (t: string) => t, dim: (t: string) => t };
+const ICON: Record<PlanEntry["action"], string> = {
+  create: "🟢 create",
+  retry: "🟢 retry",
+  cancel: "🛑 cancel",
+  "update-recall": "🔁 update recall",
+  blocked: "⛔ blocked",
+  unknown: "❓ unknown",
+  orphaned: "🟡 orphaned",
+  unchanged: "unchanged",
+  move: "➡️ rename",
+};
+const plain = {
+  red: (t: string) => t,
+  yellow: (t: string) => t,
+  green: (t: string) => t,
+  bold: (t: string) => t,
+  dim: (t: string) => t,
+};
 
 const cell = (text: string): string => escapeControlChars(text.replace(/\n/g, " ")).replace(/\|/g, "\\|");
 
@@ -14,22 +30,40 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
   const s = plan.summary;
   const status = s.errors > 0 ? "❌" : s.hasChanges ? "📞" : "✅";
   const out = [`### ${status} ${planSummaryLine(s)}`, ""];
-  out.push(`${s.recipientsToSubmit} recipients in ${s.create + s.retry} campaigns would be submitted; ${s.errors} errors, ${s.warnings} warnings.`, "");
+  out.push(
+    `${s.recipientsToSubmit} recipients in ${s.create + s.retry} campaigns would be submitted; ${s.errors} errors, ${s.warnings} warnings.`,
+    "",
+  );
   const outside = plan.outsidePaths ? outsidePathsLine(plan.outsidePaths) : undefined;
   if (outside) out.push(cell(outside), "");
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
   if (changed.length > 0) {
     out.push("| | campaign | recipients | where | note |", "|---|---|---:|---|---|");
-    for (const e of changed) out.push(`| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${cell(e.file)}:${e.line}\`` : ""} | ${cell(note(e))} |`);
+    for (const e of changed)
+      out.push(
+        `| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${cell(e.file)}:${e.line}\`` : ""} | ${cell(note(e))} |`,
+      );
     out.push("");
   }
   const errors = plan.findings.filter((f) => f.severity === "error");
   if (errors.length > 0) {
     out.push("**Errors**", "");
-    for (const f of errors) out.push(`- \`${cell(f.file)}:${f.line}\` **${cell(f.code)}**: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ""}`);
+    for (const f of errors)
+      out.push(
+        `- \`${cell(f.file)}:${f.line}\` **${cell(f.code)}**: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ""}`,
+      );
     out.push("");
   }
-  out.push("<details><summary>Full plan</summary>", "", "```diff", renderPlanText(plan, plain).trimEnd(), "```", "", "</details>", "");
+  out.push(
+    "<details><summary>Full plan</summary>",
+    "",
+    "```diff",
+    renderPlanText(plan, plain).trimEnd(),
+    "```",
+    "",
+    "</details>",
+    "",
+  );
   return out.join("\n");
 }
 
@@ -40,7 +74,11 @@ function note(entry: PlanEntry): string {
     case "update-recall":
     case "blocked": {
       const rounds = entry.rounds ? `; rounds as updated ${roundsLine(entry.rounds)}` : "";
-      return (entry.from ? `renamed from ${entry.from}; ` : "") + (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ") + rounds;
+      return (
+        (entry.from ? `renamed from ${entry.from}; ` : "") +
+        (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ") +
+        rounds
+      );
     }
     case "retry":
       return entry.previous?.error ? `last attempt: ${entry.previous.error}` : "";
@@ -53,7 +91,8 @@ function note(entry: PlanEntry): string {
     default: {
       const sendTime = (entry.fields as Record<string, unknown> | undefined)?.["sendTime"];
       const when = sendTime ? `sends at ${String(sendTime)}` : "calls on apply";
-      const countries = entry.countries && Object.keys(entry.countries).length > 0 ? `; ${countriesLine(entry.countries)}` : "";
+      const countries =
+        entry.countries && Object.keys(entry.countries).length > 0 ? `; ${countriesLine(entry.countries)}` : "";
       const diff = entry.recipientDiff ? `; vs ${recipientDiffLine(entry.recipientDiff)}` : "";
       const rounds = entry.rounds ? `; rounds ${roundsLine(entry.rounds)}` : "";
       return `${when}${countries}${diff}${rounds}`;

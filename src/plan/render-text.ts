@@ -10,12 +10,25 @@ export interface TextStyle extends DiagnosticStyle {
   green(text: string): string;
 }
 
-const SYMBOL: Record<PlanEntry["action"], string> = { create: "+", retry: "+", cancel: "-", "update-recall": "~", blocked: "!", unknown: "?", orphaned: "-", unchanged: " ", move: "→" };
+const SYMBOL: Record<PlanEntry["action"], string> = {
+  create: "+",
+  retry: "+",
+  cancel: "-",
+  "update-recall": "~",
+  blocked: "!",
+  unknown: "?",
+  orphaned: "-",
+  unchanged: " ",
+  move: "→",
+};
 
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
-  if (value !== null && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v)}`).join(", ")} }`;
+  if (value !== null && typeof value === "object")
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${formatValue(v)}`)
+      .join(", ")} }`;
   return String(value);
 }
 
@@ -23,22 +36,52 @@ export function formatValue(value: unknown): string {
 export function renderPlanText(plan: CampaignPlan, style: TextStyle, options: { quiet?: boolean } = {}): string {
   const lines: string[] = [];
   const paint = (entry: PlanEntry, text: string) =>
-    entry.action === "create" || entry.action === "retry" ? style.green(text) : entry.action === "orphaned" || entry.action === "update-recall" || entry.action === "move" ? style.yellow(text) : entry.action === "unchanged" ? text : style.red(text);
+    entry.action === "create" || entry.action === "retry"
+      ? style.green(text)
+      : entry.action === "orphaned" || entry.action === "update-recall" || entry.action === "move"
+        ? style.yellow(text)
+        : entry.action === "unchanged"
+          ? text
+          : style.red(text);
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
-  lines.push(plan.state.lineage ? `Campaign plan against state serial ${plan.state.serial} (lineage ${plan.state.lineage.slice(0, 8)}).` : "Campaign plan: no state yet — this is the first apply.");
+  lines.push(
+    plan.state.lineage
+      ? `Campaign plan against state serial ${plan.state.serial} (lineage ${plan.state.lineage.slice(0, 8)}).`
+      : "Campaign plan: no state yet — this is the first apply.",
+  );
   if (changed.length > 0) {
-    lines.push("", "Symbols:  + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename", "");
+    lines.push(
+      "",
+      "Symbols:  + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename",
+      "",
+    );
     for (const entry of changed) {
       // User text (names, file names, platform messages) is escaped before it is painted.
       const where = entry.file ? style.dim(`  (${escapeControlChars(entry.file)}:${entry.line})`) : "";
-      const label = entry.action === "retry" ? " (retry)" : entry.action === "cancel" ? " (cancel)" : entry.action === "update-recall" ? " (update recall flow)" : entry.action === "orphaned" ? " (orphaned)" : "";
+      const label =
+        entry.action === "retry"
+          ? " (retry)"
+          : entry.action === "cancel"
+            ? " (cancel)"
+            : entry.action === "update-recall"
+              ? " (update recall flow)"
+              : entry.action === "orphaned"
+                ? " (orphaned)"
+                : "";
       const title = entry.action === "move" ? `${entry.from ?? "?"} is now ${entry.taskName}` : entry.taskName;
       lines.push(paint(entry, `  ${SYMBOL[entry.action]} ${escapeControlChars(title)}${label}`) + where);
       lines.push(...details(entry).map((l) => `      ${escapeControlChars(l)}`), "");
     }
   } else lines.push("", "No changes. The declared campaigns match the applied state.", "");
   const findings = options.quiet ? plan.findings.filter((f) => f.severity === "error") : plan.findings;
-  if (findings.length > 0) lines.push(findings.map((d) => renderDiagnostic(d, style)).join("").trimEnd(), "");
+  if (findings.length > 0)
+    lines.push(
+      findings
+        .map((d) => renderDiagnostic(d, style))
+        .join("")
+        .trimEnd(),
+      "",
+    );
   const outside = plan.outsidePaths ? outsidePathsLine(plan.outsidePaths) : undefined;
   if (outside) lines.push(escapeControlChars(outside));
   lines.push(style.bold(planSummaryLine(plan.summary)));
@@ -59,31 +102,51 @@ function details(entry: PlanEntry): string[] {
     case "cancel": {
       const p = entry.platform;
       out.push(cancelSummary(entry));
-      out.push(`task ${previous?.taskId ?? "?"}, ${entry.recipients} recipients; ${p ? `platform status ${p.status} at ${p.refreshedAt}${p.callNum ? `, ${p.callNum} of ${p.numCnt ?? entry.recipients} called` : ""}` : "platform status not refreshed (campaign plan --refresh)"}`);
+      out.push(
+        `task ${previous?.taskId ?? "?"}, ${entry.recipients} recipients; ${p ? `platform status ${p.status} at ${p.refreshedAt}${p.callNum ? `, ${p.callNum} of ${p.numCnt ?? entry.recipients} called` : ""}` : "platform status not refreshed (campaign plan --refresh)"}`,
+      );
       out.push(cancelAction(entry));
       break;
     }
     case "update-recall":
-      out.push(`task ${previous?.taskId ?? "?"}: its recall flow ${entry.recallKeyId ?? ""} is still pending and will be updated:`);
+      out.push(
+        `task ${previous?.taskId ?? "?"}: its recall flow ${entry.recallKeyId ?? ""} is still pending and will be updated:`,
+      );
       for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent: the flow is cancelled)"));
       if (entry.rounds) out.push(`rounds as updated = ${roundsLine(entry.rounds)}`);
       break;
     case "move":
-      out.push(`task ${previous?.taskId ?? "?"} keeps the name "${entry.platformTaskName ?? entry.from ?? "?"}" on the platform (a task cannot be renamed there)`);
+      out.push(
+        `task ${previous?.taskId ?? "?"} keeps the name "${entry.platformTaskName ?? entry.from ?? "?"}" on the platform (a task cannot be renamed there)`,
+      );
       out.push("apply moves the state entry to the new name; nothing is sent");
       break;
     case "blocked":
       if (entry.from) out.push(`renamed from ${entry.from} (renamedFrom)`);
-      out.push(`submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}${entry.platform ? ` (platform: ${entry.platform.status})` : ""}; changed since:`);
+      out.push(
+        `submitted${previous?.taskId ? ` as task ${previous.taskId}` : ""}${previous?.submittedAt ? ` at ${previous.submittedAt}` : ""}${entry.platform ? ` (platform: ${entry.platform.status})` : ""}; changed since:`,
+      );
       for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent)"));
       break;
     case "unknown":
-      out.push(`${previous?.status === "pending" ? "apply was interrupted" : "no answer"}${previous?.attemptStartedAt ? ` at ${previous.attemptStartedAt}` : ""}${previous?.error ? `: ${previous.error}` : ""}`);
-      out.push(`resolve: campaign refresh (or campaign state resolve ${entry.taskName} --check); by hand: campaign state resolve ${entry.taskName} --submitted [--task-id ID]  |  --not-submitted`);
+      out.push(
+        `${previous?.status === "pending" ? "apply was interrupted" : "no answer"}${previous?.attemptStartedAt ? ` at ${previous.attemptStartedAt}` : ""}${previous?.error ? `: ${previous.error}` : ""}`,
+      );
+      out.push(
+        `resolve: campaign refresh (or campaign state resolve ${entry.taskName} --check); by hand: campaign state resolve ${entry.taskName} --submitted [--task-id ID]  |  --not-submitted`,
+      );
       break;
     case "orphaned":
-      if (previous?.status === "cancelled") out.push(`task ${previous.taskId ?? "?"} was cancelled, but its recall flow may still ring; removing the file cancels nothing`);
-      else out.push(previous?.status === "submitted" ? `task ${previous.taskId ?? "?"} is still scheduled on the platform; removing the file cancels nothing` : `never created on the platform (${previous?.status ?? "?"})`);
+      if (previous?.status === "cancelled")
+        out.push(
+          `task ${previous.taskId ?? "?"} was cancelled, but its recall flow may still ring; removing the file cancels nothing`,
+        );
+      else
+        out.push(
+          previous?.status === "submitted"
+            ? `task ${previous.taskId ?? "?"} is still scheduled on the platform; removing the file cancels nothing`
+            : `never created on the platform (${previous?.status ?? "?"})`,
+        );
       break;
     case "unchanged":
       break;
@@ -98,9 +161,14 @@ function toSend(entry: PlanEntry): string[] {
   const out = Object.entries(fields).map(([key, value]) => `${key.padEnd(width)} = ${formatValue(value)}`);
   const sample = entry.recipientSample ?? [];
   const texts = entry.textVariables?.length ? `; ${entry.textVariables.join(", ")} set` : "";
-  const skipped = entry.suppressedSkipped ? `; ${entry.suppressedSkipped} suppressed number${entry.suppressedSkipped === 1 ? "" : "s"} left out` : "";
-  out.push(`${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts}${skipped})`);
-  if (entry.countries && Object.keys(entry.countries).length > 0) out.push(`${"countries".padEnd(width)} = ${countriesLine(entry.countries)}`);
+  const skipped = entry.suppressedSkipped
+    ? `; ${entry.suppressedSkipped} suppressed number${entry.suppressedSkipped === 1 ? "" : "s"} left out`
+    : "";
+  out.push(
+    `${"recipients".padEnd(width)} = ${entry.recipients} (${sample.join(", ")}${entry.recipients > sample.length ? ", …" : ""}${texts}${skipped})`,
+  );
+  if (entry.countries && Object.keys(entry.countries).length > 0)
+    out.push(`${"countries".padEnd(width)} = ${countriesLine(entry.countries)}`);
   if (entry.rounds) out.push(`${"rounds".padEnd(width)} = ${roundsLine(entry.rounds)}`);
   if (entry.recipientDiff) out.push(`${"vs series".padEnd(width)} = ${recipientDiffLine(entry.recipientDiff)}`);
   return out;
@@ -135,7 +203,9 @@ export function roundsLine(rounds: PlannedRounds): string {
     lastDate = date;
     return shown;
   };
-  const listed = rounds.times.slice(0, ROUNDS_LISTED).map((r, i) => `${i === 0 ? "1st" : `recall ${i}`} ${at(r.start, false)}–${at(r.end, true)}`);
+  const listed = rounds.times
+    .slice(0, ROUNDS_LISTED)
+    .map((r, i) => `${i === 0 ? "1st" : `recall ${i}`} ${at(r.start, false)}–${at(r.end, true)}`);
   const more = rounds.times.length - listed.length;
   const last = rounds.times[rounds.times.length - 1];
   if (more > 0 && last) listed.push(`+${more} more, until ${at(last.end, true)}`);
@@ -145,8 +215,10 @@ export function roundsLine(rounds: PlannedRounds): string {
 
 /** Against the previous campaign of the series: who is new, who is no longer called. */
 export function recipientDiffLine(diff: RecipientDiff): string {
-  if (!diff.available) return `"${diff.against}" (previous of the series) is no longer declared: no recipient diff (the state keeps no numbers)`;
-  const sample = (label: string, numbers: string[] | undefined, n: number) => (numbers && numbers.length > 0 ? `; ${label} ${numbers.join(", ")}${n > numbers.length ? ", …" : ""}` : "");
+  if (!diff.available)
+    return `"${diff.against}" (previous of the series) is no longer declared: no recipient diff (the state keeps no numbers)`;
+  const sample = (label: string, numbers: string[] | undefined, n: number) =>
+    numbers && numbers.length > 0 ? `; ${label} ${numbers.join(", ")}${n > numbers.length ? ", …" : ""}` : "";
   return `"${diff.against}": +${count(diff.added ?? 0)} added, -${count(diff.removed ?? 0)} removed, ${count(diff.kept ?? 0)} kept${sample("added", diff.addedSample, diff.added ?? 0)}${sample("removed", diff.removedSample, diff.removed ?? 0)}`;
 }
 

@@ -42,7 +42,8 @@ export function roundsOf(desired: DesiredCampaign, clock: RoundClock): Round[] {
   const recall = desired.body.recallFlow;
   if (!recall) return rounds;
   const interval = recall.recallInterval * 60_000;
-  for (let k = 1; k <= recall.recallNum; k++) rounds.push({ index: k, start: start + span + k * interval, end: start + (k + 1) * span + k * interval });
+  for (let k = 1; k <= recall.recallNum; k++)
+    rounds.push({ index: k, start: start + span + k * interval, end: start + (k + 1) * span + k * interval });
   return rounds;
 }
 
@@ -52,7 +53,10 @@ export function plannedRounds(desired: DesiredCampaign, clock: RoundClock): Plan
     timeZone: clock.platformTimeZone,
     dialsPerMinute: dialsPerMinuteOf(desired, clock.dialsPerMinute),
     dialsPerMinuteAssumed: clock.dialsPerMinute === undefined,
-    times: roundsOf(desired, clock).map((r) => ({ start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() })),
+    times: roundsOf(desired, clock).map((r) => ({
+      start: new Date(r.start).toISOString(),
+      end: new Date(r.end).toISOString(),
+    })),
   };
 }
 

@@ -19,7 +19,8 @@ export interface ConnectionMaskOptions {
 
 export function maskConnectionString(text: string, options: ConnectionMaskOptions = {}): string {
   let out = text;
-  for (const url of options.knownUrls ?? []) for (const secret of credentialsOf(url)) out = out.split(secret).join("***");
+  for (const url of options.knownUrls ?? [])
+    for (const secret of credentialsOf(url)) out = out.split(secret).join("***");
   out = out.replace(PASSWORD_SETTING, "$1$2***");
   return options.whole ? maskWhole(out) : maskUrlsIn(out);
 }
@@ -79,5 +80,7 @@ function credentialsOf(url: string | undefined): string[] {
       return s;
     }
   });
-  return [...new Set([...raw, ...decoded])].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  return [...new Set([...raw, ...decoded])]
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
 }

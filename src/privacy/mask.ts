@@ -11,6 +11,7 @@ export function maskPhoneNumber(value: string): string {
   const n = chars.length;
   if (n === 0) return "";
   const { head, tail } = visibleDigits(n);
-  const part = (from: number, to?: number) => (typeof chars === "string" ? chars.slice(from, to) : chars.slice(from, to).join(""));
+  const part = (from: number, to?: number) =>
+    typeof chars === "string" ? chars.slice(from, to) : chars.slice(from, to).join("");
   return part(0, head) + MASK.repeat(n - head - tail) + part(n - tail);
 }

@@ -9,7 +9,42 @@ const MIN_DIGITS = 6;
 const MAX_SEPARATORS = 3;
 // Also grouping marks (`_`, `,`, `'`, `/`) and invisible or full-width ones a message may carry
 // (zero-width space and joiners, word joiner, BOM, ideographic space, full-width dash and dot).
-const SEPARATORS = new Set([" ", "\t", "\u00a0", "\u2007", "\u2009", "\u202f", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", ".", "(", ")", "[", "]", "+", "_", ",", "'", "/", "\u00b7", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u3000", "\uff0d", "\uff0e", "\uff08", "\uff09"]);
+const SEPARATORS = new Set([
+  " ",
+  "\t",
+  "\u00a0",
+  "\u2007",
+  "\u2009",
+  "\u202f",
+  "-",
+  "\u2010",
+  "\u2011",
+  "\u2012",
+  "\u2013",
+  "\u2014",
+  "\u2212",
+  ".",
+  "(",
+  ")",
+  "[",
+  "]",
+  "+",
+  "_",
+  ",",
+  "'",
+  "/",
+  "\u00b7",
+  "\u200b",
+  "\u200c",
+  "\u200d",
+  "\u2060",
+  "\ufeff",
+  "\u3000",
+  "\uff0d",
+  "\uff0e",
+  "\uff08",
+  "\uff09",
+]);
 // A calendar date (optionally with its time) is not a phone number: `2026-11-25 10:00:00` stays readable.
 const DATE = /(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])/y;
 // An MD5 signature (the Sign header) echoed back.
@@ -26,7 +61,8 @@ export interface MaskOptions {
 export function maskSensitiveText(text: string, options: MaskOptions = {}): string {
   let out = text;
   for (const secret of options.secrets ?? []) {
-    if (secret && secret.length >= MIN_SECRET_LENGTH) out = out.replace(new RegExp(escapeRegExp(secret), "gi"), "[secret]");
+    if (secret && secret.length >= MIN_SECRET_LENGTH)
+      out = out.replace(new RegExp(escapeRegExp(secret), "gi"), "[secret]");
   }
   return maskNumberRuns(out.replace(SIGNATURE, "[signature]"));
 }

@@ -51,5 +51,11 @@ export function escapeControlCharsDeep<T>(value: T): T {
  */
 export function escapeTerminalOutput(text: string, options: { keepColor: boolean }): string {
   if (!CONTROL.test(text)) return text;
-  return text.replace(OUTPUT_CONTROL, (match) => (match.length > 1 && options.keepColor ? match : match.length > 1 ? escapeOne("\u001b") + match.slice(1) : escapeOne(match)));
+  return text.replace(OUTPUT_CONTROL, (match) =>
+    match.length > 1 && options.keepColor
+      ? match
+      : match.length > 1
+        ? escapeOne("\u001b") + match.slice(1)
+        : escapeOne(match),
+  );
 }

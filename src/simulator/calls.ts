@@ -10,14 +10,32 @@ export interface OutcomeWeights {
   failed: number;
 }
 
-export const DEFAULT_OUTCOMES: OutcomeWeights = { connected: 0.55, noAnswer: 0.2, busy: 0.1, voicemail: 0.05, failed: 0.1 };
+export const DEFAULT_OUTCOMES: OutcomeWeights = {
+  connected: 0.55,
+  noAnswer: 0.2,
+  busy: 0.1,
+  voicemail: 0.05,
+  failed: 0.1,
+};
 
 export type CallOutcome = keyof OutcomeWeights;
 
 // callStatus codes of the sibling voice push (laaffic-api.md, assumed).
 const CALL_STATUS: Record<CallOutcome, number> = { busy: 10, noAnswer: 20, failed: 30, voicemail: 40, connected: 50 };
-const SIP: Record<CallOutcome, string> = { connected: "200", noAnswer: "480", busy: "486", voicemail: "200", failed: "503" };
-const REASON: Record<CallOutcome, string> = { connected: "normal clearing", noAnswer: "no answer", busy: "user busy", voicemail: "voicemail detected", failed: "network failure" };
+const SIP: Record<CallOutcome, string> = {
+  connected: "200",
+  noAnswer: "480",
+  busy: "486",
+  voicemail: "200",
+  failed: "503",
+};
+const REASON: Record<CallOutcome, string> = {
+  connected: "normal clearing",
+  noAnswer: "no answer",
+  busy: "user busy",
+  voicemail: "voicemail detected",
+  failed: "network failure",
+};
 
 /** A seedable PRNG (mulberry32): the same seed gives the same calls. */
 export function seededRandom(seed: number): () => number {
@@ -38,7 +56,13 @@ export interface PlacedCall {
   talkMs: number;
 }
 
-export function drawCall(random: () => number, weights: OutcomeWeights, intents: readonly string[], maxRingingTime: number, maxCalls: number): PlacedCall {
+export function drawCall(
+  random: () => number,
+  weights: OutcomeWeights,
+  intents: readonly string[],
+  maxRingingTime: number,
+  maxCalls: number,
+): PlacedCall {
   const entries = Object.entries(weights) as [CallOutcome, number][];
   const total = entries.reduce((s, [, w]) => s + Math.max(0, w), 0) || 1;
   let pick = random() * total;
@@ -52,8 +76,14 @@ export function drawCall(random: () => number, weights: OutcomeWeights, intents:
   }
   const answered = outcome === "connected" || outcome === "voicemail";
   const spoken = intents.filter((i) => i !== NOT_CONNECTED_INTENT);
-  const intent = outcome === "connected" && spoken.length > 0 ? spoken[Math.floor(random() * spoken.length)]! : NOT_CONNECTED_INTENT;
-  const ringMs = outcome === "noAnswer" ? maxRingingTime * 1000 : outcome === "failed" ? 0 : Math.floor((2 + random() * Math.min(15, maxRingingTime - 2)) * 1000);
+  const intent =
+    outcome === "connected" && spoken.length > 0 ? spoken[Math.floor(random() * spoken.length)]! : NOT_CONNECTED_INTENT;
+  const ringMs =
+    outcome === "noAnswer"
+      ? maxRingingTime * 1000
+      : outcome === "failed"
+        ? 0
+        : Math.floor((2 + random() * Math.min(15, maxRingingTime - 2)) * 1000);
   const talkMs = answered ? Math.floor((5 + random() * Math.max(1, Math.min(120, maxCalls) - 5)) * 1000) : 0;
   return { outcome, intent, ringMs, talkMs };
 }
@@ -130,7 +160,12 @@ const REPORT_TIMES = ["submitTime", "callTime", "ringingTime", "answerTime", "ha
  */
 export function docsShapedReport(report: Record<string, unknown>, timeZone: string): Record<string, unknown> {
   const { taskId: _taskId, sourceTaskId: _sourceTaskId, callStatus: _callStatus, currency, ...rest } = report;
-  const shaped: Record<string, unknown> = { ...rest, billPeriod: "60+60", aiAgentBillPeriod: "60+60", ...(currency !== "USD" && currency !== undefined ? { currency } : {}) };
+  const shaped: Record<string, unknown> = {
+    ...rest,
+    billPeriod: "60+60",
+    aiAgentBillPeriod: "60+60",
+    ...(currency !== "USD" && currency !== undefined ? { currency } : {}),
+  };
   for (const field of REPORT_TIMES) {
     const ms = report[field];
     shaped[field] = typeof ms === "number" && ms > 0 ? epochMsToWallTime(ms, timeZone).replace(/[- :]/g, "") : "";

@@ -1,5 +1,13 @@
 /** The simulated endpoints that faults can be injected into. */
-export const ENDPOINT_NAMES = ["create", "query", "cancel", "recallQueryPage", "recallQueryDetail", "recallUpdate", "recallCancel"] as const;
+export const ENDPOINT_NAMES = [
+  "create",
+  "query",
+  "cancel",
+  "recallQueryPage",
+  "recallQueryDetail",
+  "recallUpdate",
+  "recallCancel",
+] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
 /**

@@ -68,10 +68,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const startedAt = now();
   let advancedMs = 0;
   const simNow = (): number => startedAt + (now() - startedAt) * speed + advancedMs;
-  const pusher: Pusher | undefined = options.pushUrl ? createPusher({ url: options.pushUrl, retryDelayMs: options.pushRetryDelayMs ?? 1_000 }) : undefined;
+  const pusher: Pusher | undefined = options.pushUrl
+    ? createPusher({ url: options.pushUrl, retryDelayMs: options.pushRetryDelayMs ?? 1_000 })
+    : undefined;
   let reportsGenerated = 0;
   const timeZone = options.timeZone ?? "Asia/Shanghai";
-  const shaped = options.reportShape === "docs" ? (report: Record<string, unknown>) => docsShapedReport(report, timeZone) : (report: Record<string, unknown>) => report;
+  const shaped =
+    options.reportShape === "docs"
+      ? (report: Record<string, unknown>) => docsShapedReport(report, timeZone)
+      : (report: Record<string, unknown>) => report;
   const world = createWorld({
     timeZone,
     seed: options.seed ?? 1,
@@ -81,7 +86,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       pusher?.enqueue(shaped(report));
     },
   });
-  const stats: SimStats = { requests: {}, tasksCreated: 0, tasksCreatedByName: Object.create(null) as Record<string, number>, pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 } };
+  const stats: SimStats = {
+    requests: {},
+    tasksCreated: 0,
+    tasksCreatedByName: Object.create(null) as Record<string, number>,
+    pushes: { reportsQueued: 0, reportsSent: 0, batchesSent: 0, batchesFailed: 0, reportsDropped: 0 },
+  };
   const faults = createFaultTable();
   const currentStats = (): SimStats => {
     stats.pushes = pusher?.stats() ?? { ...stats.pushes, reportsQueued: reportsGenerated };
@@ -128,7 +138,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         advance(60_000);
         continue;
       }
-      const upcoming = [...tasks.filter((t) => t.status === TaskStatus.waiting).map((t) => t.sendAt), ...[...world.flows.values()].flatMap((f) => (f.nextAt === null ? [] : [f.nextAt]))];
+      const upcoming = [
+        ...tasks.filter((t) => t.status === TaskStatus.waiting).map((t) => t.sendAt),
+        ...[...world.flows.values()].flatMap((f) => (f.nextAt === null ? [] : [f.nextAt])),
+      ];
       if (upcoming.length === 0) return;
       advance(Math.max(1_000, Math.min(...upcoming) - simNow()));
     }
@@ -138,7 +151,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const before = pusher.stats().batchesSent + pusher.stats().batchesFailed;
       await pusher.flush();
       // Only retries that are not yet due are left: wait for them instead of spinning.
-      if (pusher.stats().batchesSent + pusher.stats().batchesFailed === before) await new Promise((r) => setTimeout(r, 20));
+      if (pusher.stats().batchesSent + pusher.stats().batchesFailed === before)
+        await new Promise((r) => setTimeout(r, 20));
     }
   };
 

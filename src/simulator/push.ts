@@ -68,7 +68,12 @@ export function createPusher(options: PushOptions): Pusher {
     flush() {
       if (inFlight) return inFlight;
       const dueIndex = retries.findIndex((r) => r.dueAt <= Date.now());
-      const batch = dueIndex >= 0 ? retries.splice(dueIndex, 1)[0]! : queue.length > 0 ? { reports: queue.splice(0, batchSize), attempts: 0 } : undefined;
+      const batch =
+        dueIndex >= 0
+          ? retries.splice(dueIndex, 1)[0]!
+          : queue.length > 0
+            ? { reports: queue.splice(0, batchSize), attempts: 0 }
+            : undefined;
       if (!batch) return Promise.resolve();
       inFlight = send(batch.reports, batch.attempts).finally(() => (inFlight = undefined));
       return inFlight;

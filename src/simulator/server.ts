@@ -23,7 +23,13 @@ export interface SimStats {
   requests: Record<string, number>;
   tasksCreated: number;
   tasksCreatedByName: Record<string, number>;
-  pushes: { reportsQueued: number; reportsSent: number; batchesSent: number; batchesFailed: number; reportsDropped: number };
+  pushes: {
+    reportsQueued: number;
+    reportsSent: number;
+    batchesSent: number;
+    batchesFailed: number;
+    reportsDropped: number;
+  };
 }
 
 export interface ServerDeps {
@@ -72,7 +78,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault?.resetBeforeStore) return void req.socket.destroy();
   if (fault?.httpStatus) return sendStatus(res, fault);
-  if (fault?.platformCode) return sendJson(res, 200, { code: fault.platformCode, msg: fault.platformMessage ?? "system exception", data: null });
+  if (fault?.platformCode)
+    return sendJson(res, 200, {
+      code: fault.platformCode,
+      msg: fault.platformMessage ?? "system exception",
+      data: null,
+    });
 
   const account = authenticate(req, deps);
   if ("code" in account) return sendJson(res, 200, account);
@@ -82,8 +93,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   } catch {
     return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not valid JSON", data: null });
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not a JSON object", data: null });
-  const envelope = handleEndpoint(endpoint, body as Record<string, unknown>, { world: deps.world, account, now: deps.simNow(), onCreated: deps.onCreated, createAnswer: deps.createAnswer });
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    return sendJson(res, 200, { code: "-18", msg: "port program unusual: the body is not a JSON object", data: null });
+  const envelope = handleEndpoint(endpoint, body as Record<string, unknown>, {
+    world: deps.world,
+    account,
+    now: deps.simNow(),
+    onCreated: deps.onCreated,
+    createAnswer: deps.createAnswer,
+  });
   if (fault?.hangAfterStore) return; // the socket stays open until the client gives up or the simulator stops
   if (fault?.resetAfterStore) return void req.socket.destroy();
   sendJson(res, 200, envelope);
@@ -97,7 +115,8 @@ function authenticate(req: IncomingMessage, deps: ServerDeps): SimAccount | Enve
   const refusedAuth = { code: "-1", msg: "authentication error", data: null };
   if (!account || !timestamp || !signature || !/^\d+$/.test(timestamp)) return refusedAuth;
   if (sign(account.apiKey, account.apiSecret, Number(timestamp)) !== signature.toLowerCase()) return refusedAuth;
-  if (Math.abs(deps.now() / 1000 - Number(timestamp)) > deps.skewSeconds) return { code: "-16", msg: "timestamp expired", data: null };
+  if (Math.abs(deps.now() / 1000 - Number(timestamp)) > deps.skewSeconds)
+    return { code: "-16", msg: "timestamp expired", data: null };
   return account;
 }
 
@@ -111,7 +130,8 @@ function control(path: string, method: string, raw: Buffer, res: ServerResponse,
     return sendJson(res, 400, { error: "body is not JSON" });
   }
   if (path === "/__sim/faults" && method === "POST") {
-    if (!isEndpointName(body["endpoint"])) return sendJson(res, 400, { error: "endpoint must be one of the simulated endpoints" });
+    if (!isEndpointName(body["endpoint"]))
+      return sendJson(res, 400, { error: "endpoint must be one of the simulated endpoints" });
     deps.faults.set(body["endpoint"], (body["fault"] as Fault | null | undefined) ?? null);
     return sendJson(res, 200, { ok: true });
   }
@@ -126,7 +146,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
-
 
 function sendStatus(res: ServerResponse, fault: Fault): void {
   const headers: Record<string, string> = { "content-type": "text/plain" };

@@ -19,7 +19,13 @@ export interface AcceptedTask {
   sendTime: string | null;
   calloutRate: number;
   numbers: { calleeNumber: string; texts: Record<string, string> }[];
-  recallFlow: { recallType: number; recallInterval: number; recallNum: number; agents: string[]; recallIntent: string[] } | null;
+  recallFlow: {
+    recallType: number;
+    recallInterval: number;
+    recallNum: number;
+    agents: string[];
+    recallIntent: string[];
+  } | null;
 }
 
 type Body = Record<string, unknown>;
@@ -27,7 +33,11 @@ const param = (msg: string): Refusal => ({ code: "-22", msg: `parameter exceptio
 const invalid = (msg: string): Refusal => ({ code: "-21", msg: `data validation exception: ${msg}` });
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
-export function checkCreateRequest(body: Body, account: SimAccount, existingNames: ReadonlySet<string>): AcceptedTask | Refusal {
+export function checkCreateRequest(
+  body: Body,
+  account: SimAccount,
+  existingNames: ReadonlySet<string>,
+): AcceptedTask | Refusal {
   const shape = checkShape(body);
   if (shape) return shape;
   const ranges = checkRanges(body);
@@ -35,14 +45,17 @@ export function checkCreateRequest(body: Body, account: SimAccount, existingName
   const flow = body["recallFlow"] as Body | undefined | null;
   if (flow) {
     const nodes = flow["nodeList"] as unknown[];
-    if (nodes.length !== flow["recallNum"]) return param(`nodeList has ${nodes.length} entries but recallNum is ${String(flow["recallNum"])}`);
+    if (nodes.length !== flow["recallNum"])
+      return param(`nodeList has ${nodes.length} entries but recallNum is ${String(flow["recallNum"])}`);
   }
-  if (!account.appIds.includes(body["appId"] as string)) return { code: "-32", msg: "API key has no permission for the application" };
+  if (!account.appIds.includes(body["appId"] as string))
+    return { code: "-32", msg: "API key has no permission for the application" };
   const intents = account.agents[String(body["agentId"])];
   if (!intents) return { code: "-24", msg: `data does not exist: agentId ${String(body["agentId"])}` };
   const recallIntent = (flow?.["recallIntent"] as string[] | undefined) ?? [];
   const foreign = recallIntent.find((i) => !intents.includes(i));
-  if (foreign !== undefined) return { code: "-67", msg: `recallIntent ${foreign} does not match the agent's industry intents` };
+  if (foreign !== undefined)
+    return { code: "-67", msg: `recallIntent ${foreign} does not match the agent's industry intents` };
   if (existingNames.has(body["taskName"] as string)) return { code: "-20", msg: "data exists: taskName already used" };
   const list = body["numberInfoList"] as Body[];
   if (list.length > MAX_NUMBERS) return { code: "-23", msg: `data caps: at most ${MAX_NUMBERS} numbers per task` };
@@ -54,37 +67,53 @@ function checkShape(body: Body): Refusal | undefined {
     if (body[field] === undefined || body[field] === null || body[field] === "") return param(`${field} is required`);
   }
   const strings = ["appId", "taskName", "displayNum"];
-  for (const f of strings) if (body[f] !== undefined && typeof body[f] !== "string") return param(`${f} must be a string`);
+  for (const f of strings)
+    if (body[f] !== undefined && typeof body[f] !== "string") return param(`${f} must be a string`);
   for (const f of ["agentId", "maxCalls", "maxRingingTime", "enableRecording", "calloutRate"]) {
     if (body[f] !== undefined && !isInt(body[f])) return param(`${f} must be an integer`);
   }
-  if (body["sendTime"] !== undefined && body["sendTime"] !== null && typeof body["sendTime"] !== "string") return param("sendTime must be a string");
+  if (body["sendTime"] !== undefined && body["sendTime"] !== null && typeof body["sendTime"] !== "string")
+    return param("sendTime must be a string");
   const list = body["numberInfoList"];
   if (!Array.isArray(list) || list.length === 0) return param("numberInfoList must be a non-empty list");
   for (const entry of list) {
-    if (entry === null || typeof entry !== "object" || typeof (entry as Body)["calleeNumber"] !== "string") return param("numberInfoList[].calleeNumber must be a string");
+    if (entry === null || typeof entry !== "object" || typeof (entry as Body)["calleeNumber"] !== "string")
+      return param("numberInfoList[].calleeNumber must be a string");
   }
   const flow = body["recallFlow"];
   if (flow === undefined || flow === null) return undefined;
   if (typeof flow !== "object") return param("recallFlow must be an object");
   const f = flow as Body;
-  for (const k of ["recallType", "recallInterval", "recallNum"]) if (!isInt(f[k])) return param(`recallFlow.${k} must be an integer`);
+  for (const k of ["recallType", "recallInterval", "recallNum"])
+    if (!isInt(f[k])) return param(`recallFlow.${k} must be an integer`);
   if (!Array.isArray(f["nodeList"])) return param("recallFlow.nodeList is required");
-  if (f["recallType"] === 3 && (!Array.isArray(f["recallIntent"]) || f["recallIntent"].length === 0)) return param("recallFlow.recallIntent is required for recall by intent");
-  if (f["recallIntent"] !== undefined && (!Array.isArray(f["recallIntent"]) || f["recallIntent"].some((i) => typeof i !== "string"))) return param("recallFlow.recallIntent must be a list of strings");
+  if (f["recallType"] === 3 && (!Array.isArray(f["recallIntent"]) || f["recallIntent"].length === 0))
+    return param("recallFlow.recallIntent is required for recall by intent");
+  if (
+    f["recallIntent"] !== undefined &&
+    (!Array.isArray(f["recallIntent"]) || f["recallIntent"].some((i) => typeof i !== "string"))
+  )
+    return param("recallFlow.recallIntent must be a list of strings");
   return undefined;
 }
 
 function checkRanges(body: Body): Refusal | undefined {
   const name = body["taskName"] as string;
   if (name.length < 2 || name.length > 64) return invalid("taskName must be 2-64 characters");
-  if (body["displayNum"] !== undefined && !/^\d{0,20}$/.test(body["displayNum"] as string)) return invalid("displayNum must be 0-20 digits");
-  const ranges: [string, number, number][] = [["maxCalls", 1, 999], ["maxRingingTime", 20, 120], ["enableRecording", 0, 1], ["calloutRate", 1, 100]];
+  if (body["displayNum"] !== undefined && !/^\d{0,20}$/.test(body["displayNum"] as string))
+    return invalid("displayNum must be 0-20 digits");
+  const ranges: [string, number, number][] = [
+    ["maxCalls", 1, 999],
+    ["maxRingingTime", 20, 120],
+    ["enableRecording", 0, 1],
+    ["calloutRate", 1, 100],
+  ];
   for (const [f, lo, hi] of ranges) {
     const v = body[f] as number | undefined;
     if (v !== undefined && (v < lo || v > hi)) return invalid(`${f} must be ${lo}-${hi}`);
   }
-  if (typeof body["sendTime"] === "string" && !isRealWallTime(body["sendTime"])) return invalid("sendTime must be yyyy-MM-dd HH:mm:ss");
+  if (typeof body["sendTime"] === "string" && !isRealWallTime(body["sendTime"]))
+    return invalid("sendTime must be yyyy-MM-dd HH:mm:ss");
   for (const entry of body["numberInfoList"] as Body[]) {
     if (!/^\d{6,18}$/.test(entry["calleeNumber"] as string)) return invalid("calleeNumber must be 6-18 digits");
   }
@@ -103,7 +132,14 @@ function isRealWallTime(text: string): boolean {
   if (!m) return false;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60
+  );
 }
 
 function accepted(body: Body, flow: Body | null): AcceptedTask {
@@ -138,4 +174,3 @@ function accepted(body: Body, flow: Body | null): AcceptedTask {
       : null,
   };
 }
-

@@ -6,7 +6,15 @@ import type { AcceptedTask } from "./validate-request.js";
 // Task status codes (laaffic-api.md): 0 waiting, 1 calling, 2 finished, 3 submission failed,
 // 4 cancelled, 5 suspended, 6 submitting. Recall flow status: 0 pending, 1 in progress,
 // 2 completed, 3 cancelled, 4 exception.
-export const TaskStatus = { waiting: 0, calling: 1, finished: 2, failed: 3, cancelled: 4, suspended: 5, submitting: 6 } as const;
+export const TaskStatus = {
+  waiting: 0,
+  calling: 1,
+  finished: 2,
+  failed: 3,
+  cancelled: 4,
+  suspended: 5,
+  submitting: 6,
+} as const;
 export const FlowStatus = { pending: 0, inProgress: 1, completed: 2, cancelled: 3 } as const;
 // Node (round) status is not documented [assumed, as our client reads it]: 0 waiting, 1 running,
 // 2 finished, 3 cancelled.
@@ -96,7 +104,10 @@ export function createWorld(options: WorldOptions): World {
   let nextTaskId = 100_001;
   let nextKeyId = 5_001;
 
-  const newTask = (task: AcceptedTask, fields: Partial<SimTask> & Pick<SimTask, "taskName" | "agentId" | "intents" | "callees" | "sendAt" | "createdAt">): SimTask => {
+  const newTask = (
+    task: AcceptedTask,
+    fields: Partial<SimTask> & Pick<SimTask, "taskName" | "agentId" | "intents" | "callees" | "sendAt" | "createdAt">,
+  ): SimTask => {
     const sim: SimTask = {
       taskId: nextTaskId++,
       appId: task.appId,
@@ -119,7 +130,8 @@ export function createWorld(options: WorldOptions): World {
   };
 
   const qualifies = (flow: SimFlow, call: PlacedCall): boolean =>
-    flow.recallType === 0 || (flow.recallType === 1 ? call.outcome !== "connected" : flow.recallIntent.includes(call.intent));
+    flow.recallType === 0 ||
+    (flow.recallType === 1 ? call.outcome !== "connected" : flow.recallIntent.includes(call.intent));
 
   /**
    * A round (or the parent) ended, finished or cancelled. The flow is its own object: it goes on
@@ -138,7 +150,9 @@ export function createWorld(options: WorldOptions): World {
   /** No round left to run: completed, or cancelled when a round was stopped. */
   const endFlow = (flow: SimFlow): void => {
     flow.nextAt = null;
-    flow.status = flow.nodes.some((n) => n.nodeStatus === NodeStatus.cancelled) ? FlowStatus.cancelled : FlowStatus.completed;
+    flow.status = flow.nodes.some((n) => n.nodeStatus === NodeStatus.cancelled)
+      ? FlowStatus.cancelled
+      : FlowStatus.completed;
   };
 
   const finishTask = (task: SimTask, now: number): void => {
@@ -223,7 +237,14 @@ export function createWorld(options: WorldOptions): World {
     createTask(task, account, now) {
       const sendAt = task.sendTime ? wallTimeToEpochMs(task.sendTime, options.timeZone) : now;
       const intents = account.agents[String(task.agentId)] ?? [];
-      const sim = newTask(task, { taskName: task.taskName, agentId: task.agentId, intents, callees: task.numbers.map((_, i) => i), sendAt, createdAt: now });
+      const sim = newTask(task, {
+        taskName: task.taskName,
+        agentId: task.agentId,
+        intents,
+        callees: task.numbers.map((_, i) => i),
+        sendAt,
+        createdAt: now,
+      });
       if (task.recallFlow) {
         const flow: SimFlow = {
           keyId: nextKeyId++,
@@ -234,7 +255,12 @@ export function createWorld(options: WorldOptions): World {
           finishNum: 0,
           nextAt: null,
           lastTaskId: sim.taskId,
-          nodes: task.recallFlow.agents.map((scriptId) => ({ keyId: nextKeyId++, taskId: null, nodeStatus: NodeStatus.waiting, scriptId })),
+          nodes: task.recallFlow.agents.map((scriptId) => ({
+            keyId: nextKeyId++,
+            taskId: null,
+            nodeStatus: NodeStatus.waiting,
+            scriptId,
+          })),
         };
         flows.set(flow.keyId, flow);
         sim.flowKeyId = flow.keyId;
@@ -242,8 +268,15 @@ export function createWorld(options: WorldOptions): World {
       return sim;
     },
     advance(now) {
-      for (const task of tasks.values()) if (task.status !== TaskStatus.finished && task.status !== TaskStatus.cancelled) advanceTask(task, now);
-      for (const flow of flows.values()) if (flow.nextAt !== null && flow.nextAt <= now && (flow.status === FlowStatus.pending || flow.status === FlowStatus.inProgress)) startRound(flow, now);
+      for (const task of tasks.values())
+        if (task.status !== TaskStatus.finished && task.status !== TaskStatus.cancelled) advanceTask(task, now);
+      for (const flow of flows.values())
+        if (
+          flow.nextAt !== null &&
+          flow.nextAt <= now &&
+          (flow.status === FlowStatus.pending || flow.status === FlowStatus.inProgress)
+        )
+          startRound(flow, now);
     },
     cancelTask(task, now) {
       task.status = TaskStatus.cancelled;

@@ -34,7 +34,11 @@ export interface StateBackend {
 }
 
 /** The state file (with its journal and lock file beside it); `warn` gets what reading it found (a torn journal line). */
-export function fileBackend(absolutePath: string, displayPath: string, warn?: (warning: Diagnostic) => void): StateBackend {
+export function fileBackend(
+  absolutePath: string,
+  displayPath: string,
+  warn?: (warning: Diagnostic) => void,
+): StateBackend {
   return {
     kind: "file",
     location: displayPath,
@@ -47,7 +51,12 @@ export function fileBackend(absolutePath: string, displayPath: string, warn?: (w
         () => true,
         () => false,
       );
-      if (exists) throw new ToolError("state-exists", `there is already a state at ${displayPath}`, "move it away first, or migrate into another path (--state FILE)");
+      if (exists)
+        throw new ToolError(
+          "state-exists",
+          `there is already a state at ${displayPath}`,
+          "move it away first, or migrate into another path (--state FILE)",
+        );
       await writeStateFile(absolutePath, state);
     },
     close: async () => undefined,

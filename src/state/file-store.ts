@@ -37,11 +37,19 @@ export async function readStateFile(path: string, options: StateReadOptions = {}
   try {
     value = JSON.parse(read.text);
   } catch {
-    throw new ToolError("state-corrupt", `the state file ${display} is not valid JSON`, `${RESTORE.replace("FILE", display)}; it is never overwritten while it cannot be read`);
+    throw new ToolError(
+      "state-corrupt",
+      `the state file ${display} is not valid JSON`,
+      `${RESTORE.replace("FILE", display)}; it is never overwritten while it cannot be read`,
+    );
   }
   checkFormatVersion(value, `the state file ${display}`);
   const state = checkedState(value, `the state file ${display}`, RESTORE.replace("FILE", display));
-  const journal = await readRegularFile(journalPathFor(path), { maxBytes: FILE_LIMITS.state, display: files.journal, what: "the state journal" });
+  const journal = await readRegularFile(journalPathFor(path), {
+    maxBytes: FILE_LIMITS.state,
+    display: files.journal,
+    what: "the state journal",
+  });
   if (!journal.ok) {
     if (journal.problem.kind === "missing") return state;
     throw unreadable(journal.problem, files.journal);
@@ -53,12 +61,20 @@ export async function readStateFile(path: string, options: StateReadOptions = {}
 /** No state file: a journal beside it would hold records of a state that is gone — never drop it. */
 async function noStateWithoutJournal(path: string, files: { state: string; journal: string }): Promise<undefined> {
   const journal = await readRegularFile(journalPathFor(path), { maxBytes: 0, display: files.journal });
-  if ((!journal.ok && journal.problem.kind === "missing") || (journal.ok && journal.bytes.length === 0)) return undefined;
-  throw new ToolError("state-corrupt", `the state journal ${files.journal} exists, but the state file ${files.state} does not`, `its records belong to that state: restore it from git (git checkout -- ${files.state}); move the journal away only if you know it is left over`);
+  if ((!journal.ok && journal.problem.kind === "missing") || (journal.ok && journal.bytes.length === 0))
+    return undefined;
+  throw new ToolError(
+    "state-corrupt",
+    `the state journal ${files.journal} exists, but the state file ${files.state} does not`,
+    `its records belong to that state: restore it from git (git checkout -- ${files.state}); move the journal away only if you know it is left over`,
+  );
 }
 
 function unreadable(problem: FileProblem, display: string): ToolError {
-  const hint = problem.kind === "invalid-utf8" ? RESTORE.replace("FILE", display) : `it must be a regular file of at most ${FILE_LIMITS.state / (1024 * 1024)} MiB; nothing was read or changed`;
+  const hint =
+    problem.kind === "invalid-utf8"
+      ? RESTORE.replace("FILE", display)
+      : `it must be a regular file of at most ${FILE_LIMITS.state / (1024 * 1024)} MiB; nothing was read or changed`;
   return new ToolError(problem.kind === "invalid-utf8" ? "state-corrupt" : "file-unreadable", problem.message, hint);
 }
 
@@ -66,7 +82,11 @@ function unreadable(problem: FileProblem, display: string): ToolError {
 export function checkFormatVersion(value: unknown, where: string): void {
   const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === "number" && version > STATE_FORMAT_VERSION) {
-    throw new ToolError("state-too-new", `${where} has format ${version}; this campaign version reads format ${STATE_FORMAT_VERSION}`, "upgrade laaffic-campaign; the state is left untouched");
+    throw new ToolError(
+      "state-too-new",
+      `${where} has format ${version}; this campaign version reads format ${STATE_FORMAT_VERSION}`,
+      "upgrade laaffic-campaign; the state is left untouched",
+    );
   }
 }
 
@@ -75,7 +95,11 @@ export function checkedState(value: unknown, where: string, restore: string): Ap
   const validate = validators().state;
   if (!validate(value)) {
     const first = validate.errors?.[0];
-    throw new ToolError("state-corrupt", `${where} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(), `${restore}; it is never overwritten while it cannot be read`);
+    throw new ToolError(
+      "state-corrupt",
+      `${where} does not match schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.trim(),
+      `${restore}; it is never overwritten while it cannot be read`,
+    );
   }
   // Indexed by taskName: "__proto__" or "constructor" are names like any other.
   value.campaigns = nameIndex(value.campaigns);

@@ -29,7 +29,11 @@ export function journalText(bytes: Uint8Array, files: JournalFiles): string {
   let end = bytes.length;
   while (end > cut && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
   const tail = bytes.subarray(cut, end);
-  const incompleteAtEnd = bytes.subarray(0, end).lastIndexOf(0x0a) < cut && tail.length <= 3 && tail[0]! >= 0xc2 && tail.subarray(1).every((b) => b >= 0x80 && b <= 0xbf);
+  const incompleteAtEnd =
+    bytes.subarray(0, end).lastIndexOf(0x0a) < cut &&
+    tail.length <= 3 &&
+    tail[0]! >= 0xc2 &&
+    tail.subarray(1).every((b) => b >= 0x80 && b <= 0xbf);
   if (!incompleteAtEnd) throw corrupt(files, decoded.line, `is not valid UTF-8 (column ${decoded.column})`);
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, cut));
 }
@@ -57,12 +61,23 @@ export function replayJournal(state: AppliedState, text: string, files: JournalF
         warnings.push(tornWarning(files, i + 1));
         break;
       }
-      throw corrupt(files, i + 1, CONFLICT_MARKER.test(line) ? "holds a git merge-conflict marker" : "is not a journal record (not valid JSON)");
+      throw corrupt(
+        files,
+        i + 1,
+        CONFLICT_MARKER.test(line) ? "holds a git merge-conflict marker" : "is not a journal record (not valid JSON)",
+      );
     }
     const validate = validators().journalRecord;
     if (!validate(value)) {
       const first = validate.errors?.[0];
-      throw corrupt(files, i + 1, `does not match the journal record of schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.replace(" )", ")"));
+      throw corrupt(
+        files,
+        i + 1,
+        `does not match the journal record of schemas/state.schema.json (${first?.instancePath || "/"} ${first?.message ?? ""})`.replace(
+          " )",
+          ")",
+        ),
+      );
     }
     records.push({ record: value as JournalRecord, line: i + 1 });
   }
@@ -79,15 +94,36 @@ export function replayJournal(state: AppliedState, text: string, files: JournalF
   return warnings;
 }
 
-function checkSerials(records: readonly { record: JournalRecord; line: number }[], base: number, lineage: string, files: JournalFiles): void {
+function checkSerials(
+  records: readonly { record: JournalRecord; line: number }[],
+  base: number,
+  lineage: string,
+  files: JournalFiles,
+): void {
   let previous: number | undefined;
   for (const { record, line } of records) {
     // A journal copied or merged in from another state would fold that state's records into this one.
-    if (record.lineage !== undefined && record.lineage !== lineage) throw corrupt(files, line, `belongs to another state (lineage ${record.lineage}, not ${lineage})`);
-    if (previous === undefined && record.serial > base + 1) throw corrupt(files, line, `has serial ${record.serial}, but the state file is at serial ${base}: the records in between are missing`);
-    if (previous !== undefined && record.serial !== previous + 1) throw corrupt(files, line, `has serial ${record.serial} after serial ${previous}: a writer appends serials one by one`);
+    if (record.lineage !== undefined && record.lineage !== lineage)
+      throw corrupt(files, line, `belongs to another state (lineage ${record.lineage}, not ${lineage})`);
+    if (previous === undefined && record.serial > base + 1)
+      throw corrupt(
+        files,
+        line,
+        `has serial ${record.serial}, but the state file is at serial ${base}: the records in between are missing`,
+      );
+    if (previous !== undefined && record.serial !== previous + 1)
+      throw corrupt(
+        files,
+        line,
+        `has serial ${record.serial} after serial ${previous}: a writer appends serials one by one`,
+      );
     const stray = record.history.find((h) => h.serial !== record.serial);
-    if (stray) throw corrupt(files, line, `holds a history entry of serial ${stray.serial} in the record of serial ${record.serial}`);
+    if (stray)
+      throw corrupt(
+        files,
+        line,
+        `holds a history entry of serial ${stray.serial} in the record of serial ${record.serial}`,
+      );
     previous = record.serial;
   }
 }

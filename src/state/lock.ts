@@ -22,7 +22,8 @@ export interface HeldLock {
  * lock still has an id, derived from the file's identity, so that force-unlock removes exactly
  * the file that was reported, never a lock taken since.
  */
-export type LockFile = { readable: true; info: LockInfo } | { readable: false; id: string; why: string; directory: boolean };
+export type LockFile =
+  { readable: true; info: LockInfo } | { readable: false; id: string; why: string; directory: boolean };
 
 /** What force-unlock removed: its id and who held it (or why that could not be read). */
 export interface RemovedLock {
@@ -36,12 +37,17 @@ export const lockPathFor = (statePath: string): string => `${statePath}.lock`;
 
 /** The CI run that holds a lock, when the environment tells (GitHub Actions, GitLab CI). */
 export function ciRunUrl(env: Record<string, string | undefined>): string | undefined {
-  if (env["GITHUB_SERVER_URL"] && env["GITHUB_REPOSITORY"] && env["GITHUB_RUN_ID"]) return `${env["GITHUB_SERVER_URL"]}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`;
+  if (env["GITHUB_SERVER_URL"] && env["GITHUB_REPOSITORY"] && env["GITHUB_RUN_ID"])
+    return `${env["GITHUB_SERVER_URL"]}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`;
   return env["CI_JOB_URL"] ?? env["BUILD_URL"];
 }
 
 /** Takes the exclusive lock beside the state (O_EXCL create); fails at once when it is held. */
-export async function acquireLock(statePath: string, details: { command: string; env: Record<string, string | undefined>; now: number }, display = lockPathFor(statePath)): Promise<HeldLock> {
+export async function acquireLock(
+  statePath: string,
+  details: { command: string; env: Record<string, string | undefined>; now: number },
+  display = lockPathFor(statePath),
+): Promise<HeldLock> {
   const path = lockPathFor(statePath);
   const info = newLockInfo(details);
   await mkdir(dirname(path), { recursive: true });
@@ -68,7 +74,11 @@ export async function acquireLock(statePath: string, details: { command: string;
 }
 
 /** Who is taking a lock: this process, its command, and the CI run when there is one. */
-export function newLockInfo(details: { command: string; env: Record<string, string | undefined>; now: number }): LockInfo {
+export function newLockInfo(details: {
+  command: string;
+  env: Record<string, string | undefined>;
+  now: number;
+}): LockInfo {
   const run = ciRunUrl(details.env);
   return {
     id: newId(),
@@ -99,12 +109,20 @@ export async function readLock(path: string, display = path): Promise<LockFile |
       value = undefined;
     }
     if (isLockInfo(value)) return { readable: true, info: value };
-    why = read.text.trim() === "" ? "it is empty" : value === undefined ? "it is not valid JSON (cut short, or garbage)" : "it does not have the shape of a lock (schemas/state.schema.json#/definitions/lockInfo)";
+    why =
+      read.text.trim() === ""
+        ? "it is empty"
+        : value === undefined
+          ? "it is not valid JSON (cut short, or garbage)"
+          : "it does not have the shape of a lock (schemas/state.schema.json#/definitions/lockInfo)";
   } else why = read.problem.message;
   const info = await stat(path).catch(() => undefined);
   if (!info) return undefined; // removed just now
   // The file's identity: a lock replaced since it was reported gets another id.
-  const identity = createHash("sha256").update(`${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`).digest("hex").slice(0, 12);
+  const identity = createHash("sha256")
+    .update(`${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`)
+    .digest("hex")
+    .slice(0, 12);
   return { readable: false, id: `unreadable-${identity}`, why, directory: info.isDirectory() };
 }
 
@@ -147,13 +165,24 @@ export async function forceUnlock(statePath: string, lockId: string, display = s
   const lock = await readLock(path, lockPathFor(display));
   if (!lock) throw new ToolError("not-found", `there is no lock on ${display}`, "nothing to unlock");
   const id = lock.readable ? lock.info.id : lock.id;
-  if (id !== lockId) throw new ToolError("lock-mismatch", `the lock on ${display} has id ${id}, not ${lockId}`, "pass the id printed by the command that found the state locked");
+  if (id !== lockId)
+    throw new ToolError(
+      "lock-mismatch",
+      `the lock on ${display} has id ${id}, not ${lockId}`,
+      "pass the id printed by the command that found the state locked",
+    );
   if (!lock.readable && lock.directory) {
     await rmdir(path).catch(() => {
-      throw new ToolError("usage", `the lock ${lockPathFor(display)} is a directory that is not empty; it is left as it is`, `look inside, then remove it by hand (rm -r ${lockPathFor(display)})`);
+      throw new ToolError(
+        "usage",
+        `the lock ${lockPathFor(display)} is a directory that is not empty; it is left as it is`,
+        `look inside, then remove it by hand (rm -r ${lockPathFor(display)})`,
+      );
     });
   } else await unlink(path);
-  return lock.readable ? { id, holder: describeHolder(lock.info), info: lock.info } : { id, holder: `unreadable: ${lock.why}` };
+  return lock.readable
+    ? { id, holder: describeHolder(lock.info), info: lock.info }
+    : { id, holder: `unreadable: ${lock.why}` };
 }
 
 function processAlive(pid: number): boolean {

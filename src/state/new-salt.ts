@@ -15,13 +15,26 @@ const SALT = /^[0-9a-f]{32,}$/;
 /** The salt in `<state>.new-salt`, or undefined when there is no such file. */
 export async function readNewSalt(statePath: string, display = statePath): Promise<string | undefined> {
   const shown = newSaltPathFor(display);
-  const read = await readTextFile(newSaltPathFor(statePath), { maxBytes: 1024, display: shown, what: "the new-state salt file" });
+  const read = await readTextFile(newSaltPathFor(statePath), {
+    maxBytes: 1024,
+    display: shown,
+    what: "the new-state salt file",
+  });
   if (!read.ok) {
     if (read.problem.kind === "missing") return undefined;
-    throw new ToolError("file-unreadable", read.problem.message, `delete it; the next campaign plan makes a new one (plans saved before are then refused)`);
+    throw new ToolError(
+      "file-unreadable",
+      read.problem.message,
+      `delete it; the next campaign plan makes a new one (plans saved before are then refused)`,
+    );
   }
   const salt = read.text.trim();
-  if (!SALT.test(salt)) throw new ToolError("state-corrupt", `the new-state salt file ${shown} does not hold a salt`, `delete it; the next campaign plan makes a new one (plans saved before are then refused)`);
+  if (!SALT.test(salt))
+    throw new ToolError(
+      "state-corrupt",
+      `the new-state salt file ${shown} does not hold a salt`,
+      `delete it; the next campaign plan makes a new one (plans saved before are then refused)`,
+    );
   return salt;
 }
 
@@ -34,7 +47,11 @@ export async function ensureNewSalt(statePath: string, display = statePath): Pro
   const salt = newSalt();
   const temp = `${path}.${process.pid}.${newId()}.tmp`;
   await writeSynced(temp, salt + "\n").catch((error: NodeJS.ErrnoException) => {
-    throw new ToolError("file-unreadable", `cannot write the new-state salt file ${newSaltPathFor(display)} (${error.code ?? error.message})`, "before any state exists, campaign plan keeps the salt the first apply creates the state with beside the state: make that directory writable");
+    throw new ToolError(
+      "file-unreadable",
+      `cannot write the new-state salt file ${newSaltPathFor(display)} (${error.code ?? error.message})`,
+      "before any state exists, campaign plan keeps the salt the first apply creates the state with beside the state: make that directory writable",
+    );
   });
   try {
     // Linked into place: it appears whole or not at all, and only the first of two writers wins.

@@ -44,7 +44,12 @@ export async function openPgStateBackend(url: string | undefined, schema: string
     async importState(state) {
       await inTransaction(pool, async (client) => {
         const existing = await client.query(`SELECT lineage FROM ${s}.state WHERE id = 1 FOR UPDATE`);
-        if (existing.rowCount) throw new ToolError("state-exists", `there is already a state in ${location} (lineage ${existing.rows[0].lineage})`, "migrate into another schema (state.schema), or drop that state first");
+        if (existing.rowCount)
+          throw new ToolError(
+            "state-exists",
+            `there is already a state in ${location} (lineage ${existing.rows[0].lineage})`,
+            "migrate into another schema (state.schema), or drop that state first",
+          );
         await insertWholeState(client, s, state);
       });
     },
@@ -67,11 +72,15 @@ async function readState(pool: Pool, s: string, location: string): Promise<Appli
       lineage: row.lineage,
       serial: Number(row.serial),
       salt: row.salt,
-      campaigns: Object.fromEntries(campaigns.rows.map((r: { task_name: string; record: CampaignState }) => [r.task_name, r.record])),
+      campaigns: Object.fromEntries(
+        campaigns.rows.map((r: { task_name: string; record: CampaignState }) => [r.task_name, r.record]),
+      ),
       history: history.rows.map((r: { entry: HistoryEntry }) => r.entry),
     } as AppliedState;
   });
-  return state === undefined ? undefined : checkedState(state, `the state in ${location}`, "restore the schema from a backup");
+  return state === undefined
+    ? undefined
+    : checkedState(state, `the state in ${location}`, "restore the schema from a backup");
 }
 
 function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }): StateSink {
@@ -85,7 +94,12 @@ function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }
     SELECT COUNT(*)::int AS advanced FROM head`;
   return {
     async write(record: JournalRecord, state: AppliedState) {
-      if (held.lost) throw new ToolError("state-locked", `this command lost its lock on the state in ${location} (its database session ended, e.g. by force-unlock); nothing more is recorded or sent`, "run campaign plan to see where things stand");
+      if (held.lost)
+        throw new ToolError(
+          "state-locked",
+          `this command lost its lock on the state in ${location} (its database session ended, e.g. by force-unlock); nothing more is recorded or sent`,
+          "run campaign plan to see where things stand",
+        );
       const changed = Object.entries(record.campaigns);
       const kept = changed.filter((e): e is [string, CampaignState] => e[1] !== null);
       const result = await pool.query(advance, [
@@ -104,7 +118,10 @@ function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }
         const head = await client.query(`SELECT lineage, serial FROM ${s}.state WHERE id = 1 FOR UPDATE`);
         if (head.rowCount) {
           const { lineage, serial } = head.rows[0] as { lineage: string; serial: string };
-          throw conflict(location, `it is at serial ${serial} of lineage ${lineage.slice(0, 8)}, this writer started from serial ${record.serial - 1} of lineage ${state.lineage.slice(0, 8)}`);
+          throw conflict(
+            location,
+            `it is at serial ${serial} of lineage ${lineage.slice(0, 8)}, this writer started from serial ${record.serial - 1} of lineage ${state.lineage.slice(0, 8)}`,
+          );
         }
         // A new state: only the writer that starts from nothing creates it, whole.
         if (record.serial !== 1) throw conflict(location, "the state is gone");
@@ -116,17 +133,30 @@ function pgSink(pool: Pool, s: string, location: string, held: { lost: boolean }
 }
 
 function conflict(location: string, why: string): ToolError {
-  return new ToolError("state-conflict", `the state in ${location} changed under this command (${why}); nothing was overwritten`, "another writer got there first: run campaign plan again and review what it shows");
+  return new ToolError(
+    "state-conflict",
+    `the state in ${location} changed under this command (${why}); nothing was overwritten`,
+    "another writer got there first: run campaign plan again and review what it shows",
+  );
 }
 
 /** A whole state into a schema that holds none (its row, every campaign, the whole history). */
 async function insertWholeState(client: PoolClient, s: string, state: AppliedState): Promise<void> {
-  await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [state.formatVersion, state.lineage, state.salt, state.serial]);
+  await client.query(`INSERT INTO ${s}.state (id, format_version, lineage, salt, serial) VALUES (1, $1, $2, $3, $4)`, [
+    state.formatVersion,
+    state.lineage,
+    state.salt,
+    state.serial,
+  ]);
   await upsertCampaigns(client, s, Object.entries(state.campaigns));
   await appendHistory(client, s, state.history);
 }
 
-async function upsertCampaigns(client: PoolClient, s: string, campaigns: readonly [string, CampaignState][]): Promise<void> {
+async function upsertCampaigns(
+  client: PoolClient,
+  s: string,
+  campaigns: readonly [string, CampaignState][],
+): Promise<void> {
   if (campaigns.length === 0) return;
   await client.query(
     `INSERT INTO ${s}.campaigns (task_name, record) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (task_name) DO UPDATE SET record = EXCLUDED.record`,
@@ -137,7 +167,10 @@ async function upsertCampaigns(client: PoolClient, s: string, campaigns: readonl
 async function appendHistory(client: PoolClient, s: string, history: readonly HistoryEntry[]): Promise<void> {
   if (history.length === 0) return;
   // In order: seq is how the history is read back.
-  await client.query(`INSERT INTO ${s}.history (serial, entry) SELECT serial, entry FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS t(serial, entry, n) ORDER BY n`, [history.map((h) => h.serial), history.map((h) => JSON.stringify(h))]);
+  await client.query(
+    `INSERT INTO ${s}.history (serial, entry) SELECT serial, entry FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS t(serial, entry, n) ORDER BY n`,
+    [history.map((h) => h.serial), history.map((h) => JSON.stringify(h))],
+  );
 }
 
 /**
@@ -160,11 +193,19 @@ async function lockState(pool: Pool, s: string, lockKey: string, request: LockRe
     for (let attempt = 0; ; attempt++) {
       const taken = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey]);
       if (taken.rows[0].ok) break;
-      const holder = await client.query(`SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND ${holdsAdvisoryLock("h.backend_pid", "$1")}`, [lockKey]);
+      const holder = await client.query(
+        `SELECT h.info FROM ${s}.lock_holder h WHERE h.id = 1 AND ${holdsAdvisoryLock("h.backend_pid", "$1")}`,
+        [lockKey],
+      );
       if (holder.rowCount || attempt >= 20) {
         client.release();
         const info: unknown = holder.rows[0]?.info;
-        if (!isLockInfo(info)) throw new ToolError("state-locked", "the state is locked by a command that does not say who it is", "try again in a moment");
+        if (!isLockInfo(info))
+          throw new ToolError(
+            "state-locked",
+            "the state is locked by a command that does not say who it is",
+            "try again in a moment",
+          );
         throw lockedBy(info, false);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -200,13 +241,26 @@ const holdsAdvisoryLock = (pid: string, key: string): string =>
   `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = ${pid} AND l.objid = (hashtext(${key})::bigint & 4294967295)::oid)`;
 
 /** For a hung but connected holder: ends its database session (which frees the lock), by lock id only. */
-async function forceUnlockState(pool: Pool, s: string, lockKey: string, lockId: string, location: string): Promise<RemovedLock> {
+async function forceUnlockState(
+  pool: Pool,
+  s: string,
+  lockKey: string,
+  lockId: string,
+  location: string,
+): Promise<RemovedLock> {
   const holder = await pool.query(`SELECT lock_id, info, backend_pid FROM ${s}.lock_holder WHERE id = 1`);
   const row = holder.rows[0] as { lock_id: string; info: unknown; backend_pid: number } | undefined;
   if (!row) throw new ToolError("not-found", `there is no lock on the state in ${location}`, "nothing to unlock");
-  if (row.lock_id !== lockId) throw new ToolError("lock-mismatch", `the lock on the state in ${location} has id ${row.lock_id}, not ${lockId}`, "pass the id printed by the command that found the state locked");
+  if (row.lock_id !== lockId)
+    throw new ToolError(
+      "lock-mismatch",
+      `the lock on the state in ${location} has id ${row.lock_id}, not ${lockId}`,
+      "pass the id printed by the command that found the state locked",
+    );
   const stillHeld = await pool.query(`SELECT ${holdsAdvisoryLock("$1", "$2")} AS held`, [row.backend_pid, lockKey]);
   if (stillHeld.rows[0].held) await pool.query("SELECT pg_terminate_backend($1)", [row.backend_pid]);
   await pool.query(`DELETE FROM ${s}.lock_holder WHERE lock_id = $1`, [lockId]);
-  return isLockInfo(row.info) ? { id: row.lock_id, holder: describeHolder(row.info), info: row.info } : { id: row.lock_id, holder: "its holder row cannot be read" };
+  return isLockInfo(row.info)
+    ? { id: row.lock_id, holder: describeHolder(row.info), info: row.info }
+    : { id: row.lock_id, holder: "its holder row cannot be read" };
 }

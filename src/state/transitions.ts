@@ -57,13 +57,29 @@ export function markFailed(taskName: string, status: "rejected" | "unknown", err
   return updateCampaign(taskName, now, (c) => {
     c.status = status;
     // The platform's words are untrusted: never stored with a number in them (the tool's own reasons are kept).
-    c.lastError = error.kind === "platform" ? { ...error, message: maskSensitiveText(error.message), ...(error.code !== undefined ? { code: maskSensitiveText(error.code) } : {}) } : error;
-    return { action: status, taskName, detail: `${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}` };
+    c.lastError =
+      error.kind === "platform"
+        ? {
+            ...error,
+            message: maskSensitiveText(error.message),
+            ...(error.code !== undefined ? { code: maskSensitiveText(error.code) } : {}),
+          }
+        : error;
+    return {
+      action: status,
+      taskName,
+      detail: `${c.lastError.code ? `${c.lastError.code} ` : ""}${c.lastError.message}`,
+    };
   });
 }
 
 /** `campaign state resolve`: a person says what happened to an unknown outcome. */
-export function markResolved(taskName: string, resolution: { submitted: boolean; taskId?: number }, by: string, now: number): Mutation {
+export function markResolved(
+  taskName: string,
+  resolution: { submitted: boolean; taskId?: number },
+  by: string,
+  now: number,
+): Mutation {
   return updateCampaign(taskName, now, (c) => {
     if (resolution.submitted) {
       c.status = "submitted";
@@ -74,7 +90,14 @@ export function markResolved(taskName: string, resolution: { submitted: boolean;
       c.status = "not-submitted";
       c.lastError = { kind: "resolved", message: `resolved by ${by} as not submitted` };
     }
-    return { action: "resolve", taskName, by, detail: resolution.submitted ? `submitted${resolution.taskId !== undefined ? ` as task ${resolution.taskId}` : ""}` : "not submitted" };
+    return {
+      action: "resolve",
+      taskName,
+      by,
+      detail: resolution.submitted
+        ? `submitted${resolution.taskId !== undefined ? ` as task ${resolution.taskId}` : ""}`
+        : "not submitted",
+    };
   });
 }
 
@@ -82,7 +105,14 @@ export function forgetCampaign(taskName: string, by: string): Mutation {
   return (state) => {
     const before = ownEntry(state.campaigns, taskName);
     if (before) delete state.campaigns[taskName];
-    return [{ action: "forget", taskName, by, detail: `was ${before?.status ?? "absent"}${before?.taskId ? ` (task ${before.taskId})` : ""}` }];
+    return [
+      {
+        action: "forget",
+        taskName,
+        by,
+        detail: `was ${before?.status ?? "absent"}${before?.taskId ? ` (task ${before.taskId})` : ""}`,
+      },
+    ];
   };
 }
 
@@ -95,7 +125,8 @@ export function moveCampaign(from: string, definition: DefinitionRecord, by: str
   return (state) => {
     const before = ownEntry(state.campaigns, from);
     if (!before) throw new Error(`no state entry for ${from}`);
-    if (ownEntry(state.campaigns, definition.taskName)) throw new Error(`a state entry for ${definition.taskName} exists already`);
+    if (ownEntry(state.campaigns, definition.taskName))
+      throw new Error(`a state entry for ${definition.taskName} exists already`);
     const platformTaskName = before.platformTaskName ?? from;
     const { series: _series, sourcePath: _sourcePath, ...kept } = before;
     const moved: CampaignState = {
@@ -112,11 +143,21 @@ export function moveCampaign(from: string, definition: DefinitionRecord, by: str
       ...(definition.sourcePath !== undefined ? { sourcePath: definition.sourcePath } : {}),
     };
     delete state.campaigns[from];
-    Object.defineProperty(state.campaigns, definition.taskName, { value: moved, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(state.campaigns, definition.taskName, {
+      value: moved,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
     const task = before.taskId ? `task ${before.taskId}` : "the task";
     return [
       { action: "rename", taskName: from, by, detail: `renamed to ${definition.taskName}` },
-      { action: "rename", taskName: definition.taskName, by, detail: `renamed from ${from}; ${task} keeps the name ${platformTaskName} on the platform` },
+      {
+        action: "rename",
+        taskName: definition.taskName,
+        by,
+        detail: `renamed from ${from}; ${task} keeps the name ${platformTaskName} on the platform`,
+      },
     ];
   };
 }

@@ -59,7 +59,12 @@ export function createStateWriter(sink: StateSink, initial: AppliedState, now: (
       }
       state.serial += 1;
       // The lineage goes last: a reader knows a record by its start (`{"serial":`).
-      const record: JournalRecord = { serial: state.serial, campaigns: nameIndex(), history: [], lineage: state.lineage };
+      const record: JournalRecord = {
+        serial: state.serial,
+        campaigns: nameIndex(),
+        history: [],
+        lineage: state.lineage,
+      };
       const at = new Date(now()).toISOString();
       const applied: typeof batch = [];
       for (const item of batch) {
@@ -68,7 +73,8 @@ export function createStateWriter(sink: StateSink, initial: AppliedState, now: (
             const logged = { serial: state.serial, at, ...entry };
             state.history.push(logged);
             record.history.push(logged);
-            if (entry.taskName !== undefined) record.campaigns[entry.taskName] = ownEntry(state.campaigns, entry.taskName) ?? null;
+            if (entry.taskName !== undefined)
+              record.campaigns[entry.taskName] = ownEntry(state.campaigns, entry.taskName) ?? null;
           }
           applied.push(item);
         } catch (error) {

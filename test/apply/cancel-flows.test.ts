@@ -10,7 +10,8 @@ import { campaignYaml, daytimeNow, runCli, simulatorEnv, tempDir, testSimulator 
 // own object on the platform) — parent waiting / calling / finished × flow pending / in progress /
 // completed / absent, each through the real CLI against the simulator over loopback.
 
-const RECALL = 'recallFlow:\n  recallType: 0\n  recallInterval: 60\n  recallNum: 2\n  nodeList: [{agentId: "110"}, {agentId: "110"}]\n';
+const RECALL =
+  'recallFlow:\n  recallType: 0\n  recallInterval: 60\n  recallNum: 2\n  nodeList: [{agentId: "110"}, {agentId: "110"}]\n';
 const LATER = 'sendTime: "2035-01-01 14:00:00"\n';
 const NUMBERS = Array.from({ length: 20 }, (_, i) => String(919_700_000_100 + i));
 const NAME = "rc-parent";
@@ -19,9 +20,13 @@ async function workspace(extra: string) {
   const clock = daytimeNow;
   const sim = await testSimulator({ now: clock });
   // Calling hours are another rule's business: off, so the rounds here may fall at any hour.
-  const dir = await tempDir({ "campaign.config.yaml": "api:\n  reconcileAfterSeconds: 600\nguards:\n  callingHours: false\n", "campaigns/a.yaml": campaignYaml(NAME, extra, NUMBERS) });
+  const dir = await tempDir({
+    "campaign.config.yaml": "api:\n  reconcileAfterSeconds: 600\nguards:\n  callingHours: false\n",
+    "campaigns/a.yaml": campaignYaml(NAME, extra, NUMBERS),
+  });
   const cli = (args: string[]) => runCli(args, dir, simulatorEnv(sim), clock());
-  const setCancel = () => writeFile(join(dir, "campaigns/a.yaml"), campaignYaml(NAME, extra + "cancel: true\n", NUMBERS));
+  const setCancel = () =>
+    writeFile(join(dir, "campaigns/a.yaml"), campaignYaml(NAME, extra + "cancel: true\n", NUMBERS));
   const state = async () => (await readStateFile(join(dir, ".campaign", "state.json")))!.campaigns[NAME]!;
   const parent = () => [...sim.world.tasks.values()].find((t) => t.taskName === NAME)!;
   const flow = () => [...sim.world.flows.values()][0];
@@ -34,11 +39,14 @@ async function requestsDuring(sim: Simulator, run: () => Promise<unknown>): Prom
   const before = sim.stats().requests;
   await run();
   const after = sim.stats().requests;
-  return Object.fromEntries(Object.entries(after).flatMap(([k, n]) => (n - (before[k] ?? 0) > 0 ? [[k, n - (before[k] ?? 0)]] : [])));
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([k, n]) => (n - (before[k] ?? 0) > 0 ? [[k, n - (before[k] ?? 0)]] : [])),
+  );
 }
 
 /** Round tasks the flow created: none may appear after a cancel. */
-const roundTasks = (sim: Simulator, parentId: number) => [...sim.world.tasks.values()].filter((t) => t.parentTaskId === parentId);
+const roundTasks = (sim: Simulator, parentId: number) =>
+  [...sim.world.tasks.values()].filter((t) => t.parentTaskId === parentId);
 
 interface Case {
   name: string;
@@ -46,7 +54,10 @@ interface Case {
   /** Moves the platform to the parent/flow state of the case. */
   setup(sim: Simulator): void;
   summary(ids: { task: number; key: number }): string;
-  cancel: { task: { status: string; cancel: boolean }; recallFlow?: { status: string; rounds: number; roundsLeft: number } };
+  cancel: {
+    task: { status: string; cancel: boolean };
+    recallFlow?: { status: string; rounds: number; roundsLeft: number };
+  };
   requests: Record<string, number>;
 }
 
@@ -78,7 +89,10 @@ const CASES: Case[] = [
       sim.advance(30 * 60_000);
     },
     summary: ({ task, key }) => `task ${task} finished; recall flow ${key} pending: 2 rounds left`,
-    cancel: { task: { status: "finished", cancel: false }, recallFlow: { status: "pending", rounds: 2, roundsLeft: 2 } },
+    cancel: {
+      task: { status: "finished", cancel: false },
+      recallFlow: { status: "pending", rounds: 2, roundsLeft: 2 },
+    },
     requests: { recallCancel: 1, query: 1, recallQueryPage: 1 },
   },
   {
@@ -90,7 +104,10 @@ const CASES: Case[] = [
       sim.advance(61 * 60_000);
     },
     summary: ({ task, key }) => `task ${task} finished; recall flow ${key} in progress: 2 rounds left`,
-    cancel: { task: { status: "finished", cancel: false }, recallFlow: { status: "in-progress", rounds: 2, roundsLeft: 2 } },
+    cancel: {
+      task: { status: "finished", cancel: false },
+      recallFlow: { status: "in-progress", rounds: 2, roundsLeft: 2 },
+    },
     // The flow cancel is refused (no longer pending), the flow looked at, round 2 cancelled by its node, round 1 by its task.
     requests: { recallCancel: 2, recallQueryDetail: 1, cancel: 1, query: 1, recallQueryPage: 1 },
   },
@@ -105,45 +122,60 @@ const CASES: Case[] = [
 ];
 
 describe("cancel: true stops the task and its recall flow", () => {
-  test.each(CASES)("$name: the plan says what is stopped (text, markdown, JSON), apply stops it and nothing rings after", async (c) => {
-    const { sim, cli, setCancel, state, parent, flow } = await workspace(c.extra);
-    c.setup(sim);
-    await setCancel();
-    const text = await cli(["plan", "--refresh", "--detailed-exitcode"]);
-    expect(text.code).toBe(2);
-    const ids = { task: parent().taskId, key: flow()?.keyId ?? 0 };
-    expect(text.stdout).toContain(`  - ${NAME} (cancel)  (campaigns/a.yaml:1)\n      ${c.summary(ids)}\n`);
-    expect(text.stdout).toContain("Plan: 0 to create, 1 to cancel, 0 unchanged.");
-    const markdown = await cli(["plan", "--format", "markdown"]);
-    expect(markdown.stdout).toContain(`| 🛑 cancel | \`${NAME}\` | 20 | \`campaigns/a.yaml:1\` | ${c.summary(ids)} |`);
-    const json = JSON.parse((await cli(["plan", "--json"])).stdout) as CampaignPlan;
-    expect(json.entries[0]).toMatchObject({ action: "cancel", cancel: { task: { taskId: ids.task, ...c.cancel.task }, ...(c.cancel.recallFlow ? { recallFlow: { keyId: ids.key, ...c.cancel.recallFlow } } : {}) } });
-    if (!c.cancel.recallFlow) expect(json.entries[0]!.cancel!.recallFlow).toBeUndefined();
+  test.each(CASES)(
+    "$name: the plan says what is stopped (text, markdown, JSON), apply stops it and nothing rings after",
+    async (c) => {
+      const { sim, cli, setCancel, state, parent, flow } = await workspace(c.extra);
+      c.setup(sim);
+      await setCancel();
+      const text = await cli(["plan", "--refresh", "--detailed-exitcode"]);
+      expect(text.code).toBe(2);
+      const ids = { task: parent().taskId, key: flow()?.keyId ?? 0 };
+      expect(text.stdout).toContain(`  - ${NAME} (cancel)  (campaigns/a.yaml:1)\n      ${c.summary(ids)}\n`);
+      expect(text.stdout).toContain("Plan: 0 to create, 1 to cancel, 0 unchanged.");
+      const markdown = await cli(["plan", "--format", "markdown"]);
+      expect(markdown.stdout).toContain(
+        `| 🛑 cancel | \`${NAME}\` | 20 | \`campaigns/a.yaml:1\` | ${c.summary(ids)} |`,
+      );
+      const json = JSON.parse((await cli(["plan", "--json"])).stdout) as CampaignPlan;
+      expect(json.entries[0]).toMatchObject({
+        action: "cancel",
+        cancel: {
+          task: { taskId: ids.task, ...c.cancel.task },
+          ...(c.cancel.recallFlow ? { recallFlow: { keyId: ids.key, ...c.cancel.recallFlow } } : {}),
+        },
+      });
+      if (!c.cancel.recallFlow) expect(json.entries[0]!.cancel!.recallFlow).toBeUndefined();
 
-    let report: ApplyReport | undefined;
-    const sent = await requestsDuring(sim, async () => {
-      const apply = await cli(["apply", "--auto-approve", "--json"]);
-      expect(apply.code).toBe(0);
-      report = JSON.parse(apply.stdout) as ApplyReport;
-    });
-    expect(sent).toEqual(c.requests);
-    expect(report!.outcomes).toEqual([expect.objectContaining({ taskName: NAME, status: "cancelled", taskId: ids.task })]);
-    expect(report!.outcomes[0]!.warnings).toBeUndefined();
+      let report: ApplyReport | undefined;
+      const sent = await requestsDuring(sim, async () => {
+        const apply = await cli(["apply", "--auto-approve", "--json"]);
+        expect(apply.code).toBe(0);
+        report = JSON.parse(apply.stdout) as ApplyReport;
+      });
+      expect(sent).toEqual(c.requests);
+      expect(report!.outcomes).toEqual([
+        expect.objectContaining({ taskName: NAME, status: "cancelled", taskId: ids.task }),
+      ]);
+      expect(report!.outcomes[0]!.warnings).toBeUndefined();
 
-    // Refreshed after the cancel: the state holds the platform's word on both.
-    const after = await state();
-    expect(after.status).toBe("cancelled");
-    if (c.cancel.recallFlow) expect(after.recall).toMatchObject({ keyId: ids.key, status: "cancelled" });
-    expect(after.platform!.status).toBe(c.cancel.task.cancel ? "cancelled" : "finished");
-    const rounds = roundTasks(sim, ids.task).length;
-    sim.fastForward();
-    expect(roundTasks(sim, ids.task)).toHaveLength(rounds);
-    for (const t of roundTasks(sim, ids.task)) expect(t.status).toBe(TaskStatus.cancelled);
-    if (c.cancel.recallFlow) expect(flow()!.status).toBe(FlowStatus.cancelled);
+      // Refreshed after the cancel: the state holds the platform's word on both.
+      const after = await state();
+      expect(after.status).toBe("cancelled");
+      if (c.cancel.recallFlow) expect(after.recall).toMatchObject({ keyId: ids.key, status: "cancelled" });
+      expect(after.platform!.status).toBe(c.cancel.task.cancel ? "cancelled" : "finished");
+      const rounds = roundTasks(sim, ids.task).length;
+      sim.fastForward();
+      expect(roundTasks(sim, ids.task)).toHaveLength(rounds);
+      for (const t of roundTasks(sim, ids.task)) expect(t.status).toBe(TaskStatus.cancelled);
+      if (c.cancel.recallFlow) expect(flow()!.status).toBe(FlowStatus.cancelled);
 
-    const clean = await requestsDuring(sim, async () => expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0));
-    expect(clean).toEqual({});
-  });
+      const clean = await requestsDuring(sim, async () =>
+        expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0),
+      );
+      expect(clean).toEqual({});
+    },
+  );
 
   test("parent finished, flow completed: nothing to cancel (a warning naming both), no request", async () => {
     const { sim, cli, setCancel, parent, flow } = await workspace(RECALL);
@@ -152,8 +184,12 @@ describe("cancel: true stops the task and its recall flow", () => {
     await setCancel();
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain(`warning nothing-to-cancel: "${NAME}" has cancel: true, but the platform reports it finished and its recall flow ${flow()!.keyId} completed (at `);
-    const sent = await requestsDuring(sim, async () => expect((await cli(["apply", "--auto-approve"])).stdout).toContain("No changes. Nothing to submit."));
+    expect(plan.stdout).toContain(
+      `warning nothing-to-cancel: "${NAME}" has cancel: true, but the platform reports it finished and its recall flow ${flow()!.keyId} completed (at `,
+    );
+    const sent = await requestsDuring(sim, async () =>
+      expect((await cli(["apply", "--auto-approve"])).stdout).toContain("No changes. Nothing to submit."),
+    );
     expect(sent).toEqual({});
     expect(parent().status).toBe(TaskStatus.finished);
   });
@@ -163,9 +199,14 @@ describe("cancel: true stops the task and its recall flow", () => {
     await setCancel();
     const plan = await cli(["plan", "--detailed-exitcode"]);
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain(`      task ${parent().taskId} (status not refreshed); recall flow status unknown (run campaign plan --refresh): up to 2 rounds left\n`);
+    expect(plan.stdout).toContain(
+      `      task ${parent().taskId} (status not refreshed); recall flow status unknown (run campaign plan --refresh): up to 2 rounds left\n`,
+    );
     const json = JSON.parse((await cli(["plan", "--json"])).stdout) as CampaignPlan;
-    expect(json.entries[0]!.cancel).toEqual({ task: { taskId: parent().taskId, status: "not-refreshed", cancel: true }, recallFlow: { status: "not-refreshed", rounds: 2, roundsLeft: 2 } });
+    expect(json.entries[0]!.cancel).toEqual({
+      task: { taskId: parent().taskId, status: "not-refreshed", cancel: true },
+      recallFlow: { status: "not-refreshed", rounds: 2, roundsLeft: 2 },
+    });
     const sent = await requestsDuring(sim, async () => expect((await cli(["apply", "--auto-approve"])).code).toBe(0));
     expect(sent).toEqual({ recallCancel: 1, cancel: 1, query: 1, recallQueryPage: 1 });
     expect(flow()!.status).toBe(FlowStatus.cancelled);
@@ -181,7 +222,9 @@ describe("cancel: true stops the task and its recall flow", () => {
     sim.world.cancelTask(parent(), sim.simNow());
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain(`task ${parent().taskId} cancelled; recall flow ${flow()!.keyId} pending: 2 rounds left`);
+    expect(plan.stdout).toContain(
+      `task ${parent().taskId} cancelled; recall flow ${flow()!.keyId} pending: 2 rounds left`,
+    );
     expect(plan.stdout).toContain("apply cancels the recall flow (its rounds will not ring)");
     const sent = await requestsDuring(sim, async () => expect((await cli(["apply", "--auto-approve"])).code).toBe(0));
     expect(sent).toEqual({ recallCancel: 1, query: 1, recallQueryPage: 1 });

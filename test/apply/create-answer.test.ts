@@ -14,12 +14,24 @@ const NAME = "ca-campaign";
 const CREATE = "POST /voice/group/call/send/agent" as const;
 const QUERY = "POST /voice/group/call/query" as const;
 const named = (b: Body) => b.params?.searchCondition === NAME && b.params?.taskType === 3;
-const task = (taskId: number, taskName = NAME, status = 0) => ({ taskId, taskName, status, numCnt: 1, callNum: 0, success: 0, fail: 0, createdTime: "2026-11-25 20:00:00" });
+const task = (taskId: number, taskName = NAME, status = 0) => ({
+  taskId,
+  taskName,
+  status,
+  numCnt: 1,
+  callNum: 0,
+  success: 0,
+  fail: 0,
+  createdTime: "2026-11-25 20:00:00",
+});
 
 async function project() {
   const fake = await fakePlatform({ now: daytimeNow });
   // reconcileAfterSeconds 0: a refresh may conclude from what it sees at once (the fake checks signatures against its own clock).
-  const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\napi:\n  reconcileAfterSeconds: 0\n", "campaigns/a.yaml": campaignYaml(NAME) });
+  const dir = await tempDir({
+    "campaign.config.yaml": "guards:\n  callingHours: false\napi:\n  reconcileAfterSeconds: 0\n",
+    "campaigns/a.yaml": campaignYaml(NAME),
+  });
   const cli = (args: string[]) => runCli(args, dir, fake.env, fake.now());
   const state = async () => (await readStateFile(join(dir, ".campaign", "state.json")))!;
   const cancelIt = () => writeFile(join(dir, "campaigns/a.yaml"), campaignYaml(NAME, "cancel: true\n"));
@@ -35,7 +47,10 @@ describe("the create answer against an independent fake", () => {
     fake.expect(CREATE, (b) => b.taskName === NAME, refuse("-18", "system exception"));
     const apply = await cli(["apply", "--auto-approve"]);
     expect(apply.code).toBe(5);
-    expect((await state()).campaigns[NAME]).toMatchObject({ status: "unknown", lastError: { kind: "unknown", message: expect.stringContaining("-18") } });
+    expect((await state()).campaigns[NAME]).toMatchObject({
+      status: "unknown",
+      lastError: { kind: "unknown", message: expect.stringContaining("-18") },
+    });
     fake.done();
 
     const before = fake.requests.length;
@@ -142,14 +157,21 @@ describe("the create answer against an independent fake", () => {
     other.fake.expect(CREATE, () => true, refuse("-20", "data exists"));
     other.fake.expect(QUERY, named, ok({ total: 0, records: [] }));
     expect((await other.cli(["apply", "--auto-approve"])).code).toBe(5);
-    expect((await other.state()).campaigns[NAME]).toMatchObject({ status: "unknown", lastError: { code: "-20", message: expect.stringContaining("-20") } });
+    expect((await other.state()).campaigns[NAME]).toMatchObject({
+      status: "unknown",
+      lastError: { code: "-20", message: expect.stringContaining("-20") },
+    });
     // Refresh never concludes "not submitted" for a name the platform said is taken…
     other.fake.expect(QUERY, named, ok({ total: 0, records: [] }));
     const refresh = await other.cli(["refresh"]);
     expect(refresh.stdout + refresh.stderr).toContain("name taken");
     expect((await other.state()).campaigns[NAME]?.status).toBe("unknown");
     // …and takes the one task found by exact name, however long ago it was created.
-    other.fake.expect(QUERY, (b) => named(b) && Date.parse(b.params.endTime) - Date.parse(b.params.strTime) > 6 * 86_400_000, ok({ total: 1, records: [task(7100)] }));
+    other.fake.expect(
+      QUERY,
+      (b) => named(b) && Date.parse(b.params.endTime) - Date.parse(b.params.strTime) > 6 * 86_400_000,
+      ok({ total: 1, records: [task(7100)] }),
+    );
     expect((await other.cli(["refresh"])).code).toBe(0);
     expect((await other.state()).campaigns[NAME]).toMatchObject({ status: "submitted", taskId: 7100 });
   });
@@ -187,17 +209,34 @@ describe("generated create answers, read by the client", () => {
 
   test.each(cases)("%s", async (_what, data, expected) => {
     const fake = await fakePlatform();
-    const client = createClient({ baseUrl: fake.url, credentials: { apiKey: fake.env["LAAFFIC_API_KEY"]!, apiSecret: fake.env["LAAFFIC_API_SECRET"]! }, timeoutMs: 2_000, now: fake.now });
+    const client = createClient({
+      baseUrl: fake.url,
+      credentials: { apiKey: fake.env["LAAFFIC_API_KEY"]!, apiSecret: fake.env["LAAFFIC_API_SECRET"]! },
+      timeoutMs: 2_000,
+      now: fake.now,
+    });
     fake.expect(CREATE, () => true, ok(data));
-    const result = await client.createTask({ appId: "a", taskName: "t", agentId: 110, numberInfoList: [{ calleeNumber: "919700000001" }] } as never);
+    const result = await client.createTask({
+      appId: "a",
+      taskName: "t",
+      agentId: 110,
+      numberInfoList: [{ calleeNumber: "919700000001" }],
+    } as never);
     await client.close();
     if (expected === "id") expect(result).toMatchObject({ ok: true, data: { taskId: id } });
-    else if (expected === "no-id") expect(result).toMatchObject({ ok: true, data: { taskId: null, answerShape: expect.any(String) } });
+    else if (expected === "no-id")
+      expect(result).toMatchObject({ ok: true, data: { taskId: null, answerShape: expect.any(String) } });
     else expect(result).toMatchObject({ ok: false, failure: { kind: "unknown" } });
     expect(fake.requests).toHaveLength(1);
   });
 
-  test.each([{ "919700000001": "x" }, { ["k".repeat(5000)]: 1 }, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, i])), ["919700000001"], "919700000001"])("the shape of %#: keys masked and bounded, values never shown", (data) => {
+  test.each([
+    { "919700000001": "x" },
+    { ["k".repeat(5000)]: 1 },
+    Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, i])),
+    ["919700000001"],
+    "919700000001",
+  ])("the shape of %#: keys masked and bounded, values never shown", (data) => {
     const shape = answerShape(data);
     expect(shape).not.toContain("919700000001");
     expect(shape.length).toBeLessThan(600);
@@ -205,9 +244,19 @@ describe("generated create answers, read by the client", () => {
 
   test("-18 answered to a create leaves it unknown, not rejected", async () => {
     const fake = await fakePlatform();
-    const client = createClient({ baseUrl: fake.url, credentials: { apiKey: fake.env["LAAFFIC_API_KEY"]!, apiSecret: fake.env["LAAFFIC_API_SECRET"]! }, timeoutMs: 2_000, now: fake.now });
+    const client = createClient({
+      baseUrl: fake.url,
+      credentials: { apiKey: fake.env["LAAFFIC_API_KEY"]!, apiSecret: fake.env["LAAFFIC_API_SECRET"]! },
+      timeoutMs: 2_000,
+      now: fake.now,
+    });
     fake.expect(CREATE, () => true, refuse("-18", "system exception"));
-    const result = await client.createTask({ appId: "a", taskName: "t", agentId: 110, numberInfoList: [{ calleeNumber: "919700000001" }] } as never);
+    const result = await client.createTask({
+      appId: "a",
+      taskName: "t",
+      agentId: 110,
+      numberInfoList: [{ calleeNumber: "919700000001" }],
+    } as never);
     await client.close();
     expect(result).toMatchObject({ ok: false, failure: { kind: "unknown", reason: expect.stringContaining("-18") } });
   });

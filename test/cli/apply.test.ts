@@ -16,7 +16,10 @@ async function workspace(files: Record<string, string>) {
 
 describe("plan and apply against the simulator", () => {
   test("create → nothing to do → edit a submitted campaign: plan blocked, apply refuses without a request", async () => {
-    const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("alpha"), "campaigns/b.yaml": campaignYaml("bravo", "maxCalls: 120\n") });
+    const { sim, dir, cli, state } = await workspace({
+      "campaigns/a.yaml": campaignYaml("alpha"),
+      "campaigns/b.yaml": campaignYaml("bravo", "maxCalls: 120\n"),
+    });
     const first = await cli("plan", "--detailed-exitcode");
     expect(first.code).toBe(2);
     expect(first.stdout).toContain("Plan: 2 to create, 0 unchanged.");
@@ -27,7 +30,9 @@ describe("plan and apply against the simulator", () => {
     expect(applied.stdout).toContain("Apply complete: 2 submitted, 0 rejected, 0 unknown, 0 unchanged.");
     expect(applied.stderr).toMatch(/Z submitting alpha \(1 recipient\)/);
     expect(sim.stats().tasksCreatedByName).toEqual({ alpha: 1, bravo: 1 });
-    expect(await state()).toMatchObject({ campaigns: { alpha: { status: "submitted" }, bravo: { status: "submitted" } } });
+    expect(await state()).toMatchObject({
+      campaigns: { alpha: { status: "submitted" }, bravo: { status: "submitted" } },
+    });
 
     const again = await cli("plan", "--detailed-exitcode");
     expect(again.code).toBe(0);
@@ -49,9 +54,18 @@ describe("plan and apply against the simulator", () => {
   });
 
   test("rejections (-67, -22) are recorded with code, reason and hint, and retried after a fix; -20 (name taken) is matched by exact name", async () => {
-    const intent = "recallFlow:\n  recallType: 3\n  recallInterval: 5\n  recallNum: 1\n  nodeList: [{agentId: \"110\"}]\n  recallIntent: [\"201\"]\n";
-    const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("wrong-intent", intent), "campaigns/b.yaml": campaignYaml("taken-name"), "campaigns/c.yaml": campaignYaml("flaky") });
-    await testClient(sim, { now: daytimeNow }).createTask(buildCreateTaskBody({ taskName: "taken-name", appId: "Jgd8oFei", agentId: 110 }, [{ calleeNumber: "919700000009" }]));
+    const intent =
+      'recallFlow:\n  recallType: 3\n  recallInterval: 5\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n  recallIntent: ["201"]\n';
+    const { sim, dir, cli, state } = await workspace({
+      "campaigns/a.yaml": campaignYaml("wrong-intent", intent),
+      "campaigns/b.yaml": campaignYaml("taken-name"),
+      "campaigns/c.yaml": campaignYaml("flaky"),
+    });
+    await testClient(sim, { now: daytimeNow }).createTask(
+      buildCreateTaskBody({ taskName: "taken-name", appId: "Jgd8oFei", agentId: 110 }, [
+        { calleeNumber: "919700000009" },
+      ]),
+    );
     // The plan lists flaky, taken-name, wrong-intent; at parallelism 1 the one -22 fault hits flaky.
     sim.setFault("create", { platformCode: "-22", times: 1 });
     const result = await cli("apply", "--auto-approve", "--parallelism", "1");
@@ -60,13 +74,28 @@ describe("plan and apply against the simulator", () => {
     // Issue 16: -20 is never a rejection to loop on: the one task with exactly this name is taken as ours.
     expect(result.stdout).toContain("✓ taken-name: task ");
     expect(result.stdout).toContain("the platform answered -20 (name taken)");
-    expect(result.stdout).toContain("✗ wrong-intent: rejected -67: recallIntent 201 does not match the agent's industry intents");
+    expect(result.stdout).toContain(
+      "✗ wrong-intent: rejected -67: recallIntent 201 does not match the agent's industry intents",
+    );
     expect(result.stdout).toContain("Apply complete: 1 submitted, 2 rejected, 0 unknown, 0 unchanged.");
-    expect(await state()).toMatchObject({ campaigns: { "wrong-intent": { status: "rejected", lastError: { kind: "platform", code: "-67", hint: "fix recallIntent: use intent codes of the agent's industry" } } } });
+    expect(await state()).toMatchObject({
+      campaigns: {
+        "wrong-intent": {
+          status: "rejected",
+          lastError: {
+            kind: "platform",
+            code: "-67",
+            hint: "fix recallIntent: use intent codes of the agent's industry",
+          },
+        },
+      },
+    });
 
     const plan = await cli("plan");
     expect(plan.stdout).toContain("  + wrong-intent (retry)");
-    expect(plan.stdout).toContain("last attempt rejected: -67 recallIntent 201 does not match the agent's industry intents");
+    expect(plan.stdout).toContain(
+      "last attempt rejected: -67 recallIntent 201 does not match the agent's industry intents",
+    );
     expect(plan.stdout).toContain("Plan: 2 to create (2 retries), 1 unchanged.");
 
     await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("wrong-intent", intent.replace('"201"', '"101"')));
@@ -96,7 +125,9 @@ describe("plan and apply against the simulator", () => {
     await writeFile(join(dir, "campaigns/b.yaml"), campaignYaml("saved-two", "maxCalls: 99\n"));
     const edited = await cli("apply", "second.json");
     expect(edited.code).toBe(3);
-    expect(edited.stderr).toContain('error plan-stale: "saved-two" changed since the plan second.json was made (campaigns/b.yaml:1)');
+    expect(edited.stderr).toContain(
+      'error plan-stale: "saved-two" changed since the plan second.json was made (campaigns/b.yaml:1)',
+    );
 
     await writeFile(join(dir, "campaigns/b.yaml"), campaignYaml("saved-two"));
     expect((await cli("plan", "--out", "third.json")).code).toBe(0);
@@ -104,7 +135,9 @@ describe("plan and apply against the simulator", () => {
     expect((await cli("apply", "--auto-approve", "campaigns/c.yaml")).code).toBe(0);
     const stale = await cli("apply", "third.json");
     expect(stale.code).toBe(3);
-    expect(stale.stderr).toMatch(/error plan-stale: the state changed since the plan third.json was made \(serial \d+ → \d+\)/);
+    expect(stale.stderr).toMatch(
+      /error plan-stale: the state changed since the plan third.json was made \(serial \d+ → \d+\)/,
+    );
     expect(sim.stats().tasksCreatedByName).toEqual({ "saved-one": 1, "saved-three": 1 });
   });
 
@@ -120,13 +153,22 @@ describe("plan and apply against the simulator", () => {
   });
 
   test("an outcome lost after sending becomes unknown (exit 5), is never resent, and is resolved by hand", async () => {
-    const { sim, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("lost-answer"), "campaigns/b.yaml": campaignYaml("never-sent") });
+    const { sim, cli, state } = await workspace({
+      "campaigns/a.yaml": campaignYaml("lost-answer"),
+      "campaigns/b.yaml": campaignYaml("never-sent"),
+    });
     sim.setFault("create", { resetAfterStore: true });
     const applied = await cli("apply", "--auto-approve", "--parallelism", "1");
     expect(applied.code).toBe(5);
-    expect(applied.stdout).toContain("✗ lost-answer: outcome unknown: the connection was reset after the request was sent");
-    expect(applied.stdout).toContain("resolve: campaign state resolve lost-answer --submitted [--task-id ID]  |  --not-submitted");
-    expect(await state()).toMatchObject({ campaigns: { "lost-answer": { status: "unknown" }, "never-sent": { status: "unknown" } } });
+    expect(applied.stdout).toContain(
+      "✗ lost-answer: outcome unknown: the connection was reset after the request was sent",
+    );
+    expect(applied.stdout).toContain(
+      "resolve: campaign state resolve lost-answer --submitted [--task-id ID]  |  --not-submitted",
+    );
+    expect(await state()).toMatchObject({
+      campaigns: { "lost-answer": { status: "unknown" }, "never-sent": { status: "unknown" } },
+    });
     sim.setFault("create", null);
 
     const plan = await cli("plan");
@@ -138,7 +180,9 @@ describe("plan and apply against the simulator", () => {
 
     expect((await cli("state", "resolve", "lost-answer", "--submitted", "--task-id", "100001")).code).toBe(0);
     expect((await cli("state", "resolve", "never-sent", "--not-submitted")).code).toBe(0);
-    expect((await cli("state", "resolve", "lost-answer", "--submitted")).stderr).toContain('"lost-answer" is submitted; only an unknown or pending outcome can be resolved');
+    expect((await cli("state", "resolve", "lost-answer", "--submitted")).stderr).toContain(
+      '"lost-answer" is submitted; only an unknown or pending outcome can be resolved',
+    );
     const resolved = await cli("plan");
     expect(resolved.stdout).toContain("  + never-sent (retry)");
     expect(resolved.stdout).toContain("Plan: 1 to create (1 retry), 1 unchanged.");
@@ -169,7 +213,9 @@ describe("plan and apply against the simulator", () => {
     const codes = [a.code, b.code].sort();
     expect(codes).toEqual([0, 4]);
     const loser = a.code === 4 ? a : b;
-    expect(loser.stderr).toMatch(/error state-locked: the state is locked by \S+ pid \d+ running "campaign apply --auto-approve" since .*, lock id [0-9a-f-]{36}/);
+    expect(loser.stderr).toMatch(
+      /error state-locked: the state is locked by \S+ pid \d+ running "campaign apply --auto-approve" since .*, lock id [0-9a-f-]{36}/,
+    );
     expect(sim.stats().tasksCreatedByName).toEqual({ racing: 1 });
   });
 
@@ -181,10 +227,16 @@ describe("plan and apply against the simulator", () => {
     const before = (await state())!.serial;
     await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("renamed"));
     const forget = await cli("state", "forget", "listed");
-    expect(forget.stderr).toContain("note: task 100001 stays scheduled on the platform; forgetting it here cancels nothing");
+    expect(forget.stderr).toContain(
+      "note: task 100001 stays scheduled on the platform; forgetting it here cancels nothing",
+    );
     const after = (await state())!;
     expect(after.serial).toBe(before + 1);
-    expect(after.history.at(-1)).toMatchObject({ action: "forget", taskName: "listed", detail: "was submitted (task 100001)" });
+    expect(after.history.at(-1)).toMatchObject({
+      action: "forget",
+      taskName: "listed",
+      detail: "was submitted (task 100001)",
+    });
     expect((await cli("state", "show", "nope")).code).toBe(1);
   });
 });
@@ -199,7 +251,10 @@ describe("state views as JSON", () => {
     const ajv = new Ajv({ strict: false });
     addFormats(ajv);
     ajv.addSchema(stateSchema);
-    for (const args of [["--json", "state", "list"], ["--json", "state", "show", "viewed"]]) {
+    for (const args of [
+      ["--json", "state", "list"],
+      ["--json", "state", "show", "viewed"],
+    ]) {
       const view = JSON.parse((await cli(...args)).stdout);
       expect(ajv.validate(stateViewSchema, view), JSON.stringify(ajv.errors)).toBe(true);
     }

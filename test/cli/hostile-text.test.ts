@@ -11,7 +11,16 @@ const ACCOUNT = { ...DEMO_ACCOUNT, apiKey: "AK9197000003210key", apiSecret: "sk-
 const CALLEE = "919700000321";
 
 /** Numbers the platform's messages echo, in the ways numbers are written. */
-const ECHOED = ["919700000321", "+91 97000 00321", "(919) 700-000-321", "91.9700.000.321", "919-700 000.321", "+86 138 0013 8000", "14155550123", "+1 (415) 555-0123"];
+const ECHOED = [
+  "919700000321",
+  "+91 97000 00321",
+  "(919) 700-000-321",
+  "91.9700.000.321",
+  "919-700 000.321",
+  "+86 138 0013 8000",
+  "14155550123",
+  "+1 (415) 555-0123",
+];
 const digitsOf = (text: string): string => text.replace(/\D/g, "");
 
 async function everything(dir: string, runs: CliRun[]): Promise<string> {
@@ -21,7 +30,8 @@ async function everything(dir: string, runs: CliRun[]): Promise<string> {
 }
 
 function expectNothingLeaked(text: string): void {
-  for (const secret of [ACCOUNT.apiKey, ACCOUNT.apiSecret]) expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
+  for (const secret of [ACCOUNT.apiKey, ACCOUNT.apiSecret])
+    expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
   for (const written of ECHOED) {
     expect(text).not.toContain(written);
     expect(text).not.toContain(digitsOf(written));
@@ -31,7 +41,10 @@ function expectNothingLeaked(text: string): void {
 describe("platform messages are untrusted text", () => {
   test("numbers in any writing and the API key and secret they echo never reach stdout, stderr, the state or its journal", async () => {
     const sim = await testSimulator({ now: daytimeNow, accounts: [ACCOUNT] });
-    const dir = await tempDir({ "campaigns/a.yaml": campaignYaml("echo-a", "", [CALLEE]), "campaigns/b.yaml": campaignYaml("echo-b", "", ["8613800138000"]) });
+    const dir = await tempDir({
+      "campaigns/a.yaml": campaignYaml("echo-a", "", [CALLEE]),
+      "campaigns/b.yaml": campaignYaml("echo-b", "", ["8613800138000"]),
+    });
     const env = { LAAFFIC_BASE_URL: sim.url, LAAFFIC_API_KEY: ACCOUNT.apiKey, LAAFFIC_API_SECRET: ACCOUNT.apiSecret };
     const runs: CliRun[] = [];
     const cli = async (...args: string[]): Promise<CliRun> => {
@@ -67,7 +80,10 @@ describe("numbers in messages built from user input are masked", () => {
   test("a CSV header that is a number, a YAML key that is a number, in text and JSON", async () => {
     for (const written of ECHOED) {
       const dir = await tempDir({
-        "campaigns/a.yaml": `${campaignYaml("csv-head")}\nrecipientsFile: a.csv\n`.replace("numberInfoList:\n  - calleeNumber: \"919700000001\"\n    text1: Person0\n", ""),
+        "campaigns/a.yaml": `${campaignYaml("csv-head")}\nrecipientsFile: a.csv\n`.replace(
+          'numberInfoList:\n  - calleeNumber: "919700000001"\n    text1: Person0\n',
+          "",
+        ),
         "campaigns/a.csv": `"${written}",text1\n${CALLEE},Ada\n`,
         "campaigns/b.yaml": `taskName: yaml-key\nappId: Jgd8oFei\nagentId: 110\n"${written}": 1\nrecallFlow:\n  "${written}": 2\nnumberInfoList:\n  - calleeNumber: "${CALLEE}"\n    "${written}": x\n`,
       });
@@ -84,7 +100,9 @@ describe("numbers in messages built from user input are masked", () => {
 describe("a key written as a plain number", () => {
   test("is reported at its own line, masked, whatever number type YAML reads it as", async () => {
     for (const key of ["919700000321", "0x91970000", "9.19e11", "919_700_000_321"]) {
-      const dir = await tempDir({ "campaigns/b.yaml": `taskName: yaml-key\nappId: Jgd8oFei\nagentId: 110\n${key}: 1\nnumberInfoList:\n  - calleeNumber: "${CALLEE}"\n` });
+      const dir = await tempDir({
+        "campaigns/b.yaml": `taskName: yaml-key\nappId: Jgd8oFei\nagentId: 110\n${key}: 1\nnumberInfoList:\n  - calleeNumber: "${CALLEE}"\n`,
+      });
       const text = await runCli(["validate"], dir);
       expect(text.code, key).toBe(1);
       expect(text.stdout, key).toMatch(/campaigns\/b\.yaml:4:1: error unknown-field: unknown field /);
@@ -94,7 +112,23 @@ describe("a key written as a plain number", () => {
 });
 
 describe("control characters in user and platform text are shown escaped", () => {
-  const HOSTILE = ["\u001b[2J\u001b[31m", "\u0007", "\r", "\n", "\b", "\u007f", "\u0000", "\u009b", "\u0085", "\u202e", "\u2066", "\u200e", "\u200f", "\u2028", "\u2029"];
+  const HOSTILE = [
+    "\u001b[2J\u001b[31m",
+    "\u0007",
+    "\r",
+    "\n",
+    "\b",
+    "\u007f",
+    "\u0000",
+    "\u009b",
+    "\u0085",
+    "\u202e",
+    "\u2066",
+    "\u200e",
+    "\u200f",
+    "\u2028",
+    "\u2029",
+  ];
 
   test("platform messages, descriptions, file names and unknown keys: no raw control byte in human output, the original in JSON", async () => {
     const sim = await testSimulator({ now: daytimeNow });
@@ -103,7 +137,11 @@ describe("control characters in user and platform text are shown escaped", () =>
       "campaigns/a.yaml": campaignYaml("ctl-a", `description: "d\\e[31m\\a\\u202e"\n`, [CALLEE]),
       [`campaigns/bad${HOSTILE[0]}${HOSTILE[9]}.yaml`]: `taskName: ctl-b\nappId: Jgd8oFei\nagentId: 110\n"k\\e[8m\\u202e": 1\nnumberInfoList:\n  - calleeNumber: "${CALLEE}"\n`,
     });
-    const env = { LAAFFIC_BASE_URL: sim.url, LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey, LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret };
+    const env = {
+      LAAFFIC_BASE_URL: sim.url,
+      LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey,
+      LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret,
+    };
     const human: CliRun[] = [];
     const cli = async (...args: string[]): Promise<CliRun> => {
       const run = await runCli(args, dir, env, daytimeNow());
@@ -121,7 +159,10 @@ describe("control characters in user and platform text are shown escaped", () =>
     await cli("state", "show", "ctl-a");
     await cli("state", "show", `missing${nasty}`);
 
-    const output = human.flatMap((r) => [r.stdout, r.stderr.replace(/\n/g, "")]).join("").replace(/\n/g, "");
+    const output = human
+      .flatMap((r) => [r.stdout, r.stderr.replace(/\n/g, "")])
+      .join("")
+      .replace(/\n/g, "");
     expect(output).toContain("\\x1b[2J");
     expect(output).toContain("\\u202e");
     expect(output).not.toMatch(RAW_CONTROL);
@@ -134,10 +175,23 @@ describe("control characters in user and platform text are shown escaped", () =>
 describe("on a colour terminal", () => {
   test("the tool's own colours stay; colour codes in user text are escaped before painting", async () => {
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir({ "campaigns/a.yaml": campaignYaml("colour-a", "", [CALLEE]), "campaigns/b.yaml": 'taskName: colour-b\nappId: Jgd8oFei\nagentId: 110\n"conceal\\e[8m": 1\nnumberInfoList:\n  - calleeNumber: "919700000322"\n' });
-    const env = { LAAFFIC_BASE_URL: sim.url, LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey, LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret };
+    const dir = await tempDir({
+      "campaigns/a.yaml": campaignYaml("colour-a", "", [CALLEE]),
+      "campaigns/b.yaml":
+        'taskName: colour-b\nappId: Jgd8oFei\nagentId: 110\n"conceal\\e[8m": 1\nnumberInfoList:\n  - calleeNumber: "919700000322"\n',
+    });
+    const env = {
+      LAAFFIC_BASE_URL: sim.url,
+      LAAFFIC_API_KEY: DEMO_ACCOUNT.apiKey,
+      LAAFFIC_API_SECRET: DEMO_ACCOUNT.apiSecret,
+    };
     let printed = "";
-    const terminal = { out: (t: string) => void (printed += t), err: (t: string) => void (printed += t), color: true, isTTY: false };
+    const terminal = {
+      out: (t: string) => void (printed += t),
+      err: (t: string) => void (printed += t),
+      color: true,
+      isTTY: false,
+    };
     sim.setFault("create", { platformCode: "-21", platformMessage: "hidden\u001b[8m text\u001b]0;title\u0007" });
     await main(["apply", "--auto-approve", "campaigns/a.yaml"], { cwd: dir, env, now: daytimeNow }, terminal);
     await main(["validate"], { cwd: dir, env, now: daytimeNow }, terminal);

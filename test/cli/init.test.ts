@@ -16,8 +16,12 @@ describe("campaign init", () => {
     expect(validate).toMatchObject({ code: 0, stdout: "1 campaign valid, 0 invalid, 0 warnings\n" });
     const example = await readFile(join(dir, "campaigns/example.yaml"), "utf8");
     expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../.campaign/campaign.schema.json");
-    expect(JSON.parse(await readFile(join(dir, ".campaign/campaign.schema.json"), "utf8"))).toMatchObject({ title: "Campaign" });
-    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# laaffic-campaign\n.campaign/*.lock\n.campaign/*.new-salt\n.campaign/*.tmp\n.campaign/.*.tmp\n.campaign/reports.db*\nplan.json\nplan.md\n");
+    expect(JSON.parse(await readFile(join(dir, ".campaign/campaign.schema.json"), "utf8"))).toMatchObject({
+      title: "Campaign",
+    });
+    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(
+      "node_modules/\n# laaffic-campaign\n.campaign/*.lock\n.campaign/*.new-salt\n.campaign/*.tmp\n.campaign/.*.tmp\n.campaign/reports.db*\nplan.json\nplan.md\n",
+    );
     const plan = await runCli(["plan"], dir);
     expect(plan.stdout).toContain("Plan: 1 to create, 0 unchanged.");
   });
@@ -45,20 +49,32 @@ describe("GitHub Actions workflow", () => {
   test("parses; plans on pull requests with the documented flags; applies on main without overlap, state committed back", async () => {
     const workflow = parse(await readFile(join(REPO, "examples/github-actions/campaigns.yml"), "utf8")) as {
       on: { pull_request: unknown; push: { branches: string[] } };
-      jobs: Record<string, { if: string; concurrency?: { group: string; "cancel-in-progress": boolean }; steps: { name?: string; run?: string; env?: Record<string, string>; if?: string; uses?: string }[] }>;
+      jobs: Record<
+        string,
+        {
+          if: string;
+          concurrency?: { group: string; "cancel-in-progress": boolean };
+          steps: { name?: string; run?: string; env?: Record<string, string>; if?: string; uses?: string }[];
+        }
+      >;
     };
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.on.pull_request).toBeDefined();
     const plan = workflow.jobs["plan"]!;
     expect(plan.if).toBe("github.event_name == 'pull_request'");
-    expect(plan.steps.map((s) => s.run ?? "").join("\n")).toContain("plan --detailed-exitcode --format markdown --out plan.json");
+    expect(plan.steps.map((s) => s.run ?? "").join("\n")).toContain(
+      "plan --detailed-exitcode --format markdown --out plan.json",
+    );
     expect(plan.steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
     const apply = workflow.jobs["apply"]!;
     expect(apply.if).toBe("github.event_name == 'push'");
     expect(apply.concurrency).toMatchObject({ "cancel-in-progress": false });
     const applyStep = apply.steps.find((s) => s.name === "Apply")!;
     expect(applyStep.run).toBe("$CAMPAIGN apply --auto-approve");
-    expect(applyStep.env).toEqual({ LAAFFIC_API_KEY: "${{ secrets.LAAFFIC_API_KEY }}", LAAFFIC_API_SECRET: "${{ secrets.LAAFFIC_API_SECRET }}" });
+    expect(applyStep.env).toEqual({
+      LAAFFIC_API_KEY: "${{ secrets.LAAFFIC_API_KEY }}",
+      LAAFFIC_API_SECRET: "${{ secrets.LAAFFIC_API_SECRET }}",
+    });
     const commit = apply.steps.find((s) => s.name === "Commit the state")!;
     expect(commit.if).toBe("always()");
     expect(commit.run).toContain("git add -A .campaign/");

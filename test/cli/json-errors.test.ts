@@ -47,10 +47,34 @@ const KINDS: Record<string, FailureKind> = {
   "missing --config file": { args: (a) => ["--config", "nope.yaml", ...a] },
   "invalid LAAFFIC_BASE_URL": { env: { LAAFFIC_BASE_URL: "ftp://example.com" } },
   "short CAMPAIGN_RECEIVER_TOKEN": { env: { CAMPAIGN_RECEIVER_TOKEN: "short" } },
-  "corrupt state file": { files: { ".campaign/state.json": "{ not json" }, skip: ["validate", "receive", "reports import", "outcomes", "outcomes --out"] },
-  "invalid campaign": { files: { "campaigns/bad.yaml": "taskName: x\n" }, skip: ["state list", "state show", "state resolve", "state forget", "state migrate", "refresh", "force-unlock", "receive", "outcomes", "outcomes --out", "reports import"] },
-  "missing paths": { args: (a) => [...a, "no-such-dir"], skip: Object.keys(COMMANDS).filter((c) => !["validate", "plan", "plan --out", "apply"].includes(c)) },
-  "report store is not SQLite": { files: { ".campaign/reports.db": "this is a text file, not a database\n" }, skip: Object.keys(COMMANDS).filter((c) => !["receive", "outcomes", "outcomes --out", "reports import"].includes(c)) },
+  "corrupt state file": {
+    files: { ".campaign/state.json": "{ not json" },
+    skip: ["validate", "receive", "reports import", "outcomes", "outcomes --out"],
+  },
+  "invalid campaign": {
+    files: { "campaigns/bad.yaml": "taskName: x\n" },
+    skip: [
+      "state list",
+      "state show",
+      "state resolve",
+      "state forget",
+      "state migrate",
+      "refresh",
+      "force-unlock",
+      "receive",
+      "outcomes",
+      "outcomes --out",
+      "reports import",
+    ],
+  },
+  "missing paths": {
+    args: (a) => [...a, "no-such-dir"],
+    skip: Object.keys(COMMANDS).filter((c) => !["validate", "plan", "plan --out", "apply"].includes(c)),
+  },
+  "report store is not SQLite": {
+    files: { ".campaign/reports.db": "this is a text file, not a database\n" },
+    skip: Object.keys(COMMANDS).filter((c) => !["receive", "outcomes", "outcomes --out", "reports import"].includes(c)),
+  },
 };
 
 const WORKSPACE = {
@@ -67,7 +91,8 @@ function expectOneDocument(stdout: string, what: string): Record<string, unknown
   } catch {
     throw new Error(`${what}: stdout is not one JSON document:\n${stdout}`);
   }
-  if ("error" in document) expect(validErrorDocument(document), `${what}: ${JSON.stringify(validErrorDocument.errors)}`).toBe(true);
+  if ("error" in document)
+    expect(validErrorDocument(document), `${what}: ${JSON.stringify(validErrorDocument.errors)}`).toBe(true);
   else expect(document, what).toMatchObject({ formatVersion: 1 });
   return document;
 }
@@ -96,17 +121,30 @@ describe("--format json: one JSON document on stdout, also on failure", () => {
   test("the flag may come after the command, and text mode has no JSON", async () => {
     const dir = await tempDir(WORKSPACE);
     const after = await runCli(["outcomes", "--json"], dir);
-    expect(expectOneDocument(after.stdout, "outcomes --json")).toMatchObject({ error: { code: "not-found", file: ".campaign/reports.db" } });
+    expect(expectOneDocument(after.stdout, "outcomes --json")).toMatchObject({
+      error: { code: "not-found", file: ".campaign/reports.db" },
+    });
     const text = await runCli(["outcomes"], dir);
     expect(text.stdout).toBe("");
     expect(text.stderr).toContain("error not-found: the report store .campaign/reports.db does not exist");
   });
 
   test("invalid campaigns: the diagnostics are in the document, file:line:column from the first error", async () => {
-    const dir = await tempDir({ ...WORKSPACE, "campaigns/b.yaml": "taskName: ok-name\nappId: A\nagentId: 1\nmaxCalls: -5\nnumberInfoList: []\n" });
+    const dir = await tempDir({
+      ...WORKSPACE,
+      "campaigns/b.yaml": "taskName: ok-name\nappId: A\nagentId: 1\nmaxCalls: -5\nnumberInfoList: []\n",
+    });
     for (const command of [["plan"], ["apply", "--auto-approve"]]) {
       const run = await runCli(["--json", ...command], dir);
-      const document = expectOneDocument(run.stdout, command.join(" ")) as { error: { code: string; file: string; line: number; column: number; diagnostics: { severity: string; file: string; line: number; column: number }[] } };
+      const document = expectOneDocument(run.stdout, command.join(" ")) as {
+        error: {
+          code: string;
+          file: string;
+          line: number;
+          column: number;
+          diagnostics: { severity: string; file: string; line: number; column: number }[];
+        };
+      };
       expect(document.error.code).toBe("invalid-input");
       const first = document.error.diagnostics.find((d) => d.severity === "error")!;
       expect(document.error).toMatchObject({ file: "campaigns/b.yaml", line: first.line, column: first.column });
@@ -115,9 +153,13 @@ describe("--format json: one JSON document on stdout, also on failure", () => {
 
   test("no command at all, help and version", async () => {
     const dir = await tempDir(WORKSPACE);
-    expect(expectOneDocument((await runCli(["--json"], dir)).stdout, "no command")).toMatchObject({ error: { code: "usage", message: "no command given" } });
-    expect(expectOneDocument((await runCli(["--json", "state"], dir)).stdout, "state")).toMatchObject({ error: { code: "usage" } });
-    expect((await runCli(["--json", "--version"], dir))).toMatchObject({ code: 0 });
+    expect(expectOneDocument((await runCli(["--json"], dir)).stdout, "no command")).toMatchObject({
+      error: { code: "usage", message: "no command given" },
+    });
+    expect(expectOneDocument((await runCli(["--json", "state"], dir)).stdout, "state")).toMatchObject({
+      error: { code: "usage" },
+    });
+    expect(await runCli(["--json", "--version"], dir)).toMatchObject({ code: 0 });
   });
 });
 
@@ -139,7 +181,16 @@ describe("internal errors (bugs)", () => {
   });
 
   test("a ToolError with a position renders in compiler form", () => {
-    const failure = describeFailure(new ToolError("file-unreadable", "reports.ndjson is not valid UTF-8 (line 3, column 7)", "fix it", { file: "reports.ndjson", line: 3, column: 7 }), {})!;
-    expect(renderFailure(failure, {})).toBe("reports.ndjson:3:7: error file-unreadable: reports.ndjson is not valid UTF-8 (line 3, column 7)\n  hint: fix it\n");
+    const failure = describeFailure(
+      new ToolError("file-unreadable", "reports.ndjson is not valid UTF-8 (line 3, column 7)", "fix it", {
+        file: "reports.ndjson",
+        line: 3,
+        column: 7,
+      }),
+      {},
+    )!;
+    expect(renderFailure(failure, {})).toBe(
+      "reports.ndjson:3:7: error file-unreadable: reports.ndjson is not valid UTF-8 (line 3, column 7)\n  hint: fix it\n",
+    );
   });
 });

@@ -4,8 +4,28 @@ import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
-import { applyReportSchema, campaignSchema, commandResultSchema, configSchema, errorSchema, outcomesSchema, planSchema, stateSchema, stateViewSchema, validationReportSchema } from "../../src/schema/generated/index.js";
-import { campaignYaml, daytimeNow, reportRecord, runCli, simulatorEnv, tempDir, testSimulator, type CliRun } from "../helpers.js";
+import {
+  applyReportSchema,
+  campaignSchema,
+  commandResultSchema,
+  configSchema,
+  errorSchema,
+  outcomesSchema,
+  planSchema,
+  stateSchema,
+  stateViewSchema,
+  validationReportSchema,
+} from "../../src/schema/generated/index.js";
+import {
+  campaignYaml,
+  daytimeNow,
+  reportRecord,
+  runCli,
+  simulatorEnv,
+  tempDir,
+  testSimulator,
+  type CliRun,
+} from "../helpers.js";
 import { freshSchema, PG_URL } from "../pg-helpers.js";
 
 // --format json on success: every command that completes prints exactly one JSON document on
@@ -88,70 +108,152 @@ describe("--format json: one document on stdout on success, for every command", 
     // lost: stored by the platform, but the answer never arrives (unknown, exit 5).
     sim.setFault("create", { resetAfterStore: true, times: 1 });
     const apply = await cli(["apply", "--auto-approve", "--parallelism", "1"], { schema: "apply", code: 5 });
-    const unknownName = (apply.document["outcomes"] as { taskName: string; status: string }[]).find((o) => o.status === "unknown")!.taskName;
+    const unknownName = (apply.document["outcomes"] as { taskName: string; status: string }[]).find(
+      (o) => o.status === "unknown",
+    )!.taskName;
     const submittedName = unknownName === "kept" ? "lost" : "kept";
     await cli(["state", "list"], { schema: "stateView" });
     await cli(["state", "show", submittedName], { schema: "stateView" });
 
-    const check = await cli(["state", "resolve", unknownName, "--check"], { schema: "result", command: "state resolve --check" });
-    expect(check.document).toMatchObject({ interrupted: false, failures: [], campaigns: [{ taskName: unknownName, finding: "found", previousStatus: "unknown", status: "submitted" }] });
+    const check = await cli(["state", "resolve", unknownName, "--check"], {
+      schema: "result",
+      command: "state resolve --check",
+    });
+    expect(check.document).toMatchObject({
+      interrupted: false,
+      failures: [],
+      campaigns: [{ taskName: unknownName, finding: "found", previousStatus: "unknown", status: "submitted" }],
+    });
     expect(check.run.stderr).toContain(`asking the platform about ${unknownName}…`);
 
     sim.advance(3_000);
     sim.advance(3_600_000);
     const refresh = await cli(["refresh"], { schema: "result", command: "refresh" });
-    expect(refresh.document["campaigns"]).toContainEqual(expect.objectContaining({ taskName: submittedName, finding: "status", previousStatus: "submitted", status: "submitted", platform: expect.objectContaining({ status: "finished" }) }));
+    expect(refresh.document["campaigns"]).toContainEqual(
+      expect.objectContaining({
+        taskName: submittedName,
+        finding: "status",
+        previousStatus: "submitted",
+        status: "submitted",
+        platform: expect.objectContaining({ status: "finished" }),
+      }),
+    );
     // plan --refresh: the refresh's report on stderr, the plan alone on stdout.
     const planRefresh = await cli(["plan", "--refresh"], { schema: "plan" });
     expect(planRefresh.run.stderr).toMatch(/Refreshed 2 campaigns from the platform; state serial \d+\./);
 
     await cli(["reports", "import", "reports.ndjson"], { schema: "result", command: "reports import" });
-    const mixed = await cli(["reports", "import", "mixed.ndjson"], { schema: "result", command: "reports import", code: 1 });
-    expect(mixed.document).toMatchObject({ stored: 1, duplicates: 0, rejected: [{ line: 2, reason: "not a JSON record" }, { record: 2, reason: "voiceId is missing" }] });
+    const mixed = await cli(["reports", "import", "mixed.ndjson"], {
+      schema: "result",
+      command: "reports import",
+      code: 1,
+    });
+    expect(mixed.document).toMatchObject({
+      stored: 1,
+      duplicates: 0,
+      rejected: [
+        { line: 2, reason: "not a JSON record" },
+        { record: 2, reason: "voiceId is missing" },
+      ],
+    });
     await cli(["outcomes"], { schema: "outcomes" });
     // Written to the file, and on stdout as plan --out does.
     const outcomesOut = await cli(["outcomes", "--out", "outcomes.json"], { schema: "outcomes" });
     expect(outcomesOut.run.stderr).toContain("Wrote the outcomes (json) to outcomes.json.");
 
     const forget = await cli(["state", "forget", unknownName], { schema: "result", command: "state forget" });
-    expect(forget.document).toMatchObject({ taskName: unknownName, previousStatus: "submitted", status: null, taskId: expect.any(Number), state: { location: ".campaign/state.json" } });
+    expect(forget.document).toMatchObject({
+      taskName: unknownName,
+      previousStatus: "submitted",
+      status: null,
+      taskId: expect.any(Number),
+      state: { location: ".campaign/state.json" },
+    });
 
-    const lock = { id: "json-test-lock", pid: 999_999, host: "elsewhere", user: "someone", command: "campaign apply", startedAt: new Date(clock()).toISOString() };
+    const lock = {
+      id: "json-test-lock",
+      pid: 999_999,
+      host: "elsewhere",
+      user: "someone",
+      command: "campaign apply",
+      startedAt: new Date(clock()).toISOString(),
+    };
     await writeFile(join(dir, ".campaign", "state.json.lock"), JSON.stringify(lock));
     const unlock = await cli(["force-unlock", "json-test-lock"], { schema: "result", command: "force-unlock" });
     expect(unlock.document).toMatchObject({ lockId: "json-test-lock", holder: lock, state: ".campaign/state.json" });
 
     const demo = await cli(["demo"], { schema: "error", code: 1 });
-    expect(demo.document).toMatchObject({ error: { code: "usage", message: "campaign demo is a walkthrough for people; it has no JSON output" } });
+    expect(demo.document).toMatchObject({
+      error: { code: "usage", message: "campaign demo is a walkthrough for people; it has no JSON output" },
+    });
   });
 
   test("state resolve --submitted / --not-submitted", async () => {
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\n", "campaigns/a.yaml": campaignYaml("by-hand-0", "", NUMBERS.slice(0, 1)), "campaigns/b.yaml": campaignYaml("by-hand-1", "", NUMBERS.slice(1, 2)) });
+    const dir = await tempDir({
+      "campaign.config.yaml": "guards:\n  callingHours: false\n",
+      "campaigns/a.yaml": campaignYaml("by-hand-0", "", NUMBERS.slice(0, 1)),
+      "campaigns/b.yaml": campaignYaml("by-hand-1", "", NUMBERS.slice(1, 2)),
+    });
     const env = simulatorEnv(sim);
     sim.setFault("create", { resetBeforeStore: true });
     expect((await runCli(["apply", "--auto-approve"], dir, env, daytimeNow())).code).toBe(5);
-    const submitted = await runCli(["--json", "state", "resolve", "by-hand-0", "--submitted", "--task-id", "4242"], dir, env, daytimeNow());
-    expect(expectDocument(submitted, { schema: "result", command: "state resolve" }, "resolve --submitted")).toMatchObject({ taskName: "by-hand-0", previousStatus: "unknown", status: "submitted", taskId: 4242 });
-    const notSubmitted = await runCli(["--json", "state", "resolve", "by-hand-1", "--not-submitted"], dir, env, daytimeNow());
-    expect(expectDocument(notSubmitted, { schema: "result", command: "state resolve" }, "resolve --not-submitted")).toMatchObject({ taskName: "by-hand-1", previousStatus: "unknown", status: "not-submitted" });
+    const submitted = await runCli(
+      ["--json", "state", "resolve", "by-hand-0", "--submitted", "--task-id", "4242"],
+      dir,
+      env,
+      daytimeNow(),
+    );
+    expect(
+      expectDocument(submitted, { schema: "result", command: "state resolve" }, "resolve --submitted"),
+    ).toMatchObject({ taskName: "by-hand-0", previousStatus: "unknown", status: "submitted", taskId: 4242 });
+    const notSubmitted = await runCli(
+      ["--json", "state", "resolve", "by-hand-1", "--not-submitted"],
+      dir,
+      env,
+      daytimeNow(),
+    );
+    expect(
+      expectDocument(notSubmitted, { schema: "result", command: "state resolve" }, "resolve --not-submitted"),
+    ).toMatchObject({ taskName: "by-hand-1", previousStatus: "unknown", status: "not-submitted" });
     const empty = await runCli(["--json", "refresh"], await tempDir(), env, daytimeNow());
-    expect(expectDocument(empty, { schema: "result", command: "refresh" }, "refresh without state")).toMatchObject({ state: null, campaigns: [] });
+    expect(expectDocument(empty, { schema: "result", command: "refresh" }, "refresh without state")).toMatchObject({
+      state: null,
+      campaigns: [],
+    });
   });
 
   test.skipIf(!PG_URL)("state migrate --to postgres and back to a new file", async () => {
     const schema = freshSchema();
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir({ "campaign.config.yaml": `guards:\n  callingHours: false\nstate:\n  schema: ${schema}\n`, "campaigns/a.yaml": campaignYaml("migrated", "", NUMBERS.slice(0, 1)) });
+    const dir = await tempDir({
+      "campaign.config.yaml": `guards:\n  callingHours: false\nstate:\n  schema: ${schema}\n`,
+      "campaigns/a.yaml": campaignYaml("migrated", "", NUMBERS.slice(0, 1)),
+    });
     // A password in the URL (the test server trusts local connections, so any will do) never shows.
-    const env = { ...simulatorEnv(sim), CAMPAIGN_PG_URL: PG_URL!.replace(/^(postgres(?:ql)?:\/\/[^:@/]+)@/, "$1:pw-s3cret-419@") };
+    const env = {
+      ...simulatorEnv(sim),
+      CAMPAIGN_PG_URL: PG_URL!.replace(/^(postgres(?:ql)?:\/\/[^:@/]+)@/, "$1:pw-s3cret-419@"),
+    };
     expect((await runCli(["apply", "--auto-approve"], dir, env, daytimeNow())).code).toBe(0);
     const migrated = await runCli(["--json", "state", "migrate", "--to", "postgres"], dir, env, daytimeNow());
     expect(migrated.stdout + migrated.stderr).not.toContain("pw-s3cret-419");
     const toPg = expectDocument(migrated, { schema: "result", command: "state migrate" }, "migrate --to postgres");
-    expect(toPg).toMatchObject({ campaigns: 1, from: { backend: "file", location: ".campaign/state.json" }, to: { backend: "postgres", location: expect.stringContaining(`(schema ${schema})`) } });
-    const back = expectDocument(await runCli(["--json", "--state", "copy.json", "state", "migrate", "--to", "file"], dir, env, daytimeNow()), { schema: "result", command: "state migrate" }, "migrate --to file");
-    expect(back).toMatchObject({ lineage: toPg["lineage"], serial: toPg["serial"], to: { backend: "file", location: "copy.json" } });
+    expect(toPg).toMatchObject({
+      campaigns: 1,
+      from: { backend: "file", location: ".campaign/state.json" },
+      to: { backend: "postgres", location: expect.stringContaining(`(schema ${schema})`) },
+    });
+    const back = expectDocument(
+      await runCli(["--json", "--state", "copy.json", "state", "migrate", "--to", "file"], dir, env, daytimeNow()),
+      { schema: "result", command: "state migrate" },
+      "migrate --to file",
+    );
+    expect(back).toMatchObject({
+      lineage: toPg["lineage"],
+      serial: toPg["serial"],
+      to: { backend: "file", location: "copy.json" },
+    });
   });
 });
 
@@ -161,16 +263,26 @@ describe("--format json: receive and simulator print one line once they listen, 
     { command: ["receive", "--port", "0", "--store", "r.db"], name: "receive" },
   ])("$name", async ({ command, name }) => {
     const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\n" });
-    const child = spawn(process.execPath, [BIN, "--json", ...command], { cwd: dir, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "--json", ...command], {
+      cwd: dir,
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
-    const listening = new Promise<void>((resolve) => child.stdout.on("data", (chunk) => ((stdout += chunk), stdout.includes("\n") && resolve())));
+    const listening = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk) => ((stdout += chunk), stdout.includes("\n") && resolve())),
+    );
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     await listening;
     child.kill("SIGTERM");
     const code = await exited;
-    expectDocument({ code: code ?? -1, stdout, stderr }, { schema: "result", command: name }, `campaign --json ${command.join(" ")}`);
+    expectDocument(
+      { code: code ?? -1, stdout, stderr },
+      { schema: "result", command: name },
+      `campaign --json ${command.join(" ")}`,
+    );
     expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
   });
 });

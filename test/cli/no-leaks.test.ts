@@ -41,27 +41,36 @@ describe("no phone number, secret or signature in any output or state", () => {
     await run("--json", "state", "show", "leak-b");
     await run("plan", "--format", "markdown");
     const ended = Math.floor(daytimeNow() / 1000);
-    const files = await Promise.all([".campaign/state.json", "plan.json", "summary.md"].map((f) => readFile(join(dir, f), "utf8")));
+    const files = await Promise.all(
+      [".campaign/state.json", "plan.json", "summary.md"].map((f) => readFile(join(dir, f), "utf8")),
+    );
     const everything = [...outputs, ...files].join("\n");
 
     expect(everything).toContain("leak-a"); // the run did produce output
     for (const number of [...NUMBERS, "919700000103"]) expect(everything).not.toContain(number);
     for (const name of ["Grace Hopper", "Ada Lovelace", "Person0"]) expect(files.join("\n")).not.toContain(name);
     expect(everything).not.toContain(DEMO_ACCOUNT.apiSecret);
-    for (let t = started - 5; t <= ended + 5; t++) expect(everything).not.toContain(sign(DEMO_ACCOUNT.apiKey, DEMO_ACCOUNT.apiSecret, t));
+    for (let t = started - 5; t <= ended + 5; t++)
+      expect(everything).not.toContain(sign(DEMO_ACCOUNT.apiKey, DEMO_ACCOUNT.apiSecret, t));
   });
 });
 
 describe("campaign demo", () => {
   test("runs the whole loop on the simulator, prints a plan and task ids, exits 0 and leaves nothing running", () => {
     const started = daytimeNow();
-    const result = spawnSync(join(REPO, "bin", "campaign"), ["demo"], { encoding: "utf8", env: { PATH: process.env["PATH"], CI: "true" }, timeout: 30_000 });
+    const result = spawnSync(join(REPO, "bin", "campaign"), ["demo"], {
+      encoding: "utf8",
+      env: { PATH: process.env["PATH"], CI: "true" },
+      timeout: 30_000,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Plan: 3 to create, 0 unchanged.");
     expect(result.stdout).toMatch(/✓ docs-example: task \d+/);
     expect(result.stdout).toContain("Apply complete: 3 submitted, 0 rejected, 0 unknown, 0 unchanged.");
     expect(result.stdout).toContain("Next: point it at the real platform");
-    expect(result.stdout).toMatch(/── 6\. outcomes per campaign[\s\S]*docs-example {2}task \d+ · 2 recipients · \d+ calls placed/);
+    expect(result.stdout).toMatch(
+      /── 6\. outcomes per campaign[\s\S]*docs-example {2}task \d+ · 2 recipients · \d+ calls placed/,
+    );
     expect(result.stdout).toMatch(/ {2}connected {2}[█·]+ +\d+/);
     expect(result.stdout + result.stderr).not.toMatch(/9197000000\d\d/);
     expect(daytimeNow() - started).toBeLessThan(30_000);

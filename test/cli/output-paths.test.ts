@@ -6,7 +6,8 @@ import { openSqliteStore } from "../../src/reports/index.js";
 import { emptyState, newLineage, newSalt, writeStateFile } from "../../src/state/index.js";
 import { campaignYaml, runCli, tempDir } from "../helpers.js";
 
-const CONFIG = "guards:\n  callingHours: false\n  suppressionLists: [lists/opt-out.txt]\nreports:\n  path: .campaign/reports.db\n";
+const CONFIG =
+  "guards:\n  callingHours: false\n  suppressionLists: [lists/opt-out.txt]\nreports:\n  path: .campaign/reports.db\n";
 
 /** A workspace with every kind of file the tool must never overwrite; the state, the store and the campaigns are real. */
 async function workspace(): Promise<string> {
@@ -164,7 +165,11 @@ describe("GITHUB_STEP_SUMMARY", () => {
     const dir = await workspace();
     let n = 0;
     for (const [path] of PROTECTED) {
-      for (const spell of [SPELLINGS["relative"]!, SPELLINGS["symlink to it"]!, SPELLINGS["symlinked parent directory"]!]) {
+      for (const spell of [
+        SPELLINGS["relative"]!,
+        SPELLINGS["symlink to it"]!,
+        SPELLINGS["symlinked parent directory"]!,
+      ]) {
         const target = await spell(dir, path, n++);
         const before = await snapshot(dir);
         const run = await runCli(["plan"], dir, { GITHUB_STEP_SUMMARY: target });
@@ -178,7 +183,16 @@ describe("GITHUB_STEP_SUMMARY", () => {
   test("unwritable: missing directory, a directory, a FIFO, a device, a protected system file → a warning, exit unchanged", async () => {
     const dir = await workspace();
     execFileSync("mkfifo", [join(dir, "fifo")]);
-    for (const target of ["missing/summary.md", "sub", join(dir, "fifo"), "/dev/null", "/dev/full", "/proc/version", "/sys/kernel/notes", "campaign.config.yaml/x.md"]) {
+    for (const target of [
+      "missing/summary.md",
+      "sub",
+      join(dir, "fifo"),
+      "/dev/null",
+      "/dev/full",
+      "/proc/version",
+      "/sys/kernel/notes",
+      "campaign.config.yaml/x.md",
+    ]) {
       for (const extra of [[], ["--detailed-exitcode"]]) {
         const run = await runCli(["plan", ...extra], dir, { GITHUB_STEP_SUMMARY: target });
         expect(run.code, target).toBe(extra.length > 0 ? 2 : 0);

@@ -31,14 +31,20 @@ const names = (plan: { entries: { taskName: string }[] }) => plan.entries.map((e
 describe("a plan over some files judges only those files", () => {
   test("campaign plan one-file.yaml says nothing of the other files' campaigns, only counts them (text, markdown, JSON)", async () => {
     const { dir, cli, state } = await project();
-    expect(Object.fromEntries(Object.entries((await state()).campaigns).map(([n, c]) => [n, c.sourcePath]))).toEqual({ alpha: "campaigns/one.yaml", bravo: "campaigns/two.yaml", "north-1": "campaigns/north/n.yaml" });
+    expect(Object.fromEntries(Object.entries((await state()).campaigns).map(([n, c]) => [n, c.sourcePath]))).toEqual({
+      alpha: "campaigns/one.yaml",
+      bravo: "campaigns/two.yaml",
+      "north-1": "campaigns/north/n.yaml",
+    });
     await rm(join(dir, "campaigns/two.yaml"));
 
     const text = await cli("plan", "--detailed-exitcode", "campaigns/one.yaml");
     expect(text.code).toBe(0);
     expect(text.stdout).not.toContain("bravo");
     expect(text.stdout).not.toContain("north-1");
-    expect(text.stdout).toContain("2 campaigns in the state outside these paths were not considered.\nPlan: 0 to create, 1 unchanged.");
+    expect(text.stdout).toContain(
+      "2 campaigns in the state outside these paths were not considered.\nPlan: 0 to create, 1 unchanged.",
+    );
     const markdown = await cli("plan", "--format", "markdown", "campaigns/one.yaml");
     expect(markdown.stdout).not.toContain("bravo");
     expect(markdown.stdout).toContain("2 campaigns in the state outside these paths were not considered.");
@@ -62,7 +68,9 @@ describe("a plan over some files judges only those files", () => {
     const plan = await cli("plan", "campaigns/north");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("  - north-1 (orphaned)");
-    expect(plan.stdout).toContain("hint: removing the file does not cancel calls: to stop them, restore campaigns/north/n.yaml with cancel: true and apply");
+    expect(plan.stdout).toContain(
+      "hint: removing the file does not cancel calls: to stop them, restore campaigns/north/n.yaml with cancel: true and apply",
+    );
     expect(plan.stdout).not.toContain("alpha");
     expect(plan.stdout).toContain("2 campaigns in the state outside these paths were not considered.");
   });
@@ -70,7 +78,10 @@ describe("a plan over some files judges only those files", () => {
   test("campaign apply PATHS submits what those paths declare and leaves the rest alone", async () => {
     const { dir, cli, creates, state } = await project();
     await rm(join(dir, "campaigns/two.yaml"));
-    await writeFile(join(dir, "campaigns/one.yaml"), campaignYaml("alpha", "", ["919700000001"]) + "---\n" + campaignYaml("alpha-2", "", ["919700000005"]));
+    await writeFile(
+      join(dir, "campaigns/one.yaml"),
+      campaignYaml("alpha", "", ["919700000001"]) + "---\n" + campaignYaml("alpha-2", "", ["919700000005"]),
+    );
     const before = creates();
     const applied = await cli("apply", "--auto-approve", "campaigns/one.yaml");
     expect(applied.code).toBe(0);
@@ -89,28 +100,47 @@ describe("a plan over some files judges only those files", () => {
     });
     const outside = await cli("plan", "campaigns/one.yaml");
     expect(outside.code).toBe(0);
-    expect(outside.stdout).toContain('2 campaigns in the state outside these paths were not considered (2 of them unknown: "bravo", "north-1"; run campaign refresh, or campaign state resolve NAME --check).');
-    expect(JSON.parse((await cli("plan", "--json", "campaigns/one.yaml")).stdout).outsidePaths).toEqual({ campaigns: 2, unknown: ["bravo", "north-1"] });
+    expect(outside.stdout).toContain(
+      '2 campaigns in the state outside these paths were not considered (2 of them unknown: "bravo", "north-1"; run campaign refresh, or campaign state resolve NAME --check).',
+    );
+    expect(JSON.parse((await cli("plan", "--json", "campaigns/one.yaml")).stdout).outsidePaths).toEqual({
+      campaigns: 2,
+      unknown: ["bravo", "north-1"],
+    });
     const inside = await cli("plan", "campaigns/two.yaml");
     expect(inside.code).toBe(1);
-    expect(inside.stdout).toContain("hint: ask the platform: campaign refresh (or campaign state resolve bravo --check); only when it cannot tell");
+    expect(inside.stdout).toContain(
+      "hint: ask the platform: campaign refresh (or campaign state resolve bravo --check); only when it cannot tell",
+    );
   });
 
   test("rename detection looks at the whole state; a move from outside the paths must be planned with them", async () => {
     const { dir, cli, creates } = await project();
     await rm(join(dir, "campaigns/two.yaml"));
-    await writeFile(join(dir, "campaigns/one.yaml"), campaignYaml("alpha", "", ["919700000001"]) + "---\n" + campaignYaml("charlie", "", ["919700000002"]));
+    await writeFile(
+      join(dir, "campaigns/one.yaml"),
+      campaignYaml("alpha", "", ["919700000001"]) + "---\n" + campaignYaml("charlie", "", ["919700000002"]),
+    );
     const copy = await cli("plan", "campaigns/one.yaml");
     expect(copy.code).toBe(1);
-    expect(copy.stdout).toContain('error looks-like-rename: "charlie" has the same definition as "bravo" (task 100002, still scheduled; recorded from campaigns/two.yaml, outside these paths): applying it would call the same 1 person again');
+    expect(copy.stdout).toContain(
+      'error looks-like-rename: "charlie" has the same definition as "bravo" (task 100002, still scheduled; recorded from campaigns/two.yaml, outside these paths): applying it would call the same 1 person again',
+    );
     const before = creates();
     expect((await cli("apply", "--auto-approve", "campaigns/one.yaml")).code).toBe(1);
     expect(creates()).toBe(before);
 
-    await writeFile(join(dir, "campaigns/one.yaml"), campaignYaml("alpha", "", ["919700000001"]) + "---\n" + campaignYaml("charlie", "renamedFrom: bravo\n", ["919700000002"]));
+    await writeFile(
+      join(dir, "campaigns/one.yaml"),
+      campaignYaml("alpha", "", ["919700000001"]) +
+        "---\n" +
+        campaignYaml("charlie", "renamedFrom: bravo\n", ["919700000002"]),
+    );
     const scoped = await cli("plan", "campaigns/one.yaml");
     expect(scoped.code).toBe(1);
-    expect(scoped.stdout).toContain('error renamed-from-invalid: renamedFrom: "bravo" was declared in campaigns/two.yaml, outside these paths: this plan cannot tell whether it is still declared');
+    expect(scoped.stdout).toContain(
+      'error renamed-from-invalid: renamedFrom: "bravo" was declared in campaigns/two.yaml, outside these paths: this plan cannot tell whether it is still declared',
+    );
     const whole = await cli("plan", "--detailed-exitcode");
     expect(whole.code).toBe(2);
     expect(whole.stdout).toContain("  → bravo is now charlie  (campaigns/one.yaml:");
@@ -135,14 +165,23 @@ describe("a plan over some files judges only those files", () => {
     await writeFile(join(dir, "campaigns/three.yaml"), campaignYaml("charlie", "", ["919700000002"]));
     const copy = await cli("plan");
     expect(copy.stdout).not.toContain("looks-like-rename");
-    expect(copy.stdout).toContain('warning same-recipients-as-orphan: "charlie" calls the same 1 person as "bravo" (task 100002, still scheduled)');
+    expect(copy.stdout).toContain(
+      'warning same-recipients-as-orphan: "charlie" calls the same 1 person as "bravo" (task 100002, still scheduled)',
+    );
     // ...and renamedFrom is checked against the old full hash, computed under the old name.
-    await writeFile(join(dir, "campaigns/three.yaml"), campaignYaml("charlie", "renamedFrom: bravo\n", ["919700000002"]));
+    await writeFile(
+      join(dir, "campaigns/three.yaml"),
+      campaignYaml("charlie", "renamedFrom: bravo\n", ["919700000002"]),
+    );
     const before = creates();
     const moved = await cli("apply", "--auto-approve");
     expect(moved.code).toBe(0);
     expect(creates()).toBe(before);
-    expect((await state()).campaigns["charlie"]).toMatchObject({ sourcePath: "campaigns/three.yaml", renamedFrom: "bravo", identityFreeHash: expect.stringMatching(/^hmac-sha256:/) });
+    expect((await state()).campaigns["charlie"]).toMatchObject({
+      sourcePath: "campaigns/three.yaml",
+      renamedFrom: "bravo",
+      identityFreeHash: expect.stringMatching(/^hmac-sha256:/),
+    });
     expect((await cli("plan", "--detailed-exitcode")).code).toBe(0);
   });
 });

@@ -3,11 +3,20 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { campaignYaml, daytimeNow, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function applied() {
   const sim = await testSimulator({ now: daytimeNow });
-  const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\n  suppressionLists: [lists/dnc.txt]\n", "lists/dnc.txt": "919700000099\n", "campaigns/a.yaml": campaignYaml("alpha"), "campaigns/sub/b.yaml": campaignYaml("bravo", "", ["919700000002"]) });
+  const dir = await tempDir({
+    "campaign.config.yaml": "guards:\n  callingHours: false\n  suppressionLists: [lists/dnc.txt]\n",
+    "lists/dnc.txt": "919700000099\n",
+    "campaigns/a.yaml": campaignYaml("alpha"),
+    "campaigns/sub/b.yaml": campaignYaml("bravo", "", ["919700000002"]),
+  });
   const env = simulatorEnv(sim);
   const cli = (cwd: string, ...args: string[]) => runCli(args, cwd, env, daytimeNow());
   expect((await cli(dir, "apply", "--auto-approve")).code).toBe(0);
@@ -29,7 +38,13 @@ describe("paths in the config are the project's, wherever the command runs", () 
 
   test("--state may not name a state's journal, lock, salt or temp file, nor the config file", async () => {
     const { sim, dir, cli } = await applied();
-    for (const state of [".campaign/state.json.journal", ".campaign/state.json.lock", ".campaign/state.json.new-salt", "x.tmp", "campaign.config.yaml"]) {
+    for (const state of [
+      ".campaign/state.json.journal",
+      ".campaign/state.json.lock",
+      ".campaign/state.json.new-salt",
+      "x.tmp",
+      "campaign.config.yaml",
+    ]) {
       const result = await cli(dir, "apply", "--auto-approve", "--state", state);
       expect(result.code, state).toBe(1);
       expect(result.stderr, state).toContain("cannot be a state file");
@@ -40,7 +55,10 @@ describe("paths in the config are the project's, wherever the command runs", () 
 
   test("the first apply removes the new-state salt: a copy of a state-less plan never verifies again", async () => {
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\n", "campaigns/a.yaml": campaignYaml("alpha") });
+    const dir = await tempDir({
+      "campaign.config.yaml": "guards:\n  callingHours: false\n",
+      "campaigns/a.yaml": campaignYaml("alpha"),
+    });
     const cli = (...args: string[]) => runCli(args, dir, simulatorEnv(sim), daytimeNow());
     expect((await cli("plan", "--out", "p.json")).code).toBe(0);
     await copyFile(join(dir, "p.json"), join(dir, "p2.json"));

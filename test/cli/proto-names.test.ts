@@ -6,7 +6,16 @@ import { readStateFile } from "../../src/state/index.js";
 import { campaignYaml, daytimeNow, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
 
 /** Names that are members of Object.prototype: as keys of `{}` they would read, or set, the prototype. */
-const NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf", "toLocaleString"];
+const NAMES = [
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+  "isPrototypeOf",
+  "toLocaleString",
+];
 const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
 function expectNoPollution(): void {
@@ -18,7 +27,11 @@ function expectNoPollution(): void {
 describe("taskNames that are Object.prototype members are names like any other", () => {
   test("validate → plan → apply (simulator) → state list/show/forget → refresh → plan again: no crash, no pollution", async () => {
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir(Object.fromEntries(NAMES.map((name, i) => [`campaigns/c${i}.yaml`, campaignYaml(`'${name}'`, "", [`91970000010${i}`])])));
+    const dir = await tempDir(
+      Object.fromEntries(
+        NAMES.map((name, i) => [`campaigns/c${i}.yaml`, campaignYaml(`'${name}'`, "", [`91970000010${i}`])]),
+      ),
+    );
     const cli = (...args: string[]) => runCli(args, dir, simulatorEnv(sim), daytimeNow());
     const noTrace = (run: { stderr: string }) => expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
 
@@ -56,7 +69,9 @@ describe("taskNames that are Object.prototype members are names like any other",
 
     for (const name of ["__proto__", "constructor"]) expect((await cli("state", "forget", name)).code).toBe(0);
     const after = (await readStateFile(join(dir, ".campaign", "state.json")))!;
-    expect(Object.keys(after.campaigns).sort()).toEqual(NAMES.filter((n) => n !== "__proto__" && n !== "constructor").sort());
+    expect(Object.keys(after.campaigns).sort()).toEqual(
+      NAMES.filter((n) => n !== "__proto__" && n !== "constructor").sort(),
+    );
     expectNoPollution();
   });
 
@@ -67,7 +82,13 @@ describe("taskNames that are Object.prototype members are names like any other",
     expect((await cli("apply", "--auto-approve")).code).toBe(0);
     const before = await readFile(join(dir, ".campaign", "state.json"));
     for (const name of ["nope", ...NAMES]) {
-      for (const args of [["state", "show", name], ["state", "forget", name], ["state", "resolve", name, "--not-submitted"], ["state", "resolve", name, "--check"], ["outcomes", name]]) {
+      for (const args of [
+        ["state", "show", name],
+        ["state", "forget", name],
+        ["state", "resolve", name, "--not-submitted"],
+        ["state", "resolve", name, "--check"],
+        ["outcomes", name],
+      ]) {
         const run = await cli(...args);
         expect(run.code, args.join(" ")).toBe(1);
         expect(run.stderr, args.join(" ")).toContain(`"${name}" is not in the state`);
@@ -79,11 +100,32 @@ describe("taskNames that are Object.prototype members are names like any other",
 
   test("outcomes: intents and campaigns named like prototype members are counted, not merged into Object.prototype", async () => {
     const sim = await testSimulator({ now: daytimeNow });
-    const dir = await tempDir({ "campaigns/a.yaml": campaignYaml("'__proto__'"), "campaigns/b.yaml": campaignYaml("'constructor'", "", ["919700000002"]) });
+    const dir = await tempDir({
+      "campaigns/a.yaml": campaignYaml("'__proto__'"),
+      "campaigns/b.yaml": campaignYaml("'constructor'", "", ["919700000002"]),
+    });
     expect((await runCli(["apply", "--auto-approve"], dir, simulatorEnv(sim), daytimeNow())).code).toBe(0);
     const state = (await readStateFile(join(dir, ".campaign", "state.json")))!;
-    const row = (taskId: number, intent: string) => ({ taskId, sourceTaskId: null, calleeHash: null, outcome: "connected" as const, intent, calls: 2, billedLineSeconds: 10, aiAgentBilledSeconds: 10, cost: 0.1, aiAgentFee: 0.1, currency: "USD", lastHangupTime: 1_900_000_000_000, unreadableTimes: 0 });
-    const rows = [row(state.campaigns["__proto__"]!.taskId!, "__proto__"), row(state.campaigns["constructor"]!.taskId!, "constructor"), row(state.campaigns["constructor"]!.taskId!, "toString")];
+    const row = (taskId: number, intent: string) => ({
+      taskId,
+      sourceTaskId: null,
+      calleeHash: null,
+      outcome: "connected" as const,
+      intent,
+      calls: 2,
+      billedLineSeconds: 10,
+      aiAgentBilledSeconds: 10,
+      cost: 0.1,
+      aiAgentFee: 0.1,
+      currency: "USD",
+      lastHangupTime: 1_900_000_000_000,
+      unreadableTimes: 0,
+    });
+    const rows = [
+      row(state.campaigns["__proto__"]!.taskId!, "__proto__"),
+      row(state.campaigns["constructor"]!.taskId!, "constructor"),
+      row(state.campaigns["constructor"]!.taskId!, "toString"),
+    ];
     const report = campaignOutcomes(rows, state);
     expect(report.campaigns.map((c) => [c.taskName, c.calls, { ...c.intents }])).toEqual([
       ["__proto__", 2, JSON.parse('{"__proto__": 2}')],

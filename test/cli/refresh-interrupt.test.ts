@@ -13,9 +13,14 @@ const BIN = join(import.meta.dirname, "..", "..", "bin", "campaign");
 const TIMEOUT_MS = 20_000; // long on purpose: an interrupted refresh must not wait for it
 const SLOW = { latencyMs: 10_000 };
 const BOUND_MS = 2_500;
-const RECALL = 'sendTime: "2035-01-01 14:00:00"\nrecallFlow:\n  recallType: 1\n  recallInterval: 30\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n';
+const RECALL =
+  'sendTime: "2035-01-01 14:00:00"\nrecallFlow:\n  recallType: 1\n  recallInterval: 30\n  recallNum: 1\n  nodeList: [{agentId: "110"}]\n';
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** a-plain (no recall flow) and b-recall, applied in that order; with `unknown`, a-plain's outcome is unknown. */
 async function project(sim: Simulator, options: { unknown?: boolean } = {}) {
@@ -26,19 +31,30 @@ async function project(sim: Simulator, options: { unknown?: boolean } = {}) {
   });
   const env = simulatorEnv(sim);
   if (options.unknown) sim.setFault("create", { resetAfterStore: true, times: 1 });
-  expect((await runCli(["apply", "--auto-approve", "--parallelism", "1"], dir, env, Date.now())).code).toBe(options.unknown ? 5 : 0);
+  expect((await runCli(["apply", "--auto-approve", "--parallelism", "1"], dir, env, Date.now())).code).toBe(
+    options.unknown ? 5 : 0,
+  );
   const state = await readStateFile(join(dir, ".campaign", "state.json"));
-  expect(Object.entries(state!.campaigns).map(([name, c]) => `${name} ${c.status}`)).toEqual([`a-plain ${options.unknown ? "unknown" : "submitted"}`, "b-recall submitted"]);
+  expect(Object.entries(state!.campaigns).map(([name, c]) => `${name} ${c.status}`)).toEqual([
+    `a-plain ${options.unknown ? "unknown" : "submitted"}`,
+    "b-recall submitted",
+  ]);
   return { dir, env, statePath: join(dir, ".campaign", "state.json") };
 }
 
 function start(dir: string, env: Record<string, string>, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env, CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
   child.stderr.on("data", (c) => (stderr += c));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: performance.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, at: performance.now() })),
+  );
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -63,10 +79,39 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "refresh, SIGTERM in b-recall's recall-flow query: a-plain recorded, b-recall's half answer not", args: ["refresh"], signals: ["SIGTERM"], slow: "recallQueryPage", asking: "b-recall", recorded: ["a-plain"] },
-  { name: "refresh --json, SIGINT in the first task query: nothing recorded", args: ["--json", "refresh"], signals: ["SIGINT"], slow: "query", asking: "a-plain", recorded: [] },
-  { name: "plan --refresh, SIGINT then SIGTERM: no plan, a-plain recorded", args: ["plan", "--refresh"], signals: ["SIGINT", "SIGTERM"], slow: "recallQueryPage", asking: "b-recall", recorded: ["a-plain"] },
-  { name: "state resolve --check, SIGTERM twice: still unknown", args: ["state", "resolve", "a-plain", "--check"], signals: ["SIGTERM", "SIGTERM"], slow: "query", asking: "a-plain", unknown: true, recorded: [] },
+  {
+    name: "refresh, SIGTERM in b-recall's recall-flow query: a-plain recorded, b-recall's half answer not",
+    args: ["refresh"],
+    signals: ["SIGTERM"],
+    slow: "recallQueryPage",
+    asking: "b-recall",
+    recorded: ["a-plain"],
+  },
+  {
+    name: "refresh --json, SIGINT in the first task query: nothing recorded",
+    args: ["--json", "refresh"],
+    signals: ["SIGINT"],
+    slow: "query",
+    asking: "a-plain",
+    recorded: [],
+  },
+  {
+    name: "plan --refresh, SIGINT then SIGTERM: no plan, a-plain recorded",
+    args: ["plan", "--refresh"],
+    signals: ["SIGINT", "SIGTERM"],
+    slow: "recallQueryPage",
+    asking: "b-recall",
+    recorded: ["a-plain"],
+  },
+  {
+    name: "state resolve --check, SIGTERM twice: still unknown",
+    args: ["state", "resolve", "a-plain", "--check"],
+    signals: ["SIGTERM", "SIGTERM"],
+    slow: "query",
+    asking: "a-plain",
+    unknown: true,
+    recorded: [],
+  },
 ];
 
 describe("a signal during refresh never leaves the lock behind", () => {
@@ -76,7 +121,11 @@ describe("a signal during refresh never leaves the lock behind", () => {
     const before = (await readStateFile(statePath))!;
     sim.setFault(c.slow, SLOW);
     const run = start(dir, env, c.args);
-    await until(() => run.stderr().includes(`asking the platform about ${c.asking}…`) && (sim.stats().requests[c.slow] ?? 0) > 0, `the ${c.slow} query for ${c.asking}`, () => run.stdout() + run.stderr());
+    await until(
+      () => run.stderr().includes(`asking the platform about ${c.asking}…`) && (sim.stats().requests[c.slow] ?? 0) > 0,
+      `the ${c.slow} query for ${c.asking}`,
+      () => run.stdout() + run.stderr(),
+    );
     const sentAt = performance.now();
     for (const signal of c.signals) run.child.kill(signal);
     const { code, at } = await run.exited;
@@ -89,13 +138,25 @@ describe("a signal during refresh never leaves the lock behind", () => {
     // The state file is whole and valid; exactly the answered campaigns have a new record.
     JSON.parse(await readFile(statePath, "utf8"));
     const after = (await readStateFile(statePath))!;
-    const refreshedNow = Object.keys(after.campaigns).filter((name) => after.campaigns[name]!.platform?.refreshedAt !== before.campaigns[name]!.platform?.refreshedAt);
+    const refreshedNow = Object.keys(after.campaigns).filter(
+      (name) => after.campaigns[name]!.platform?.refreshedAt !== before.campaigns[name]!.platform?.refreshedAt,
+    );
     expect(refreshedNow, output).toEqual(c.recorded);
-    for (const name of ["a-plain", "b-recall"]) expect(after.campaigns[name]!.status).toBe(before.campaigns[name]!.status);
+    for (const name of ["a-plain", "b-recall"])
+      expect(after.campaigns[name]!.status).toBe(before.campaigns[name]!.status);
     expect(after.campaigns["b-recall"]!.recall).toBeUndefined();
     const newHistory = after.history.slice(before.history.length);
-    expect(newHistory.map((h) => h.taskName), output).toEqual(c.recorded);
-    if (c.args[0] === "--json") expect(JSON.parse(run.stdout()), output).toMatchObject({ formatVersion: 1, command: "refresh", interrupted: true, campaigns: [] });
+    expect(
+      newHistory.map((h) => h.taskName),
+      output,
+    ).toEqual(c.recorded);
+    if (c.args[0] === "--json")
+      expect(JSON.parse(run.stdout()), output).toMatchObject({
+        formatVersion: 1,
+        command: "refresh",
+        interrupted: true,
+        campaigns: [],
+      });
     if (c.args[0] === "plan") expect(run.stdout(), output).toBe("");
 
     // Nothing is left over: the next command takes the lock and finishes.

@@ -31,8 +31,16 @@ describe("reconciling unknown outcomes with the platform", () => {
     expect(check.code).toBe(0);
     expect(check.stdout).toContain(`stored-then-lost: found task ${taskOf("stored-then-lost").taskId} → submitted`);
     const after = await state();
-    expect(after!.campaigns["stored-then-lost"]).toMatchObject({ status: "submitted", taskId: taskOf("stored-then-lost").taskId });
-    expect(after!.history.at(-1)).toMatchObject({ action: "reconcile", detail: expect.stringMatching(/^submitted as task \d+; searched "stored-then-lost" in \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\.\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Shanghai: 1 result\(s\), exact matches task \d+ created /) });
+    expect(after!.campaigns["stored-then-lost"]).toMatchObject({
+      status: "submitted",
+      taskId: taskOf("stored-then-lost").taskId,
+    });
+    expect(after!.history.at(-1)).toMatchObject({
+      action: "reconcile",
+      detail: expect.stringMatching(
+        /^submitted as task \d+; searched "stored-then-lost" in \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\.\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Shanghai: 1 result\(s\), exact matches task \d+ created /,
+      ),
+    });
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
@@ -41,7 +49,9 @@ describe("reconciling unknown outcomes with the platform", () => {
     sim.setFault("create", { resetBeforeStore: true, times: 1 });
     expect((await cli(["apply", "--auto-approve"])).code).toBe(5);
     const early = await cli(["state", "resolve", "never-arrived", "--check"]);
-    expect(early.stdout).toContain("never-arrived: not found yet, but the platform may still be recording it → still unknown");
+    expect(early.stdout).toContain(
+      "never-arrived: not found yet, but the platform may still be recording it → still unknown",
+    );
     expect((await state())!.campaigns["never-arrived"]!.status).toBe("unknown");
     passTime(11 * 60_000);
     const settled = await cli(["refresh"]);
@@ -56,7 +66,10 @@ describe("reconciling unknown outcomes with the platform", () => {
 
 describe("refresh", () => {
   test("records platform status and progress; plan shows them; a failed submission becomes re-creatable", async () => {
-    const { sim, cli, state, taskOf } = await workspace({ "campaigns/a.yaml": campaignYaml("refreshed", "", ["919700000001", "919700000002"]), "campaigns/b.yaml": campaignYaml("failed-on-platform") });
+    const { sim, cli, state, taskOf } = await workspace({
+      "campaigns/a.yaml": campaignYaml("refreshed", "", ["919700000001", "919700000002"]),
+      "campaigns/b.yaml": campaignYaml("failed-on-platform"),
+    });
     await cli(["apply", "--auto-approve"]);
     sim.advance(3_000);
     sim.advance(3_600_000);
@@ -64,17 +77,29 @@ describe("refresh", () => {
     const refresh = await cli(["refresh"]);
     expect(refresh.code).toBe(0);
     expect(refresh.stdout).toMatch(/refreshed: task \d+ finished, 2\/2 called/);
-    expect((await state())!.campaigns["refreshed"]!.platform).toMatchObject({ status: "finished", numCnt: 2, callNum: 2 });
-    expect((await state())!.campaigns["failed-on-platform"]).toMatchObject({ status: "rejected", lastError: { code: "submission-failed" } });
+    expect((await state())!.campaigns["refreshed"]!.platform).toMatchObject({
+      status: "finished",
+      numCnt: 2,
+      callNum: 2,
+    });
+    expect((await state())!.campaigns["failed-on-platform"]).toMatchObject({
+      status: "rejected",
+      lastError: { code: "submission-failed" },
+    });
     expect((await cli(["plan"])).stdout).toContain("  + failed-on-platform (retry)");
   });
 });
 
 describe("cancellation reviewed in git", () => {
   test("cancel: true on a waiting task: plan - cancel, apply cancels (platform status 4), then nothing to do", async () => {
-    const { dir, cli, state, taskOf } = await workspace({ "campaigns/a.yaml": campaignYaml("to-cancel", LATER, ["919700000001", "919700000002", "919700000003"]) });
+    const { dir, cli, state, taskOf } = await workspace({
+      "campaigns/a.yaml": campaignYaml("to-cancel", LATER, ["919700000001", "919700000002", "919700000003"]),
+    });
     await cli(["apply", "--auto-approve"]);
-    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("to-cancel", LATER + "cancel: true\n", ["919700000001", "919700000002", "919700000003"]));
+    await writeFile(
+      join(dir, "campaigns/a.yaml"),
+      campaignYaml("to-cancel", LATER + "cancel: true\n", ["919700000001", "919700000002", "919700000003"]),
+    );
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("  - to-cancel (cancel)  (campaigns/a.yaml:1)");
@@ -95,7 +120,9 @@ describe("cancellation reviewed in git", () => {
     sim.advance(3_600_000);
     await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("already-done", "cancel: true\n"));
     const plan = await cli(["plan", "--refresh"]);
-    expect(plan.stdout).toContain('warning nothing-to-cancel: "already-done" has cancel: true, but the platform reports it finished');
+    expect(plan.stdout).toContain(
+      'warning nothing-to-cancel: "already-done" has cancel: true, but the platform reports it finished',
+    );
     expect(plan.stdout).toContain("Plan: 0 to create, 1 unchanged.");
     expect((await cli(["apply", "--auto-approve"])).stdout).toContain("No changes. Nothing to submit.");
     expect(sim.stats().requests["cancel"]).toBeUndefined();
@@ -104,12 +131,16 @@ describe("cancellation reviewed in git", () => {
 
 describe("recall-flow changes", () => {
   test("only recallFlow changed while the flow is pending: ~ update, applied on the platform", async () => {
-    const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("recall-edit", LATER + RECALL) });
+    const { sim, dir, cli, state } = await workspace({
+      "campaigns/a.yaml": campaignYaml("recall-edit", LATER + RECALL),
+    });
     await cli(["apply", "--auto-approve"]);
     const edited = RECALL.replace("recallInterval: 30", "recallInterval: 90").replace("recallType: 1", "recallType: 0");
     await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-edit", LATER + edited));
     const blind = await cli(["plan"]);
-    expect(blind.stdout).toContain("a recall flow can change only while it is pending: run campaign plan --refresh to check");
+    expect(blind.stdout).toContain(
+      "a recall flow can change only while it is pending: run campaign plan --refresh to check",
+    );
     const plan = await cli(["plan", "--refresh"]);
     expect(plan.stdout).toContain("  ~ recall-edit (update recall flow)");
     expect(plan.stdout).toContain("  ~ recallFlow.recallType: 1 → 0");
@@ -123,25 +154,44 @@ describe("recall-flow changes", () => {
   });
 
   test("an update is guarded like a create: recall rounds as updated, timed from the task's real start, must fall in the calling hours", async () => {
-    const { sim, dir, cli, state } = await workspace({ "campaigns/a.yaml": campaignYaml("recall-night", LATER + RECALL) });
+    const { sim, dir, cli, state } = await workspace({
+      "campaigns/a.yaml": campaignYaml("recall-night", LATER + RECALL),
+    });
     expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
     // sendTime 14:00 Shanghai = 11:30 in India; ten hours after the first round ends is past 21:00 there.
-    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 600")));
+    await writeFile(
+      join(dir, "campaigns/a.yaml"),
+      campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 600")),
+    );
     const plan = await cli(["plan", "--refresh", "--detailed-exitcode"]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain("  ~ recall-night (update recall flow)");
-    expect(plan.stdout).toMatch(/error calling-hours: recall round 1 of "recall-night" would ring from 21:3\d in IN \(Asia\/Calcutta\) on 2035-01-01, outside the calling hours 08:00–21:00 .* — the updated recall flow, first round from sendTime 2035-01-01 14:00:00 \(Asia\/Shanghai\)/);
-    expect(plan.stdout).toContain("rounds as updated = 1st 2035-01-01 14:00–14:01, recall 1 2035-01-02 00:00–00:01 (Asia/Shanghai; 30 dials/min, assumed)");
-    expect(plan.stdout).toContain("hint: change the recall flow so that every recall round falls inside the calling hours");
-    const json = JSON.parse((await cli(["plan", "--json"])).stdout) as { entries: { action: string; rounds?: { times: unknown[] } }[] };
-    expect(json.entries[0]).toMatchObject({ action: "update-recall", rounds: { times: [expect.anything(), expect.anything()] } });
+    expect(plan.stdout).toMatch(
+      /error calling-hours: recall round 1 of "recall-night" would ring from 21:3\d in IN \(Asia\/Calcutta\) on 2035-01-01, outside the calling hours 08:00–21:00 .* — the updated recall flow, first round from sendTime 2035-01-01 14:00:00 \(Asia\/Shanghai\)/,
+    );
+    expect(plan.stdout).toContain(
+      "rounds as updated = 1st 2035-01-01 14:00–14:01, recall 1 2035-01-02 00:00–00:01 (Asia/Shanghai; 30 dials/min, assumed)",
+    );
+    expect(plan.stdout).toContain(
+      "hint: change the recall flow so that every recall round falls inside the calling hours",
+    );
+    const json = JSON.parse((await cli(["plan", "--json"])).stdout) as {
+      entries: { action: string; rounds?: { times: unknown[] } }[];
+    };
+    expect(json.entries[0]).toMatchObject({
+      action: "update-recall",
+      rounds: { times: [expect.anything(), expect.anything()] },
+    });
     const apply = await cli(["apply", "--auto-approve"]);
     expect(apply.code).toBe(1);
     expect(sim.stats().requests["recallUpdate"]).toBeUndefined();
     expect([...sim.world.flows.values()][0]!).toMatchObject({ recallInterval: 30 });
     expect((await state())!.history.some((h) => h.action === "recall-update")).toBe(false);
     // Two hours instead: inside the window, updated.
-    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 120")));
+    await writeFile(
+      join(dir, "campaigns/a.yaml"),
+      campaignYaml("recall-night", LATER + RECALL.replace("recallInterval: 30", "recallInterval: 120")),
+    );
     expect((await cli(["apply", "--auto-approve"])).code).toBe(0);
     expect([...sim.world.flows.values()][0]!).toMatchObject({ recallInterval: 120 });
   });
@@ -157,12 +207,27 @@ describe("recall-flow changes", () => {
   });
 
   test("after the flow started, the same change is blocked", async () => {
-    const { sim, dir, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("recall-late", RECALL, ["919700000001", "919700000002", "919700000003", "919700000004"]) });
+    const { sim, dir, cli } = await workspace({
+      "campaigns/a.yaml": campaignYaml("recall-late", RECALL, [
+        "919700000001",
+        "919700000002",
+        "919700000003",
+        "919700000004",
+      ]),
+    });
     await cli(["apply", "--auto-approve"]);
     sim.advance(3_000);
     sim.advance(3_600_000);
     sim.advance(3_600_000);
-    await writeFile(join(dir, "campaigns/a.yaml"), campaignYaml("recall-late", RECALL.replace("recallInterval: 30", "recallInterval: 90"), ["919700000001", "919700000002", "919700000003", "919700000004"]));
+    await writeFile(
+      join(dir, "campaigns/a.yaml"),
+      campaignYaml("recall-late", RECALL.replace("recallInterval: 30", "recallInterval: 90"), [
+        "919700000001",
+        "919700000002",
+        "919700000003",
+        "919700000004",
+      ]),
+    );
     const plan = await cli(["plan", "--refresh"]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain("  ! recall-late");

@@ -33,18 +33,27 @@ describe("a rename is not a new campaign", () => {
     expect(entry.identityFreeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(entry.identityFreeHash).not.toBe(entry.definitionHash);
     await renameTo(dir, "second-name");
-    const message = '"second-name" has the same definition as "first-name" (task 100001, still scheduled): applying it would call the same 2 people again';
+    const message =
+      '"second-name" has the same definition as "first-name" (task 100001, still scheduled): applying it would call the same 2 people again';
 
     const text = await cli("plan", "--detailed-exitcode");
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`campaigns/b.yaml:1:1: error looks-like-rename: ${message}`);
-    expect(text.stdout).toContain("hint: if it is \"first-name\" renamed, add renamedFrom: first-name to its file");
+    expect(text.stdout).toContain('hint: if it is "first-name" renamed, add renamedFrom: first-name to its file');
     const markdown = await cli("plan", "--format", "markdown");
     expect(markdown.code).toBe(1);
     expect(markdown.stdout).toContain(`**looks-like-rename**: ${message}`);
     const json = await cli("plan", "--json");
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).findings).toContainEqual(expect.objectContaining({ severity: "error", code: "looks-like-rename", message, file: "campaigns/b.yaml", line: 1 }));
+    expect(JSON.parse(json.stdout).findings).toContainEqual(
+      expect.objectContaining({
+        severity: "error",
+        code: "looks-like-rename",
+        message,
+        file: "campaigns/b.yaml",
+        line: 1,
+      }),
+    );
 
     const before = creates();
     const refused = await cli("apply", "--auto-approve");
@@ -64,24 +73,50 @@ describe("a rename is not a new campaign", () => {
     expect(text.stdout).toContain("Plan: 0 to create, 1 to rename, 0 unchanged.");
     expect(text.stdout).not.toContain("(orphaned)");
     const markdown = await cli("plan", "--format", "markdown");
-    expect(markdown.stdout).toContain("| ➡️ rename | `second-name` | 2 | `campaigns/b.yaml:1` | renamed from `first-name`; task 100001 keeps the name `first-name` on the platform; nothing is sent |");
+    expect(markdown.stdout).toContain(
+      "| ➡️ rename | `second-name` | 2 | `campaigns/b.yaml:1` | renamed from `first-name`; task 100001 keeps the name `first-name` on the platform; nothing is sent |",
+    );
     const json = JSON.parse((await cli("plan", "--json")).stdout);
-    expect(json.entries).toEqual([expect.objectContaining({ taskName: "second-name", action: "move", from: "first-name", platformTaskName: "first-name", recipients: 2 })]);
+    expect(json.entries).toEqual([
+      expect.objectContaining({
+        taskName: "second-name",
+        action: "move",
+        from: "first-name",
+        platformTaskName: "first-name",
+        recipients: 2,
+      }),
+    ]);
     expect(json.summary).toMatchObject({ move: 1, create: 0, orphaned: 0, hasChanges: true, errors: 0 });
 
     const before = creates();
     const applied = await cli("apply", "--auto-approve");
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain("✓ second-name: renamed from first-name in the state; the task keeps the name first-name on the platform");
+    expect(applied.stdout).toContain(
+      "✓ second-name: renamed from first-name in the state; the task keeps the name first-name on the platform",
+    );
     expect(applied.stdout).toContain("Apply complete: 0 submitted, 0 rejected, 0 unknown, 1 renamed, 0 unchanged.");
     expect(creates()).toBe(before);
     expect(Object.keys(sim.stats().requests)).not.toContain("cancel");
     const after = await state();
     expect(Object.keys(after.campaigns)).toEqual(["second-name"]);
-    expect(after.campaigns["second-name"]).toMatchObject({ status: "submitted", taskId: 100001, renamedFrom: "first-name", platformTaskName: "first-name", sourcePath: "campaigns/b.yaml", settings: { taskName: "second-name" } });
+    expect(after.campaigns["second-name"]).toMatchObject({
+      status: "submitted",
+      taskId: 100001,
+      renamedFrom: "first-name",
+      platformTaskName: "first-name",
+      sourcePath: "campaigns/b.yaml",
+      settings: { taskName: "second-name" },
+    });
     expect(after.history.filter((h) => h.action === "rename")).toEqual([
-      expect.objectContaining({ taskName: "first-name", detail: "renamed to second-name", by: expect.stringContaining("@") }),
-      expect.objectContaining({ taskName: "second-name", detail: "renamed from first-name; task 100001 keeps the name first-name on the platform" }),
+      expect.objectContaining({
+        taskName: "first-name",
+        detail: "renamed to second-name",
+        by: expect.stringContaining("@"),
+      }),
+      expect.objectContaining({
+        taskName: "second-name",
+        detail: "renamed from first-name; task 100001 keeps the name first-name on the platform",
+      }),
     ]);
 
     const clean = await cli("plan", "--detailed-exitcode");
@@ -115,7 +150,15 @@ describe("a rename is not a new campaign", () => {
     expect(creates()).toBe(before);
     const report = JSON.parse(applied.stdout);
     expect(report.summary).toMatchObject({ submitted: 0, moved: 1 });
-    expect(report.outcomes).toEqual([{ taskName: "second-name", status: "moved", renamedFrom: "first-name", platformTaskName: "first-name", recipients: 2 }]);
+    expect(report.outcomes).toEqual([
+      {
+        taskName: "second-name",
+        status: "moved",
+        renamedFrom: "first-name",
+        platformTaskName: "first-name",
+        recipients: 2,
+      },
+    ]);
     const { Ajv } = await import("ajv");
     const { applyReportSchema } = await import("../../src/schema/generated/index.js");
     expect(new Ajv({ strict: false }).validate(applyReportSchema, report)).toBe(true);
@@ -125,24 +168,55 @@ describe("a rename is not a new campaign", () => {
   test("renamedFrom errors point at its line: not in the state, still declared, its own name, never created", async () => {
     const { dir, cli, state } = await submitted();
     const cases: { yaml: Record<string, string>; message: string }[] = [
-      { yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: nobody-here\n", ["919700000003"]) }, message: 'renamedFrom: "nobody-here" is not in the state' },
-      { yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: first-name\n", ["919700000003"]) }, message: 'renamedFrom: "first-name" is still declared (campaigns/a.yaml:1)' },
-      { yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: second-name\n", ["919700000003"]) }, message: 'renamedFrom: "second-name" is this campaign\'s own name' },
+      {
+        yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: nobody-here\n", ["919700000003"]) },
+        message: 'renamedFrom: "nobody-here" is not in the state',
+      },
+      {
+        yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: first-name\n", ["919700000003"]) },
+        message: 'renamedFrom: "first-name" is still declared (campaigns/a.yaml:1)',
+      },
+      {
+        yaml: { "campaigns/b.yaml": campaignYaml("second-name", "renamedFrom: second-name\n", ["919700000003"]) },
+        message: 'renamedFrom: "second-name" is this campaign\'s own name',
+      },
     ];
     for (const { yaml, message } of cases) {
       for (const [file, text] of Object.entries(yaml)) await writeFile(join(dir, file), text);
       for (const format of ["text", "json"]) {
         const run = await cli("plan", "--format", format);
         expect(run.code).toBe(1);
-        if (format === "text") expect(run.stdout).toContain(`campaigns/b.yaml:4:14: error renamed-from-invalid: ${message}`);
-        else expect(JSON.parse(run.stdout).findings).toContainEqual(expect.objectContaining({ code: "renamed-from-invalid", file: "campaigns/b.yaml", line: 4 }));
+        if (format === "text")
+          expect(run.stdout).toContain(`campaigns/b.yaml:4:14: error renamed-from-invalid: ${message}`);
+        else
+          expect(JSON.parse(run.stdout).findings).toContainEqual(
+            expect.objectContaining({ code: "renamed-from-invalid", file: "campaigns/b.yaml", line: 4 }),
+          );
       }
     }
     // A campaign rejected by the platform was never created: nothing to move.
     const s = await state();
-    await writeFile(join(dir, ".campaign", "state.json"), JSON.stringify({ ...s, campaigns: { ...s.campaigns, "was-rejected": { ...s.campaigns["first-name"]!, status: "rejected", lastError: { kind: "platform", code: "-20", message: "taken" } } } }));
-    await writeFile(join(dir, "campaigns/b.yaml"), campaignYaml("second-name", "renamedFrom: was-rejected\n", ["919700000003"]));
-    expect((await cli("plan")).stdout).toContain('campaigns/b.yaml:4:14: error renamed-from-invalid: renamedFrom: "was-rejected" was never created on the platform (rejected): there is nothing to move');
+    await writeFile(
+      join(dir, ".campaign", "state.json"),
+      JSON.stringify({
+        ...s,
+        campaigns: {
+          ...s.campaigns,
+          "was-rejected": {
+            ...s.campaigns["first-name"]!,
+            status: "rejected",
+            lastError: { kind: "platform", code: "-20", message: "taken" },
+          },
+        },
+      }),
+    );
+    await writeFile(
+      join(dir, "campaigns/b.yaml"),
+      campaignYaml("second-name", "renamedFrom: was-rejected\n", ["919700000003"]),
+    );
+    expect((await cli("plan")).stdout).toContain(
+      'campaigns/b.yaml:4:14: error renamed-from-invalid: renamedFrom: "was-rejected" was never created on the platform (rejected): there is nothing to move',
+    );
   });
 
   test("the same recipients as a campaign still scheduled but no longer declared: a warning naming both", async () => {
@@ -151,8 +225,12 @@ describe("a rename is not a new campaign", () => {
     for (const format of ["text", "markdown", "json"]) {
       const run = await cli("plan", "--format", format);
       expect(run.code).toBe(0);
-      const message = '"other-name" calls the same 2 people as "first-name" (task 100001, still scheduled), which is no longer declared; only the settings differ';
-      if (format === "json") expect(JSON.parse(run.stdout).findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "same-recipients-as-orphan", message }));
+      const message =
+        '"other-name" calls the same 2 people as "first-name" (task 100001, still scheduled), which is no longer declared; only the settings differ';
+      if (format === "json")
+        expect(JSON.parse(run.stdout).findings).toContainEqual(
+          expect.objectContaining({ severity: "warning", code: "same-recipients-as-orphan", message }),
+        );
       else if (format === "text") expect(run.stdout).toContain(`warning same-recipients-as-orphan: ${message}`);
       else expect(run.stdout).toContain(message);
     }
@@ -161,8 +239,14 @@ describe("a rename is not a new campaign", () => {
   test("a finished or cancelled old campaign is no rename: the copy is created", async () => {
     const { dir, cli, state, creates } = await submitted();
     const s = await state();
-    const finished = { ...s.campaigns["first-name"]!, platform: { status: "finished" as const, statusCode: 3, refreshedAt: new Date(daytimeNow()).toISOString() } };
-    await writeFile(join(dir, ".campaign", "state.json"), JSON.stringify({ ...s, campaigns: { "first-name": finished } }));
+    const finished = {
+      ...s.campaigns["first-name"]!,
+      platform: { status: "finished" as const, statusCode: 3, refreshedAt: new Date(daytimeNow()).toISOString() },
+    };
+    await writeFile(
+      join(dir, ".campaign", "state.json"),
+      JSON.stringify({ ...s, campaigns: { "first-name": finished } }),
+    );
     await renameTo(dir, "second-name");
     const plan = await cli("plan");
     expect(plan.code).toBe(0);
@@ -199,7 +283,9 @@ describe("a rename is not a new campaign", () => {
   });
 
   test("renamedFrom is the tool's own: never in the request body", () => {
-    const body = buildCreateTaskBody({ taskName: "b-name", renamedFrom: "a-name", appId: "Jgd8oFei", agentId: 110 }, [{ calleeNumber: "919700000001" }]);
+    const body = buildCreateTaskBody({ taskName: "b-name", renamedFrom: "a-name", appId: "Jgd8oFei", agentId: 110 }, [
+      { calleeNumber: "919700000001" },
+    ]);
     expect(JSON.stringify(body)).not.toContain("renamedFrom");
     expect(JSON.stringify(body)).not.toContain("a-name");
   });

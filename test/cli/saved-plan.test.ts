@@ -32,7 +32,10 @@ const EDITS: Edit[] = [
   ["an entry removed", (p) => void p.entries.pop()],
   ["an entry added", (p) => void p.entries.push({ ...p.entries[0]!, taskName: "charlie" })],
   ["summary", (p) => void (p.summary.create += 1)],
-  ["a finding added", (p) => void p.findings.push({ severity: "warning", code: "x", message: "reviewed", file: "a", line: 1, column: 1 })],
+  [
+    "a finding added",
+    (p) => void p.findings.push({ severity: "warning", code: "x", message: "reviewed", file: "a", line: 1, column: 1 }),
+  ],
   ["a preview field", (p) => void (p.entries.find((e) => e.action === "create")!.fields = { maxCalls: 999 })],
   ["mac removed", (p) => void delete p.mac],
   ["mac of another plan", (p) => void (p.mac = `hmac-sha256:${"ab".repeat(32)}`)],
@@ -40,7 +43,10 @@ const EDITS: Edit[] = [
 
 describe("a saved plan cannot be edited into something else", () => {
   test("each field class flipped: exit 3 (plan-tampered) and no request reaches the platform; the unedited plan still applies", async () => {
-    const { cli, dir, creates } = await project({ "campaigns/a.yaml": campaignYaml("alpha"), "campaigns/b.yaml": campaignYaml("bravo") });
+    const { cli, dir, creates } = await project({
+      "campaigns/a.yaml": campaignYaml("alpha"),
+      "campaigns/b.yaml": campaignYaml("bravo"),
+    });
     expect((await cli("apply", "--auto-approve", "campaigns/a.yaml")).code).toBe(0);
     expect((await cli("plan", "--out", "plan.json")).code).toBe(0);
     const text = await readFile(join(dir, "plan.json"), "utf8");
@@ -53,7 +59,9 @@ describe("a saved plan cannot be edited into something else", () => {
       await writeFile(join(dir, "edited.json"), JSON.stringify(plan, null, 2));
       const run = await cli("apply", "edited.json");
       expect(run.code, name).toBe(3);
-      expect(run.stderr, name).toMatch(/error plan-tampered: the plan edited\.json (was changed after it was made|has no MAC)/);
+      expect(run.stderr, name).toMatch(
+        /error plan-tampered: the plan edited\.json (was changed after it was made|has no MAC)/,
+      );
       expect(creates(), name).toBe(sent);
     }
     // Reformatting changes no content: the canonical form is what the MAC covers.
@@ -79,7 +87,11 @@ describe("a saved plan cannot be edited into something else", () => {
   test("a campaign file, random JSON, an empty file or a FIFO passed as the plan: exit 1, named, no request", async () => {
     const { cli, dir, creates } = await project({ "campaigns/a.yaml": campaignYaml("alpha") });
     const cases: [string, string, RegExp][] = [
-      ["campaign.json", campaignYaml("alpha"), /plan-invalid: campaign\.json is YAML \(a campaign or config file\?\), not a saved plan/],
+      [
+        "campaign.json",
+        campaignYaml("alpha"),
+        /plan-invalid: campaign\.json is YAML \(a campaign or config file\?\), not a saved plan/,
+      ],
       ["commented.plan", `# a comment\n---\n${campaignYaml("alpha")}`, /is YAML/],
       ["object.json", JSON.stringify({ taskName: "alpha", appId: "x" }), /object\.json is JSON but not a saved plan/],
       ["array.json", "[1, 2, 3]", /array\.json is JSON but not a saved plan/],
@@ -127,7 +139,11 @@ describe("a saved plan cannot be edited into something else", () => {
     expect((await cli("plan", "--out", "p2.json")).code).toBe(0);
     expect((await readFile(saltFile, "utf8")).trim()).toBe(salt);
 
-    for (const [name, edit] of [["lineage null → a lineage", (p: CampaignPlan) => void (p.state.lineage = p.state.newLineage!)], ["newLineage", (p: CampaignPlan) => void (p.state.newLineage = "x")], ["serial", (p: CampaignPlan) => void (p.state.serial = 3)]] as Edit[]) {
+    for (const [name, edit] of [
+      ["lineage null → a lineage", (p: CampaignPlan) => void (p.state.lineage = p.state.newLineage!)],
+      ["newLineage", (p: CampaignPlan) => void (p.state.newLineage = "x")],
+      ["serial", (p: CampaignPlan) => void (p.state.serial = 3)],
+    ] as Edit[]) {
       const plan = JSON.parse(await readFile(join(dir, "p1.json"), "utf8")) as CampaignPlan;
       edit(plan);
       await writeFile(join(dir, "edited.json"), JSON.stringify(plan));
@@ -145,7 +161,9 @@ describe("a saved plan cannot be edited into something else", () => {
     expect(applied.code).toBe(0);
     const state = (await readStateFile(join(dir, ".campaign", "state.json")))!;
     expect(state.salt).toBe(salt);
-    expect(state.lineage).toBe((JSON.parse(await readFile(join(dir, "p1.json"), "utf8")) as CampaignPlan).state.newLineage);
+    expect(state.lineage).toBe(
+      (JSON.parse(await readFile(join(dir, "p1.json"), "utf8")) as CampaignPlan).state.newLineage,
+    );
     const stale = await cli("apply", "p2.json");
     expect(stale.code).toBe(3);
     expect(stale.stderr).toContain("was made before any state existed, and a state has been created since");

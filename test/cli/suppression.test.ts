@@ -8,7 +8,11 @@ const CONFIG = "guards:\n  suppressionLists: [lists/opt-out.txt]\n";
 
 async function workspace(files: Record<string, string>) {
   const sim = await testSimulator({ now: daytimeNow });
-  const dir = await tempDir({ "campaign.config.yaml": CONFIG, "lists/opt-out.txt": "# internal opt-outs\n+91 97000 00002\n", ...files });
+  const dir = await tempDir({
+    "campaign.config.yaml": CONFIG,
+    "lists/opt-out.txt": "# internal opt-outs\n+91 97000 00002\n",
+    ...files,
+  });
   const env = simulatorEnv(sim);
   const cli = (...args: string[]) => runCli(args, dir, env, daytimeNow());
   return { sim, dir, cli };
@@ -16,20 +20,32 @@ async function workspace(files: Record<string, string>) {
 
 describe("suppression lists", () => {
   test("a suppressed recipient is an error naming campaign, masked number and list; apply sends nothing", async () => {
-    const { sim, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("opted-out", "", ["919700000001", "919700000002"]) });
+    const { sim, cli } = await workspace({
+      "campaigns/a.yaml": campaignYaml("opted-out", "", ["919700000001", "919700000002"]),
+    });
     const plan = await cli("plan");
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContain('campaigns/a.yaml:1:1: error suppressed-number: "opted-out" would call 9197•••••002, which is on the suppression list lists/opt-out.txt');
+    expect(plan.stdout).toContain(
+      'campaigns/a.yaml:1:1: error suppressed-number: "opted-out" would call 9197•••••002, which is on the suppression list lists/opt-out.txt',
+    );
     expect(plan.stdout).not.toContain("919700000002");
     expect((await cli("apply", "--auto-approve")).code).toBe(1);
     expect(sim.stats().tasksCreated).toBe(0);
   });
 
   test("suppressed: skip leaves them out of what is sent and counts them", async () => {
-    const { sim, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("skipping", "suppressed: skip\n", ["919700000001", "919700000002", "919700000003"]) });
+    const { sim, cli } = await workspace({
+      "campaigns/a.yaml": campaignYaml("skipping", "suppressed: skip\n", [
+        "919700000001",
+        "919700000002",
+        "919700000003",
+      ]),
+    });
     const plan = await cli("plan");
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/recipients += 2 \(9197•••••001, 9197•••••003; text1 set; 1 suppressed number left out\)/);
+    expect(plan.stdout).toMatch(
+      /recipients += 2 \(9197•••••001, 9197•••••003; text1 set; 1 suppressed number left out\)/,
+    );
     expect(plan.stdout).toMatch(/countries += IN 2\n/); // who is counted is who is called
     expect((await cli("apply", "--auto-approve")).code).toBe(0);
     const task = [...sim.world.tasks.values()][0]!;
@@ -37,15 +53,20 @@ describe("suppression lists", () => {
   });
 
   test("a list edited between plan and apply: apply refuses before any request (exit 3)", async () => {
-    const { sim, dir, cli } = await workspace({ "campaigns/a.yaml": campaignYaml("late-opt-out", "", ["919700000001"]) });
+    const { sim, dir, cli } = await workspace({
+      "campaigns/a.yaml": campaignYaml("late-opt-out", "", ["919700000001"]),
+    });
     expect((await cli("plan", "--out", "plan.json")).code).toBe(0);
-    expect(JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(dir, "plan.json"), "utf8"))).suppressionLists).toEqual([
-      { path: "lists/opt-out.txt", sha256: expect.stringMatching(/^[0-9a-f]{64}$/), numbers: 1 },
-    ]);
+    expect(
+      JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(dir, "plan.json"), "utf8")))
+        .suppressionLists,
+    ).toEqual([{ path: "lists/opt-out.txt", sha256: expect.stringMatching(/^[0-9a-f]{64}$/), numbers: 1 }]);
     await writeFile(join(dir, "lists/opt-out.txt"), "+91 97000 00002\n+919700000001\n");
     const apply = await cli("apply", "plan.json");
     expect(apply.code).toBe(3);
-    expect(apply.stderr).toMatch(/error plan-stale: .*(suppression list lists\/opt-out\.txt changed since the plan was made|changed since the plan plan\.json was made)/);
+    expect(apply.stderr).toMatch(
+      /error plan-stale: .*(suppression list lists\/opt-out\.txt changed since the plan was made|changed since the plan plan\.json was made)/,
+    );
     expect(sim.stats().tasksCreated).toBe(0);
   });
 
@@ -64,6 +85,8 @@ describe("suppression lists", () => {
     expect(e164Digits("07700 900123")).toBeUndefined();
     const parsed = parseSuppressionList("dnc.csv", "number,reason\n+14155550123,asked\nnot a number,x\n", "US");
     expect([...parsed.list.numbers]).toEqual([14155550123]);
-    expect(parsed.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(["dnc.csv:3 suppression-list-number"]);
+    expect(parsed.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([
+      "dnc.csv:3 suppression-list-number",
+    ]);
   });
 });

@@ -11,7 +11,10 @@ const NAME = "uc-campaign";
 
 async function project(createAnswer: "int" | "jobId" | "null") {
   const sim = await testSimulator({ createAnswer, now: daytimeNow });
-  const dir = await tempDir({ "campaign.config.yaml": "guards:\n  callingHours: false\n", "campaigns/a.yaml": campaignYaml(NAME) });
+  const dir = await tempDir({
+    "campaign.config.yaml": "guards:\n  callingHours: false\n",
+    "campaigns/a.yaml": campaignYaml(NAME),
+  });
   const cli = (args: string[]) => runCli(args, dir, simulatorEnv(sim), daytimeNow());
   const state = async () => (await readStateFile(join(dir, ".campaign", "state.json")))!;
   const simTaskId = () => [...sim.world.tasks.values()].find((t) => t.taskName === NAME)?.taskId;

@@ -136,7 +136,8 @@ export async function fakePlatform(options: FakeOptions = {}): Promise<FakePlatf
       }
       requests.push({ route, body, headers: req.headers });
       const envelope = answerFor(route, body, req);
-      const date = options.dateOffsetMs === undefined ? {} : { date: new Date(now() + options.dateOffsetMs).toUTCString() };
+      const date =
+        options.dateOffsetMs === undefined ? {} : { date: new Date(now() + options.dateOffsetMs).toUTCString() };
       res.writeHead(200, { "content-type": "application/json;charset=UTF-8", ...date });
       res.end(JSON.stringify(envelope));
     });
@@ -145,9 +146,11 @@ export async function fakePlatform(options: FakeOptions = {}): Promise<FakePlatf
   const answerFor = (route: string, body: unknown, req: IncomingMessage): Envelope => {
     const problem = signatureProblem(req, apiKey, apiSecret, now(), skew);
     const shown = `${route} ${JSON.stringify(body)}`;
-    if (problem && options.refuseBadSignatures && /Api-Key|Sign/.test(problem)) return refuse("-1", "authentication error");
+    if (problem && options.refuseBadSignatures && /Api-Key|Sign/.test(problem))
+      return refuse("-1", "authentication error");
     if (problem) return surprise(`${shown}: ${problem}`);
-    if (body === null || typeof body !== "object" || Array.isArray(body)) return surprise(`${shown}: the body is not a JSON object`);
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+      return surprise(`${shown}: the body is not a JSON object`);
     const found = scripted.find((s) => !s.used && s.route === route && matches(s.match, body as Body));
     if (!found) return surprise(`${shown}: no scripted answer matches`);
     found.used = true;
@@ -167,13 +170,22 @@ export async function fakePlatform(options: FakeOptions = {}): Promise<FakePlatf
     now,
     requests,
     expect(route, match, answer) {
-      if (!(ROUTES as readonly string[]).includes(route)) throw new Error(`fake platform: ${route} is not a documented endpoint`);
+      if (!(ROUTES as readonly string[]).includes(route))
+        throw new Error(`fake platform: ${route} is not a documented endpoint`);
       scripted.push({ route, match, answer, used: false });
     },
     done() {
-      const unused = scripted.filter((s) => !s.used).map((s) => `${s.route} ${typeof s.match === "function" ? "(a body check)" : JSON.stringify(s.match)}`);
+      const unused = scripted
+        .filter((s) => !s.used)
+        .map((s) => `${s.route} ${typeof s.match === "function" ? "(a body check)" : JSON.stringify(s.match)}`);
       if (unexpected.length + unused.length === 0) return;
-      throw new Error(["fake platform:", ...unexpected.map((u) => `  unexpected: ${u}`), ...unused.map((u) => `  never requested: ${u}`)].join("\n"));
+      throw new Error(
+        [
+          "fake platform:",
+          ...unexpected.map((u) => `  unexpected: ${u}`),
+          ...unused.map((u) => `  never requested: ${u}`),
+        ].join("\n"),
+      );
     },
     reset() {
       scripted.length = 0;
@@ -199,7 +211,13 @@ function matches(match: Match, body: Body): boolean {
   }
 }
 
-function signatureProblem(req: IncomingMessage, apiKey: string, apiSecret: string, nowMs: number, skewSeconds: number): string | undefined {
+function signatureProblem(
+  req: IncomingMessage,
+  apiKey: string,
+  apiSecret: string,
+  nowMs: number,
+  skewSeconds: number,
+): string | undefined {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -209,7 +227,8 @@ function signatureProblem(req: IncomingMessage, apiKey: string, apiSecret: strin
   if (!timestamp || !/^\d+$/.test(timestamp)) return "missing or malformed Timestamp";
   const expected = createHash("md5").update(`${apiKey}${apiSecret}${timestamp}`).digest("hex");
   if (header("sign")?.toLowerCase() !== expected) return "wrong Sign";
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > skewSeconds) return `Timestamp ${timestamp} is more than ${skewSeconds} s off`;
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > skewSeconds)
+    return `Timestamp ${timestamp} is more than ${skewSeconds} s off`;
   if (!/^application\/json/i.test(header("content-type") ?? "")) return "Content-Type is not JSON";
   return undefined;
 }

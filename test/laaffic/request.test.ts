@@ -26,7 +26,9 @@ describe("request body", () => {
     const loaded = await loadDir(REPO, ["campaigns/docs-example.yaml"]);
     const campaign = loaded.campaigns[0]!;
     const body = buildCreateTaskBody(campaign.campaign, campaign.recipients);
-    const golden = JSON.parse(await readFile(join(REPO, "test/fixtures/laaffic/docs-example-body.json"), "utf8")) as Record<string, unknown>;
+    const golden = JSON.parse(
+      await readFile(join(REPO, "test/fixtures/laaffic/docs-example-body.json"), "utf8"),
+    ) as Record<string, unknown>;
     // The docs' 00:00 (platform time) is 21:30 in India, outside the default calling hours: the
     // example file moves it to 14:00; everything else is the docs' body to the byte.
     expect(golden["sendTime"]).toBe("2030-04-01 00:00:00");
@@ -37,7 +39,15 @@ describe("request body", () => {
     const loaded = await loadDir(REPO, ["campaigns/renewal-reminders.yaml"]);
     const campaign = loaded.campaigns[0]!;
     const body = buildCreateTaskBody({ ...campaign.campaign, displayNum: "", sendTime: null }, campaign.recipients);
-    expect(Object.keys(body)).toEqual(["appId", "taskName", "maxCalls", "maxRingingTime", "agentId", "numberInfoList", "recallFlow"]);
+    expect(Object.keys(body)).toEqual([
+      "appId",
+      "taskName",
+      "maxCalls",
+      "maxRingingTime",
+      "agentId",
+      "numberInfoList",
+      "recallFlow",
+    ]);
     expect(body.numberInfoList[2]).toEqual({ calleeNumber: "919700000013", text1: "Kumar, Anil", text2: "2030-06-15" });
     expect(Object.keys(body.recallFlow!)).toEqual(["recallType", "recallInterval", "recallNum", "nodeList"]);
   });
@@ -45,11 +55,26 @@ describe("request body", () => {
 
 describe("response envelope", () => {
   test.each([
-    [{ code: "0", msg: "success", data: 12 }, { ok: true, data: 12 }],
-    [{ code: 0, msg: "success", data: null }, { ok: true, data: null }],
-    [{ status: "0", reason: "success", data: { total: 0 } }, { ok: true, data: { total: 0 } }],
-    [{ code: "-20", msg: "data exists" }, { ok: false, code: "-20", message: "data exists" }],
-    [{ status: -1, reason: "auth" }, { ok: false, code: "-1", message: "auth" }],
+    [
+      { code: "0", msg: "success", data: 12 },
+      { ok: true, data: 12 },
+    ],
+    [
+      { code: 0, msg: "success", data: null },
+      { ok: true, data: null },
+    ],
+    [
+      { status: "0", reason: "success", data: { total: 0 } },
+      { ok: true, data: { total: 0 } },
+    ],
+    [
+      { code: "-20", msg: "data exists" },
+      { ok: false, code: "-20", message: "data exists" },
+    ],
+    [
+      { status: -1, reason: "auth" },
+      { ok: false, code: "-1", message: "auth" },
+    ],
     [{ code: "-022" }, { ok: false, code: "-22", message: undefined }],
   ])("%j", (body, expected) => {
     expect(parseEnvelope(body)).toEqual(expected);

@@ -4,7 +4,7 @@ import { maskPgUrl } from "../../src/pg/index.js";
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const ALPHABET = "abcXYZ019/@#:?&=%+ !$'()*,;[]~-._";
@@ -47,7 +47,9 @@ describe("PostgreSQL URLs are masked whatever the password holds", () => {
     expect(maskPgUrl("host=h port=5432 password=s3cret dbname=d")).toBe("host=h port=5432 password=*** dbname=d");
     expect(maskPgUrl("host=h password = 'a b@c' user=u")).toBe("host=h password = *** user=u");
     expect(maskPgUrl("postgres://h/db?sslpassword=x&PASSWORD=y")).toBe("postgres://h/db?sslpassword=***&PASSWORD=***");
-    expect(maskConnectionString("see postgres://a:b@c/d and http://x:y@z/ too")).toBe("see postgres://a:***@c/d and http://x:***@z/ too");
+    expect(maskConnectionString("see postgres://a:b@c/d and http://x:y@z/ too")).toBe(
+      "see postgres://a:***@c/d and http://x:***@z/ too",
+    );
   });
 });
 

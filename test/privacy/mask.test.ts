@@ -5,7 +5,7 @@ import { sign } from "../../src/laaffic/index.js";
 /** A small deterministic generator, so a failure names the case that broke. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const SEPARATORS = [" ", "-", ".", " - ", ") ", "(", ")", "-(", "\u00a0", "–", " (", "] [", "."];
@@ -35,10 +35,21 @@ function formats(digits: string, next: () => number): string[] {
     `+${grouped()}`,
     grouped(),
     grouped(),
-  ].map((f) => f.replace(/[-. ()[\]]+$/, "")).filter((f) => f.replace(/\D/g, "") === digits);
+  ]
+    .map((f) => f.replace(/[-. ()[\]]+$/, ""))
+    .filter((f) => f.replace(/\D/g, "") === digits);
 }
 
-const CONTEXTS = ["number {} is not allowed", "callee {}: invalid", "{}", "({})", "abc{}def", "call {}, then {}.", "\"{}\"", "用户{}无效"];
+const CONTEXTS = [
+  "number {} is not allowed",
+  "callee {}: invalid",
+  "{}",
+  "({})",
+  "abc{}def",
+  "call {}, then {}.",
+  '"{}"',
+  "用户{}无效",
+];
 
 describe("maskSensitiveText: numbers", () => {
   test("no 6+ digit number survives, in any common writing, in any context", () => {
@@ -66,9 +77,26 @@ describe("maskSensitiveText: numbers", () => {
   });
 
   test("grouping marks and invisible or full-width separators do not hide a number", () => {
-    const separators = ["_", ",", "'", "/", "\u200b", "\u200d", "\u2060", "\ufeff", "\u3000", "\uff0d", "\uff0e", "\u00b7"];
+    const separators = [
+      "_",
+      ",",
+      "'",
+      "/",
+      "\u200b",
+      "\u200d",
+      "\u2060",
+      "\ufeff",
+      "\u3000",
+      "\uff0d",
+      "\uff0e",
+      "\u00b7",
+    ];
     for (const sep of separators) {
-      for (const groups of [["91", "9700", "000", "321"], ["0171", "9700321"], ["9197", "00000321"]]) {
+      for (const groups of [
+        ["91", "9700", "000", "321"],
+        ["0171", "9700321"],
+        ["9197", "00000321"],
+      ]) {
         const written = groups.join(sep);
         const masked = maskSensitiveText(`callee ${written} refused`);
         const visible = masked.replace(/[^0-9]/g, "");
@@ -97,7 +125,15 @@ describe("maskSensitiveText: numbers", () => {
   });
 
   test("short numbers, codes, dates and times stay readable", () => {
-    for (const text of ["error -22: parameter exception", "HTTP 503", "retry in 12345 ms", "sendTime 2026-11-25 10:00:00 is in the past", "at 2026-11-25T12:00:00.000Z", "recallNum 3 of 10", "v1.2.3"]) {
+    for (const text of [
+      "error -22: parameter exception",
+      "HTTP 503",
+      "retry in 12345 ms",
+      "sendTime 2026-11-25 10:00:00 is in the past",
+      "at 2026-11-25T12:00:00.000Z",
+      "recallNum 3 of 10",
+      "v1.2.3",
+    ]) {
       expect(maskSensitiveText(text)).toBe(text);
     }
     // A date glued to more digits is not a date.
@@ -105,7 +141,14 @@ describe("maskSensitiveText: numbers", () => {
   });
 
   test("stays linear on hostile input", () => {
-    const inputs = ["1".repeat(300_000), "1 ".repeat(150_000), "1-(".repeat(100_000), "12 ab ".repeat(50_000), "2026-11-25 ".repeat(30_000), "a".repeat(300_000)];
+    const inputs = [
+      "1".repeat(300_000),
+      "1 ".repeat(150_000),
+      "1-(".repeat(100_000),
+      "12 ab ".repeat(50_000),
+      "2026-11-25 ".repeat(30_000),
+      "a".repeat(300_000),
+    ];
     for (const input of inputs) {
       const started = performance.now();
       maskSensitiveText(input, { secrets: ["0123456789abcdef", "s3cr3t-value"] });
@@ -119,9 +162,17 @@ describe("maskSensitiveText: secrets", () => {
   const apiSecret = "sEcReT/+=-0042";
   test("the key, the secret and a signature never survive, in any case, glued to anything", () => {
     const signature = sign(apiKey, apiSecret, 1_764_072_000);
-    for (const text of [`invalid key ${apiKey}`, `secret=${apiSecret}&x`, `${apiKey}${apiSecret}`, `KEY ${apiKey.toUpperCase()} / ${apiSecret.toLowerCase()}`, `sign ${signature} mismatch`, `sign=${signature.toUpperCase()}`]) {
+    for (const text of [
+      `invalid key ${apiKey}`,
+      `secret=${apiSecret}&x`,
+      `${apiKey}${apiSecret}`,
+      `KEY ${apiKey.toUpperCase()} / ${apiSecret.toLowerCase()}`,
+      `sign ${signature} mismatch`,
+      `sign=${signature.toUpperCase()}`,
+    ]) {
       const masked = maskSensitiveText(text, { secrets: [apiKey, apiSecret] });
-      for (const secret of [apiKey, apiSecret, signature]) expect(masked.toLowerCase()).not.toContain(secret.toLowerCase());
+      for (const secret of [apiKey, apiSecret, signature])
+        expect(masked.toLowerCase()).not.toContain(secret.toLowerCase());
       expect(masked).not.toMatch(/9197|0042/);
     }
   });

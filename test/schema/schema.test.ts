@@ -10,7 +10,9 @@ const REPO = join(import.meta.dirname, "..", "..");
 
 // Draft-07 keywords: the schema must work in any editor or validator, not only in ajv.
 const DRAFT7 = new Set(
-  "$schema $id $ref $comment title description default examples type enum const properties additionalProperties required items minItems maxItems uniqueItems minimum maximum minLength maxLength pattern format allOf anyOf oneOf not if then else definitions readOnly".split(" "),
+  "$schema $id $ref $comment title description default examples type enum const properties additionalProperties required items minItems maxItems uniqueItems minimum maximum minLength maxLength pattern format allOf anyOf oneOf not if then else definitions readOnly".split(
+    " ",
+  ),
 );
 
 function keywordsOf(schema: unknown, out = new Set<string>()): Set<string> {
@@ -18,8 +20,10 @@ function keywordsOf(schema: unknown, out = new Set<string>()): Set<string> {
   else if (schema && typeof schema === "object") {
     for (const [key, value] of Object.entries(schema)) {
       out.add(key);
-      if (key === "properties" || key === "definitions") Object.values(value as object).forEach((s) => keywordsOf(s, out));
-      else if (key !== "enum" && key !== "const" && key !== "required" && key !== "default" && key !== "examples") keywordsOf(value, out);
+      if (key === "properties" || key === "definitions")
+        Object.values(value as object).forEach((s) => keywordsOf(s, out));
+      else if (key !== "enum" && key !== "const" && key !== "required" && key !== "default" && key !== "examples")
+        keywordsOf(value, out);
     }
   }
   return out;
@@ -35,7 +39,13 @@ describe("campaign.schema.json", () => {
   const valid = (value: unknown): boolean => validators().campaign(value) as boolean;
   const recall = (recallNum: number, nodes: number, extra: object = {}) => ({
     ...base,
-    recallFlow: { recallType: 0, recallInterval: 5, recallNum, nodeList: Array.from({ length: nodes }, () => ({ agentId: "110" })), ...extra },
+    recallFlow: {
+      recallType: 0,
+      recallInterval: 5,
+      recallNum,
+      nodeList: Array.from({ length: nodes }, () => ({ agentId: "110" })),
+      ...extra,
+    },
   });
 
   test("recallNum must equal the number of nodeList entries, for every allowed recallNum", () => {
@@ -54,10 +64,25 @@ describe("campaign.schema.json", () => {
   });
 
   test("sendTime must be a real date and time", () => {
-    for (const ok of ["2030-01-31 00:00:00", "2028-02-29 23:59:59", "2000-02-29 12:00:00", "2030-04-30 08:00:00", null]) {
+    for (const ok of [
+      "2030-01-31 00:00:00",
+      "2028-02-29 23:59:59",
+      "2000-02-29 12:00:00",
+      "2030-04-30 08:00:00",
+      null,
+    ]) {
       expect(valid({ ...base, sendTime: ok }), String(ok)).toBe(true);
     }
-    for (const bad of ["2030-02-29 10:00:00", "2100-02-29 10:00:00", "2030-04-31 10:00:00", "2030-13-01 10:00:00", "2030-01-01 24:00:00", "2030-01-01 10:60:00", "2030-01-01", "2030-01-01T10:00:00"]) {
+    for (const bad of [
+      "2030-02-29 10:00:00",
+      "2100-02-29 10:00:00",
+      "2030-04-31 10:00:00",
+      "2030-13-01 10:00:00",
+      "2030-01-01 24:00:00",
+      "2030-01-01 10:60:00",
+      "2030-01-01",
+      "2030-01-01T10:00:00",
+    ]) {
       expect(valid({ ...base, sendTime: bad }), bad).toBe(false);
     }
   });
@@ -83,7 +108,9 @@ describe("campaign.schema.json", () => {
 
 describe("generated types", () => {
   test("match what schemas/ generate", () => {
-    const run = spawnSync(process.execPath, [join(REPO, "scripts/generate-types.mjs"), "--check"], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, [join(REPO, "scripts/generate-types.mjs"), "--check"], {
+      encoding: "utf8",
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });
@@ -93,7 +120,9 @@ describe("generated types", () => {
     await cp(join(REPO, "src/schema/generated"), dir, { recursive: true });
     const file = join(dir, "campaign.ts");
     await writeFile(file, (await readFile(file, "utf8")).replace("taskName: string;", "taskName: string | number;"));
-    const run = spawnSync(process.execPath, [join(REPO, "scripts/generate-types.mjs"), "--check", "--out", dir], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, [join(REPO, "scripts/generate-types.mjs"), "--check", "--out", dir], {
+      encoding: "utf8",
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("campaign.ts differs from what schemas/ generate");
   });

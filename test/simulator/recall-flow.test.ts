@@ -8,7 +8,12 @@ import { testClient, testSimulator } from "../helpers.js";
 // (type 3) stops that round and the later ones while they have not started.
 
 const WINDOW = { current: 1, size: 100, strTime: "2020-01-01 00:00:00", endTime: "2040-01-01 00:00:00" };
-const recallFlow = { recallType: 0 as const, recallInterval: 60, recallNum: 3, nodeList: [{ agentId: "110" }, { agentId: "110" }, { agentId: "110" }] };
+const recallFlow = {
+  recallType: 0 as const,
+  recallInterval: 60,
+  recallNum: 3,
+  nodeList: [{ agentId: "110" }, { agentId: "110" }, { agentId: "110" }],
+};
 
 function body(taskName: string, count: number): CreateTaskBody {
   const numbers = Array.from({ length: count }, (_, i) => ({ calleeNumber: String(919_700_000_000 + i) }));
@@ -54,11 +59,24 @@ describe("simulated recall flows", () => {
     const detail = await client.recallFlowDetail(flow().keyId);
     expect(detail.ok).toBe(true);
     const nodes = detail.ok ? detail.data.nodeList : [];
-    expect(nodes.map((n) => [n.taskId, n.nodeStatus])).toEqual([[rounds()[0]!.taskId, NodeStatus.running], [null, NodeStatus.waiting], [null, NodeStatus.waiting]]);
+    expect(nodes.map((n) => [n.taskId, n.nodeStatus])).toEqual([
+      [rounds()[0]!.taskId, NodeStatus.running],
+      [null, NodeStatus.waiting],
+      [null, NodeStatus.waiting],
+    ]);
     expect(rounds()[0]!.taskId).not.toBe(parentId);
-    for (const [type, id] of [[1, flow().keyId], [2, parentId], [3, nodes[0]!.keyId]] as const) expect(await client.cancelRecallFlow(type, id)).toMatchObject({ ok: false, failure: { code: "-54" } });
+    for (const [type, id] of [
+      [1, flow().keyId],
+      [2, parentId],
+      [3, nodes[0]!.keyId],
+    ] as const)
+      expect(await client.cancelRecallFlow(type, id)).toMatchObject({ ok: false, failure: { code: "-54" } });
     expect(await client.cancelRecallFlow(3, nodes[1]!.keyId)).toMatchObject({ ok: true });
-    expect(flow().nodes.map((n) => n.nodeStatus)).toEqual([NodeStatus.running, NodeStatus.cancelled, NodeStatus.cancelled]);
+    expect(flow().nodes.map((n) => n.nodeStatus)).toEqual([
+      NodeStatus.running,
+      NodeStatus.cancelled,
+      NodeStatus.cancelled,
+    ]);
     expect(flow().status).toBe(FlowStatus.inProgress);
     expect(await client.cancelTasks([rounds()[0]!.taskId])).toMatchObject({ ok: true });
     expect(flow().status).toBe(FlowStatus.cancelled);
@@ -83,7 +101,10 @@ describe("simulated recall flows", () => {
     expect(await client.cancelRecallFlow(2, 999_999)).toMatchObject({ ok: false, failure: { code: "-24" } });
     expect(await client.cancelRecallFlow(2, parentId)).toMatchObject({ ok: true });
     expect(await client.cancelRecallFlow(1, flow().keyId)).toMatchObject({ ok: false, failure: { code: "-54" } });
-    expect(await client.queryRecallFlows(WINDOW)).toMatchObject({ ok: true, data: { records: [{ status: FlowStatus.cancelled }] } });
+    expect(await client.queryRecallFlows(WINDOW)).toMatchObject({
+      ok: true,
+      data: { records: [{ status: FlowStatus.cancelled }] },
+    });
     sim.fastForward();
     expect(sim.world.tasks.get(parentId)!.status).toBe(TaskStatus.finished);
     expect(rounds()).toHaveLength(0);

@@ -12,7 +12,10 @@ const REPO = join(import.meta.dirname, "..", "..");
 const WINDOW = { current: 1, size: 100, strTime: "2020-01-01 00:00:00", endTime: "2040-01-01 00:00:00" };
 
 function body(taskName: string, extra: Partial<CreateTaskBody> = {}, count = 1): CreateTaskBody {
-  const numbers = Array.from({ length: count }, (_, i) => ({ calleeNumber: String(919_700_000_000 + i), text1: `n${i}` }));
+  const numbers = Array.from({ length: count }, (_, i) => ({
+    calleeNumber: String(919_700_000_000 + i),
+    text1: `n${i}`,
+  }));
   return { ...buildCreateTaskBody({ taskName, appId: "Jgd8oFei", agentId: 110 }, numbers), ...extra };
 }
 
@@ -30,9 +33,17 @@ describe("simulator robustness", () => {
     expect(JSON.parse((await post(url, "{}", { ...signed, Sign: "0".repeat(32) })).body)).toMatchObject({ code: "-1" });
     expect(JSON.parse((await post(url, "{not json", signed)).body)).toMatchObject({ code: "-18" });
     expect(JSON.parse((await post(url, "[1,2]", signed)).body)).toMatchObject({ code: "-18" });
-    expect(JSON.parse((await post(url, '{"taskName": 5, "appId": "Jgd8oFei", "agentId": "x", "numberInfoList": "no"}', signed)).body)).toMatchObject({ code: "-22" });
-    expect(JSON.parse((await post(url, JSON.stringify({ ...body("types"), numberInfoList: [null] }), signed)).body)).toMatchObject({ code: "-22" });
-    expect(JSON.parse((await post(url, JSON.stringify({ ...body("types"), recallFlow: "yes" }), signed)).body)).toMatchObject({ code: "-22" });
+    expect(
+      JSON.parse(
+        (await post(url, '{"taskName": 5, "appId": "Jgd8oFei", "agentId": "x", "numberInfoList": "no"}', signed)).body,
+      ),
+    ).toMatchObject({ code: "-22" });
+    expect(
+      JSON.parse((await post(url, JSON.stringify({ ...body("types"), numberInfoList: [null] }), signed)).body),
+    ).toMatchObject({ code: "-22" });
+    expect(
+      JSON.parse((await post(url, JSON.stringify({ ...body("types"), recallFlow: "yes" }), signed)).body),
+    ).toMatchObject({ code: "-22" });
     expect((await post(`${sim.url}/nowhere`, "{}", signed)).status).toBe(404);
     expect((await post(url, Buffer.alloc(65 * 1024 * 1024, 32), signed)).status).toBe(413);
     // still alive and correct
@@ -88,7 +99,12 @@ describe("simulated calls, recall rounds and status pushes", () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const port = (receiver.address() as { port: number }).port;
     try {
-      const sim = await testSimulator({ seed: 7, pushUrl: `http://127.0.0.1:${port}/reports`, pushRetryDelayMs: 0, outcomes: { connected: 1, noAnswer: 1, busy: 0, voicemail: 0, failed: 0 } });
+      const sim = await testSimulator({
+        seed: 7,
+        pushUrl: `http://127.0.0.1:${port}/reports`,
+        pushRetryDelayMs: 0,
+        outcomes: { connected: 1, noAnswer: 1, busy: 0, voicemail: 0, failed: 0 },
+      });
       const client = testClient(sim);
       const recallFlow = { recallType: 1 as const, recallInterval: 10, recallNum: 1, nodeList: [{ agentId: "111" }] };
       const created = await client.createTask(body("with-recall", { recallFlow }, 40));
@@ -112,7 +128,13 @@ describe("simulated calls, recall rounds and status pushes", () => {
       expect(received).toHaveLength(40 + child.callees.length);
       expect(new Set(received.map((r) => r["voiceId"])).size).toBe(received.length);
       const recallReport = received.find((r) => r["taskId"] === child.taskId)!;
-      expect(recallReport).toMatchObject({ type: 1, sourceTaskId: taskId, outRecallCount: 1, scriptId: 111, intent: "99999" });
+      expect(recallReport).toMatchObject({
+        type: 1,
+        sourceTaskId: taskId,
+        outRecallCount: 1,
+        scriptId: 111,
+        intent: "99999",
+      });
       const query = await client.queryTasks(WINDOW);
       expect(query).toMatchObject({ ok: true, data: { total: 2 } });
       const flows = await client.queryRecallFlows(WINDOW);
@@ -151,7 +173,9 @@ describe("simulated calls, recall rounds and status pushes", () => {
 
 describe("campaign simulator (CLI)", () => {
   test("prints its URL and the demo credentials, serves, and stops cleanly on SIGINT", async () => {
-    const child = spawn(join(REPO, "bin", "campaign"), ["simulator", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(join(REPO, "bin", "campaign"), ["simulator", "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (c) => (stderr += c));
@@ -174,7 +198,9 @@ describe("campaign simulator (CLI)", () => {
 
   test("a port already in use is a clear error", async () => {
     const sim = await testSimulator();
-    const child = spawn(join(REPO, "bin", "campaign"), ["simulator", "--port", String(sim.port)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(join(REPO, "bin", "campaign"), ["simulator", "--port", String(sim.port)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (c) => (stderr += c));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -190,8 +216,13 @@ describe("control endpoints for tests and benchmarks", () => {
       const response = await request(`${sim.url}/__sim/${path}`, { method: "POST", body: JSON.stringify(payload) });
       return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
     };
-    expect(await control("faults", { endpoint: "create", fault: { platformCode: "-18", times: 1 } })).toMatchObject({ status: 200 });
-    expect(await testClient(sim).createTask(body("via-http"))).toMatchObject({ ok: false, failure: { kind: "unknown", reason: expect.stringContaining("-18") } });
+    expect(await control("faults", { endpoint: "create", fault: { platformCode: "-18", times: 1 } })).toMatchObject({
+      status: 200,
+    });
+    expect(await testClient(sim).createTask(body("via-http"))).toMatchObject({
+      ok: false,
+      failure: { kind: "unknown", reason: expect.stringContaining("-18") },
+    });
     expect(await control("faults", { endpoint: "nope" })).toMatchObject({ status: 400 });
     const before = sim.simNow();
     const advanced = await control("advance", { ms: 3600_000 });

@@ -4,11 +4,25 @@ import { describe, expect, test } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics/index.js";
 import type { ToolError } from "../../src/errors/index.js";
 import type { CampaignPlan } from "../../src/schema/generated/index.js";
-import { createStateWriter, emptyState, fileSink, logEvent, markPending, markSubmitted, readStateFile } from "../../src/state/index.js";
+import {
+  createStateWriter,
+  emptyState,
+  fileSink,
+  logEvent,
+  markPending,
+  markSubmitted,
+  readStateFile,
+} from "../../src/state/index.js";
 import { campaignYaml, daytimeNow, FIXED_NOW, runCli, simulatorEnv, tempDir, testSimulator } from "../helpers.js";
 
 const hash = (c: string) => `hmac-sha256:${c.repeat(64)}`;
-const definition = (taskName: string) => ({ taskName, definitionHash: hash("a"), recipientsHash: hash("b"), recipients: 2, settings: { appId: "A" } });
+const definition = (taskName: string) => ({
+  taskName,
+  definitionHash: hash("a"),
+  recipientsHash: hash("b"),
+  recipients: 2,
+  settings: { appId: "A" },
+});
 
 /** A state file at serial 1 and a journal of four records (serials 2–5), as a live writer leaves them. */
 async function journaled(names = ["j1", "café-रिमाइंडर"]) {
@@ -27,7 +41,12 @@ async function journaled(names = ["j1", "café-रिमाइंडर"]) {
 }
 
 /** Ends the writer (closing its journal) and puts back the files as the live writer had them. */
-async function leaveAsLive(writer: { compact(): Promise<void> }, path: string, base: Buffer, journal: Buffer): Promise<void> {
+async function leaveAsLive(
+  writer: { compact(): Promise<void> },
+  path: string,
+  base: Buffer,
+  journal: Buffer,
+): Promise<void> {
   await writer.compact();
   await writeFile(path, base);
   await writeFile(`${path}.journal`, journal);
@@ -66,7 +85,9 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
         await writeFile(journalPath, Buffer.concat([whole.subarray(0, cut), Buffer.from(trailer)]));
         const { state, warnings } = await read(path);
         expect(state, `cut at ${cut}`).toEqual(expected);
-        expect(warnings.map((w) => `${w.file}:${w.line} ${w.severity} ${w.code}`)).toEqual([`state.json.journal:${lines.length} warning journal-torn-line`]);
+        expect(warnings.map((w) => `${w.file}:${w.line} ${w.severity} ${w.code}`)).toEqual([
+          `state.json.journal:${lines.length} warning journal-torn-line`,
+        ]);
       }
     }
     expect(complete!.serial).toBe(expected.serial + 1);
@@ -76,11 +97,21 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
     const { path, journalPath, lines, journal, base } = await journaled();
     for (let at = 0; at <= lines.length; at++) {
       for (const ours of [0, 1]) {
-        const conflicted = [...lines.slice(0, at), "<<<<<<< HEAD", ...lines.slice(at, at + ours), "=======", `{"serial":${at + 2},"campaigns":{},"history":[]}`, ">>>>>>> feature", ...lines.slice(at + ours)];
+        const conflicted = [
+          ...lines.slice(0, at),
+          "<<<<<<< HEAD",
+          ...lines.slice(at, at + ours),
+          "=======",
+          `{"serial":${at + 2},"campaigns":{},"history":[]}`,
+          ">>>>>>> feature",
+          ...lines.slice(at + ours),
+        ];
         await writeFile(journalPath, join_(conflicted));
         const error = await corruptAt(path);
         expect(error.code).toBe("state-corrupt");
-        expect(error.message).toContain(`state.json.journal:${at + 1}: the state journal holds a git merge-conflict marker`);
+        expect(error.message).toContain(
+          `state.json.journal:${at + 1}: the state journal holds a git merge-conflict marker`,
+        );
         expect(error.hint).toContain("git checkout -- state.json.journal");
       }
     }
@@ -94,7 +125,9 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
     for (const garbage of ["garbage", '{"serial":3,"campa', "\u0000\u0001", "{", "}", "not json at all: ][", "'"]) {
       for (let at = 0; at < lines.length; at++) {
         await writeFile(journalPath, join_([...lines.slice(0, at), garbage, ...lines.slice(at)]));
-        expect((await corruptAt(path)).message, `${garbage} at ${at}`).toContain(`state.json.journal:${at + 1}: the state journal is not a journal record`);
+        expect((await corruptAt(path)).message, `${garbage} at ${at}`).toContain(
+          `state.json.journal:${at + 1}: the state journal is not a journal record`,
+        );
       }
     }
     // Last, but not the start of a record: a stray line, not a torn append.
@@ -125,7 +158,9 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
         changed[at] = JSON.stringify(value);
         await writeFile(journalPath, join_(changed));
         const error = await corruptAt(path);
-        expect(error.message, `${name} at ${at}`).toContain(`state.json.journal:${at + 1}: the state journal does not match the journal record of schemas/state.schema.json`);
+        expect(error.message, `${name} at ${at}`).toContain(
+          `state.json.journal:${at + 1}: the state journal does not match the journal record of schemas/state.schema.json`,
+        );
       }
     }
   });
@@ -136,7 +171,12 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
       ["first record lost", lines.slice(1), 1, "has serial 3, but the state file is at serial 1"],
       ["middle record lost", [lines[0]!, ...lines.slice(2)], 2, "has serial 4 after serial 2"],
       ["record repeated", [lines[0]!, lines[0]!, ...lines.slice(1)], 2, "has serial 2 after serial 2"],
-      ["records swapped", [lines[1]!, lines[0]!, ...lines.slice(2)], 1, "has serial 3, but the state file is at serial 1"],
+      [
+        "records swapped",
+        [lines[1]!, lines[0]!, ...lines.slice(2)],
+        1,
+        "has serial 3, but the state file is at serial 1",
+      ],
     ];
     for (const [name, changed, line, says] of cases) {
       await writeFile(journalPath, join_(changed));
@@ -152,7 +192,14 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
 
   test("invalid UTF-8 inside the journal is refused; a multi-byte character cut at the very end is a torn line", async () => {
     const { path, journalPath, lines } = await journaled();
-    await writeFile(journalPath, Buffer.concat([Buffer.from(lines[0]! + "\n"), Buffer.from([0xff, 0xfe]), Buffer.from("\n" + lines.slice(1).join("\n") + "\n")]));
+    await writeFile(
+      journalPath,
+      Buffer.concat([
+        Buffer.from(lines[0]! + "\n"),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from("\n" + lines.slice(1).join("\n") + "\n"),
+      ]),
+    );
     expect((await corruptAt(path)).message).toContain("state.json.journal:2: the state journal is not valid UTF-8");
   });
 
@@ -161,7 +208,9 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
     await writeFile(path + ".moved", await readFile(path));
     const { unlink } = await import("node:fs/promises");
     await unlink(path);
-    expect((await corruptAt(path)).message).toBe("the state journal state.json.journal exists, but the state file state.json does not");
+    expect((await corruptAt(path)).message).toBe(
+      "the state journal state.json.journal exists, but the state file state.json does not",
+    );
     expect(await readFile(journalPath)).toEqual(journal);
   });
 
@@ -171,13 +220,21 @@ describe("journal replay: only a torn last line is skipped; anything else is sta
     const { mkdir, rename, unlink } = await import("node:fs/promises");
     await unlink(journalPath);
     execFileSync("mkfifo", [journalPath]);
-    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({ code: "file-unreadable", message: "the state journal state.json.journal is a FIFO (named pipe), not a regular file" });
+    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({
+      code: "file-unreadable",
+      message: "the state journal state.json.journal is a FIFO (named pipe), not a regular file",
+    });
     await unlink(journalPath);
     await mkdir(journalPath);
-    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({ message: "the state journal state.json.journal is a directory, not a regular file" });
+    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({
+      message: "the state journal state.json.journal is a directory, not a regular file",
+    });
     await rename(path, `${path}.kept`);
     execFileSync("mkfifo", [path]);
-    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({ code: "file-unreadable", message: "the state file state.json is a FIFO (named pipe), not a regular file" });
+    await expect(readStateFile(path, { display: "state.json" })).rejects.toMatchObject({
+      code: "file-unreadable",
+      message: "the state file state.json is a FIFO (named pipe), not a regular file",
+    });
     expect(journal.length).toBeGreaterThan(0);
   });
 
@@ -198,11 +255,19 @@ describe("a corrupt journal stops every command before it acts; a torn one is a 
     const cli = (...args: string[]) => runCli(args, dir, simulatorEnv(sim), daytimeNow());
     expect((await cli("apply", "--auto-approve", "campaigns/a.yaml")).code).toBe(0);
     // bravo is submitted too, but only the journal knows: as a live (or killed) apply leaves it.
-    const bravo = (JSON.parse((await cli("plan", "--json")).stdout) as CampaignPlan).entries.find((e) => e.taskName === "bravo")!;
+    const bravo = (JSON.parse((await cli("plan", "--json")).stdout) as CampaignPlan).entries.find(
+      (e) => e.taskName === "bravo",
+    )!;
     const statePath = join(dir, ".campaign", "state.json");
     const writer = createStateWriter(fileSink(statePath), (await readStateFile(statePath))!, daytimeNow);
     await writer.commit(logEvent({ action: "apply-start", detail: "plan by-hand" }));
-    await writer.commit(markPending({ ...definition("bravo"), definitionHash: bravo.definitionHash!, recipients: 1 }, "by-hand", daytimeNow()));
+    await writer.commit(
+      markPending(
+        { ...definition("bravo"), definitionHash: bravo.definitionHash!, recipients: 1 },
+        "by-hand",
+        daytimeNow(),
+      ),
+    );
     await writer.commit(markSubmitted("bravo", 100777, daytimeNow()));
     const journal = await readFile(`${statePath}.journal`);
     await leaveAsLive(writer, statePath, await readFile(statePath), journal);
@@ -215,7 +280,15 @@ describe("a corrupt journal stops every command before it acts; a torn one is a 
     await writeFile(`${statePath}.journal`, join_(["<<<<<<< HEAD", ...lines, "=======", lines[0]!, ">>>>>>> other"]));
     const before = [await readFile(statePath), await readFile(`${statePath}.journal`)];
     const requests = JSON.stringify(sim.stats().requests);
-    for (const args of [["plan"], ["apply", "--auto-approve"], ["state", "forget", "bravo"], ["state", "resolve", "bravo", "--not-submitted"], ["refresh"], ["state", "list"], ["--json", "plan"]]) {
+    for (const args of [
+      ["plan"],
+      ["apply", "--auto-approve"],
+      ["state", "forget", "bravo"],
+      ["state", "resolve", "bravo", "--not-submitted"],
+      ["refresh"],
+      ["state", "list"],
+      ["--json", "plan"],
+    ]) {
       const run = await cli(...args);
       expect(run.code, args.join(" ")).toBe(1);
       expect(run.stderr).toContain(".campaign/state.json.journal:1");
@@ -236,7 +309,10 @@ describe("a corrupt journal stops every command before it acts; a torn one is a 
     expect(plan.code).toBe(0);
     expect(plan.stderr).toContain(`.campaign/state.json.journal:${lines.length + 1}:1: warning journal-torn-line`);
     const parsed = JSON.parse(plan.stdout) as CampaignPlan;
-    expect(parsed.entries.map((e) => [e.taskName, e.action])).toEqual([["alpha", "unchanged"], ["bravo", "unchanged"]]);
+    expect(parsed.entries.map((e) => [e.taskName, e.action])).toEqual([
+      ["alpha", "unchanged"],
+      ["bravo", "unchanged"],
+    ]);
     const text = await cli("plan");
     expect(text.stdout).toContain("Plan: 0 to create, 2 unchanged.");
   });
@@ -249,7 +325,10 @@ describe("a journal of another state", () => {
       const foreign = lines.map((line, k) => (k === i ? line.replace('"lineage":"lin"', '"lineage":"other"') : line));
       expect(foreign[i]).toContain('"lineage":"other"');
       await writeFile(journalPath, foreign.join("\n") + "\n");
-      const error = await read(path).then(() => undefined, (e: ToolError) => e);
+      const error = await read(path).then(
+        () => undefined,
+        (e: ToolError) => e,
+      );
       expect(error?.code).toBe("state-corrupt");
       expect(error?.message).toContain("belongs to another state (lineage other, not lin)");
       expect(await readFile(path)).toEqual(base);

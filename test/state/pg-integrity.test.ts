@@ -8,8 +8,11 @@ import { describePg, freshSchema, PG_URL, pgQuery } from "../pg-helpers.js";
 async function workspace(names: string[]) {
   const sim = await testSimulator({ now: daytimeNow });
   const schema = freshSchema();
-  const files: Record<string, string> = { "campaign.config.yaml": `state:\n  backend: postgres\n  schema: ${schema}\n` };
-  for (const [i, name] of names.entries()) files[`campaigns/c${i}.yaml`] = campaignYaml(`'${name}'`, "", [String(919_700_000_200 + i)]);
+  const files: Record<string, string> = {
+    "campaign.config.yaml": `state:\n  backend: postgres\n  schema: ${schema}\n`,
+  };
+  for (const [i, name] of names.entries())
+    files[`campaigns/c${i}.yaml`] = campaignYaml(`'${name}'`, "", [String(919_700_000_200 + i)]);
   const dir = await tempDir(files);
   const env = { ...simulatorEnv(sim), CAMPAIGN_PG_URL: PG_URL! };
   return { sim, schema, dir, cli: (...args: string[]) => runCli(args, dir, env, daytimeNow()) };
@@ -36,7 +39,9 @@ describePg("state integrity on PostgreSQL", () => {
     expect((await cli("plan", "--detailed-exitcode")).code).toBe(0);
     await expect(stat(join(dir, ".campaign", "state.json.new-salt"))).rejects.toThrow();
 
-    await pgQuery(`UPDATE "${schema}".campaigns SET record = jsonb_set(record, '{status}', '"sent-maybe"') WHERE task_name = 'constructor'`);
+    await pgQuery(
+      `UPDATE "${schema}".campaigns SET record = jsonb_set(record, '{status}', '"sent-maybe"') WHERE task_name = 'constructor'`,
+    );
     const refused = await cli("plan");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("does not match schemas/state.schema.json (/campaigns/constructor/status");

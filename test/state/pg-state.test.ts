@@ -11,19 +11,31 @@ const BIN = join(import.meta.dirname, "..", "..", "bin", "campaign");
 // The children run on the real clock; calling hours are not what these tests are about.
 const config = (schema: string) => `state:\n  backend: postgres\n  schema: ${schema}\nguards:\n  callingHours: false\n`;
 
-function runChild(dir: string, env: Record<string, string>, args: string[]): { done: Promise<{ code: number | null; output: string }>; kill(): void } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+function runChild(
+  dir: string,
+  env: Record<string, string>,
+  args: string[],
+): { done: Promise<{ code: number | null; output: string }>; kill(): void } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env, CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (c) => (output += c));
   child.stderr.on("data", (c) => (output += c));
-  return { done: new Promise((resolve) => child.on("exit", (code) => resolve({ code, output }))), kill: () => child.kill("SIGKILL") };
+  return {
+    done: new Promise((resolve) => child.on("exit", (code) => resolve({ code, output }))),
+    kill: () => child.kill("SIGKILL"),
+  };
 }
 
 async function workspace(campaigns: number) {
   const sim = await testSimulator({ now: Date.now });
   const schema = freshSchema();
   const files: Record<string, string> = { "campaign.config.yaml": config(schema) };
-  for (let i = 0; i < campaigns; i++) files[`campaigns/c${i}.yaml`] = campaignYaml(`pg-${i}`, "", [String(919_700_000_100 + i)]);
+  for (let i = 0; i < campaigns; i++)
+    files[`campaigns/c${i}.yaml`] = campaignYaml(`pg-${i}`, "", [String(919_700_000_100 + i)]);
   const dir = await tempDir(files);
   const env = { ...simulatorEnv(sim), CAMPAIGN_PG_URL: PG_URL! };
   return { sim, schema, dir, env, cli: (...args: string[]) => runCli(args, dir, env, Date.now()) };
@@ -33,10 +45,15 @@ describePg("applied state on PostgreSQL", () => {
   test("two applies from two processes: exactly one proceeds, the other exits 4 naming the holder", async () => {
     const { sim, dir, env, schema } = await workspace(6);
     sim.setFault("create", { latencyMs: 150 });
-    const [a, b] = await Promise.all([runChild(dir, env, ["apply", "--auto-approve"]).done, runChild(dir, env, ["apply", "--auto-approve"]).done]);
+    const [a, b] = await Promise.all([
+      runChild(dir, env, ["apply", "--auto-approve"]).done,
+      runChild(dir, env, ["apply", "--auto-approve"]).done,
+    ]);
     expect([a.code, b.code].sort()).toEqual([0, 4]);
     const loser = a.code === 4 ? a : b;
-    expect(loser.output).toMatch(/error state-locked: the state is locked by \S+@\S+ pid \d+ running "campaign apply --auto-approve" since \S+, lock id [0-9a-f-]+/);
+    expect(loser.output).toMatch(
+      /error state-locked: the state is locked by \S+@\S+ pid \d+ running "campaign apply --auto-approve" since \S+, lock id [0-9a-f-]+/,
+    );
     expect(Object.values(sim.stats().tasksCreatedByName)).toEqual([1, 1, 1, 1, 1, 1]);
     const [head] = await pgQuery<{ serial: string }>(`SELECT serial FROM "${schema}".state`);
     expect(Number(head!.serial)).toBeGreaterThan(6);
@@ -49,7 +66,9 @@ describePg("applied state on PostgreSQL", () => {
     const apply = runChild(dir, env, ["apply", "--auto-approve", "--parallelism", "2"]);
     // Wait until two campaigns are pending (their requests in flight), then kill.
     for (let i = 0; i < 200; i++) {
-      const pending = await pgQuery(`SELECT 1 FROM "${schema}".campaigns WHERE record->>'status' = 'pending'`).catch(() => []);
+      const pending = await pgQuery(`SELECT 1 FROM "${schema}".campaigns WHERE record->>'status' = 'pending'`).catch(
+        () => [],
+      );
       // Both write-ahead records durable and both requests arrived: the kill hits two in flight.
       if (pending.length === 2 && (sim.stats().requests["create"] ?? 0) === 2) break;
       await new Promise((r) => setTimeout(r, 25));
@@ -70,10 +89,20 @@ describePg("applied state on PostgreSQL", () => {
 
   test("force-unlock LOCK_ID ends a hung but connected holder's session; its lock is free at once", async () => {
     const { sim, dir, env, cli, schema } = await workspace(2);
-    await writeFile(join(dir, "campaign.config.yaml"), (await readFile(join(dir, "campaign.config.yaml"), "utf8")) + "api:\n  timeoutMs: 1500\n");
+    await writeFile(
+      join(dir, "campaign.config.yaml"),
+      (await readFile(join(dir, "campaign.config.yaml"), "utf8")) + "api:\n  timeoutMs: 1500\n",
+    );
     sim.setFault("create", { hangAfterStore: true });
     const hung = runChild(dir, env, ["apply", "--auto-approve", "--parallelism", "1"]);
-    for (let i = 0; i < 200 && (await pgQuery(`SELECT 1 FROM "${schema}".campaigns WHERE record->>'status' = 'pending'`).catch(() => [])).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (
+      let i = 0;
+      i < 200 &&
+      (await pgQuery(`SELECT 1 FROM "${schema}".campaigns WHERE record->>'status' = 'pending'`).catch(() => []))
+        .length === 0;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 25));
     const locked = await cli("apply", "--auto-approve");
     expect(locked.code).toBe(4);
     const lockId = /lock id ([0-9a-f-]+)/.exec(locked.stderr)![1]!;
@@ -93,13 +122,18 @@ describePg("applied state on PostgreSQL", () => {
     const schema = freshSchema();
     const backend = await openPgStateBackend(PG_URL, schema);
     try {
-      const first = backend.writer({ formatVersion: 1, lineage: "lin-a", serial: 0, salt: "c".repeat(32), campaigns: {}, history: [] }, Date.now);
+      const first = backend.writer(
+        { formatVersion: 1, lineage: "lin-a", serial: 0, salt: "c".repeat(32), campaigns: {}, history: [] },
+        Date.now,
+      );
       await first.commit(() => [{ action: "create-state", detail: "lineage lin-a" }]);
       const stale = await backend.read();
       const one = backend.writer(stale!, Date.now);
       const two = backend.writer(stale!, Date.now);
       await one.commit(() => [{ action: "apply-start", detail: "one" }]);
-      await expect(two.commit(() => [{ action: "apply-start", detail: "two" }])).rejects.toThrow(/changed under this command \(it is at serial 2 of lineage lin-a, this writer started from serial 1/);
+      await expect(two.commit(() => [{ action: "apply-start", detail: "two" }])).rejects.toThrow(
+        /changed under this command \(it is at serial 2 of lineage lin-a, this writer started from serial 1/,
+      );
       const after = await backend.read();
       expect(after?.serial).toBe(2);
       expect(after?.history.map((h) => h.detail)).toEqual(["lineage lin-a", "one"]);
@@ -118,7 +152,12 @@ describePg("applied state on PostgreSQL", () => {
     const toPg = await cli("state", "migrate", "--to", "postgres");
     if (toPg.code !== 0) console.log(toPg.stdout, toPg.stderr);
     expect(toPg.code).toBe(0);
-    expect(toPg.stdout).toContain(`Moved the state (lineage ${original!.lineage}, serial ${original!.serial}, 3 campaigns, ${original!.history.length} history entries) from .campaign/state.json to postgres://postgres@127.0.0.1:5432/test (schema ${schema})`.replace("postgres://postgres@127.0.0.1:5432/test", PG_URL!));
+    expect(toPg.stdout).toContain(
+      `Moved the state (lineage ${original!.lineage}, serial ${original!.serial}, 3 campaigns, ${original!.history.length} history entries) from .campaign/state.json to postgres://postgres@127.0.0.1:5432/test (schema ${schema})`.replace(
+        "postgres://postgres@127.0.0.1:5432/test",
+        PG_URL!,
+      ),
+    );
     expect((await cli("state", "list")).stdout).toContain(`serial ${original!.serial}, lineage ${original!.lineage}`);
     const twice = await cli("state", "migrate", "--to", "postgres");
     expect(twice.code).toBe(1);
@@ -132,9 +171,16 @@ describePg("applied state on PostgreSQL", () => {
 
   test("an unreachable server: a clear error with the URL masked, no stack trace", async () => {
     const dir = await tempDir({ "campaign.config.yaml": "state:\n  backend: postgres\n" });
-    const run = await runCli(["plan"], dir, { CAMPAIGN_PG_URL: "postgres://campaigns:hunter2@127.0.0.1:9/db" }, Date.now());
+    const run = await runCli(
+      ["plan"],
+      dir,
+      { CAMPAIGN_PG_URL: "postgres://campaigns:hunter2@127.0.0.1:9/db" },
+      Date.now(),
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("error backend-unreachable: cannot reach PostgreSQL for the state (state.backend: postgres) at postgres://campaigns:***@127.0.0.1:9/db");
+    expect(run.stderr).toContain(
+      "error backend-unreachable: cannot reach PostgreSQL for the state (state.backend: postgres) at postgres://campaigns:***@127.0.0.1:9/db",
+    );
     expect(run.stderr).not.toContain("hunter2");
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
