@@ -1,5 +1,6 @@
 import type { ApplyOutcome } from "../apply/index.js";
-import type { DesiredCampaign, TextStyle } from "../plan/index.js";
+import type { DesiredCampaign } from "../plan/index.js";
+import type { TextStyle } from "../views/index.js";
 import { escapeControlCharsDeep } from "../privacy/index.js";
 import type { ApplyReport } from "../schema/generated/index.js";
 

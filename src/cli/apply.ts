@@ -26,13 +26,13 @@ import {
   type StateBackend,
 } from "../state/index.js";
 import { applyReport, renderApplyReport } from "./apply-report.js";
-import { clientFromEnvironment } from "./client.js";
+import { clientFromEnvironment } from "../app/client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 import { guardsOf, makePlan, renderPlan } from "./planning.js";
 import { campaignsAsPlanned, checkPlanState, readSavedPlan, verifySavedPlan } from "./saved-plan.js";
-import { listenForStop, stopIfInterrupted, type Interrupts, type Stop } from "./interrupts.js";
-import { palette } from "./terminal.js";
+import { listenForStop, stopIfInterrupted, type Interrupts, type Stop } from "../app/interrupts.js";
+import { palette } from "../views/style.js";
 import {
   actor,
   loadDesired,
@@ -40,7 +40,7 @@ import {
   openWorkspace,
   withStateBackend,
   type Workspace,
-} from "./workspace.js";
+} from "../app/workspace.js";
 
 export interface ApplyCommandOptions {
   autoApprove?: boolean;

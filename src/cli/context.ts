@@ -1,6 +1,8 @@
+import type { AppContext } from "../app/context.js";
+import { palette, renderDiagnostics, type OutputFormat } from "../views/index.js";
 import type { Terminal } from "./terminal.js";
 
-export type OutputFormat = "text" | "json" | "markdown";
+export type { OutputFormat };
 
 /** Options every command shares (DESIGN.md: shared flags). */
 export interface GlobalOptions {
@@ -11,10 +13,23 @@ export interface GlobalOptions {
   quiet: boolean;
 }
 
-/** What a command may touch: everything from outside is passed in here. */
-export interface CliContext {
-  cwd: string;
-  env: Record<string, string | undefined>;
+/** What the process gives a command: the directory, the environment and the clock. */
+export type ProcessContext = Pick<AppContext, "cwd" | "env" | "now">;
+
+/** A use case's context, plus the terminal the CLI renders results on. */
+export interface CliContext extends AppContext {
   terminal: Terminal;
-  now(): number;
+}
+
+/** Use-case events go to stderr: diagnostics in the compiler form, notices as they are. */
+export function cliContext(base: ProcessContext, terminal: Terminal): CliContext {
+  const paint = palette(terminal.color);
+  return {
+    ...base,
+    terminal,
+    events: {
+      diagnostics: (found) => terminal.err(renderDiagnostics(found, paint)),
+      notice: (text) => terminal.err(text),
+    },
+  };
 }

@@ -8,12 +8,12 @@ import { openSqliteStore, startReceiver } from "../reports/index.js";
 import { DEMO_ACCOUNT, startSimulator } from "../simulator/index.js";
 import { outcomesCommand } from "./reports.js";
 import { applyCommand } from "./apply.js";
-import type { Interrupts } from "./interrupts.js";
+import type { Interrupts } from "../app/interrupts.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ToolError } from "../errors/index.js";
 import { ExitCode } from "./exit-codes.js";
 import { planCommand } from "./plan.js";
-import { palette } from "./terminal.js";
+import { palette } from "../views/style.js";
 import { validateCommand } from "./validate.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../campaigns", import.meta.url));

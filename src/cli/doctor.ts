@@ -5,8 +5,8 @@ import type { DoctorCheck, DoctorReport } from "../schema/generated/index.js";
 import { lockPathFor, readLock } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { palette } from "./terminal.js";
-import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
+import { palette } from "../views/style.js";
+import { openWorkspace, withStateBackend, type Workspace } from "../app/workspace.js";
 
 /** `campaign doctor`: read-only checks against the configured platform; exit 0 when none failed (warnings allowed), 1 otherwise. */
 export async function doctorCommand(options: GlobalOptions, context: CliContext): Promise<ExitCode> {

@@ -6,7 +6,7 @@ import { FILE_LIMITS, kindOf, readTextFile } from "../files/index.js";
 import type { InitReport } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { TOOL_VERSION } from "./version.js";
+import { TOOL_VERSION } from "../app/version.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GITIGNORE_LINES = [

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { CliContext, GlobalOptions, OutputFormat } from "./context.js";
+import { cliContext, type CliContext, type GlobalOptions, type OutputFormat, type ProcessContext } from "./context.js";
 import type { SimulatorCommandOptions } from "./simulator.js";
 import type { PlanCommandOptions } from "./plan.js";
 import type { ApplyCommandOptions } from "./apply.js";
@@ -8,14 +8,10 @@ import type { OutcomesOptions, ReceiveOptions, StoreOption } from "./reports.js"
 import { ExitCode } from "./exit-codes.js";
 import { describeFailure, errorDocument, heldStdout, renderFailure, wantsJson, type Failure } from "./failure.js";
 import { escapingTerminal, processTerminal, type Terminal } from "./terminal.js";
-import { TOOL_VERSION } from "./version.js";
+import { TOOL_VERSION } from "../app/version.js";
 
 /** Builds the command tree. Command modules are imported when run, so `--version` stays fast. */
-export function buildProgram(
-  context: Omit<CliContext, "terminal">,
-  terminal: Terminal,
-  setExit: (code: number) => void,
-): Command {
+export function buildProgram(context: ProcessContext, terminal: Terminal, setExit: (code: number) => void): Command {
   const program = new Command("campaign")
     .description(
       "Config-as-code for LAAFFIC AI-agent call campaigns: validate, plan and apply campaigns declared as YAML in git.",
@@ -66,7 +62,7 @@ export function buildProgram(
   };
   const run = async (action: (ctx: CliContext, options: GlobalOptions) => Promise<number>): Promise<void> => {
     const options = globals();
-    const ctx: CliContext = { ...context, terminal: { ...terminal, color: terminal.color && options.color } };
+    const ctx = cliContext(context, { ...terminal, color: terminal.color && options.color });
     setExit(await action(ctx, options));
   };
 
@@ -357,11 +353,7 @@ function listenForInterrupt(onInterrupt: (signal: string) => void): () => void {
 }
 
 /** Parses argv, runs the command and maps every failure to an exit code, in one place. */
-export async function main(
-  argv: readonly string[],
-  context: Omit<CliContext, "terminal">,
-  rawTerminal: Terminal,
-): Promise<number> {
+export async function main(argv: readonly string[], context: ProcessContext, rawTerminal: Terminal): Promise<number> {
   const json = wantsJson(argv);
   // Everything printed for people, errors included, shows control characters escaped.
   const terminal = escapingTerminal(rawTerminal, { jsonStdout: json });

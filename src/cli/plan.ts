@@ -1,9 +1,9 @@
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import type { Interrupts } from "./interrupts.js";
-import { toolFiles } from "./outputs.js";
+import type { Interrupts } from "../app/interrupts.js";
+import { toolFiles } from "../app/outputs.js";
 import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
-import { openWorkspace, withStateBackend } from "./workspace.js";
+import { openWorkspace, withStateBackend } from "../app/workspace.js";
 
 export interface PlanCommandOptions {
   out?: string;

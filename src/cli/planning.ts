@@ -1,14 +1,15 @@
-import { plan, renderPlanMarkdown, renderPlanText, type DesiredCampaign, type GuardInput } from "../plan/index.js";
+import { plan, type DesiredCampaign, type GuardInput } from "../plan/index.js";
+import { renderPlanMarkdown, renderPlanText } from "../views/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { ensureNewSalt, hmacHasher, newId, newLineage, removeNewSalt } from "../state/index.js";
 import type { ProtectedFile } from "../files/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
-import { appendToStepSummary, writeOutput } from "./outputs.js";
+import { appendToStepSummary, writeOutput } from "../app/outputs.js";
 import { signPlan } from "./saved-plan.js";
-import { planScope } from "./project-paths.js";
-import { palette } from "./terminal.js";
-import { TOOL_VERSION } from "./version.js";
-import { loadDesired, type Workspace } from "./workspace.js";
+import { planScope } from "../app/project-paths.js";
+import { palette } from "../views/style.js";
+import { TOOL_VERSION } from "../app/version.js";
+import { loadDesired, type Workspace } from "../app/workspace.js";
 
 export interface MadePlan {
   plan: CampaignPlan;

@@ -2,11 +2,11 @@ import { refreshState, type RefreshResult } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import { ownEntry } from "../plan/index.js";
 import type { AppliedState, RefreshReport } from "../schema/generated/index.js";
-import { clientFromEnvironment } from "./client.js";
+import { clientFromEnvironment } from "../app/client.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { listenForStop, stopIfInterrupted, type Interrupts } from "./interrupts.js";
-import { openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
+import { listenForStop, stopIfInterrupted, type Interrupts } from "../app/interrupts.js";
+import { openWorkspace, withStateBackend, type Workspace } from "../app/workspace.js";
 
 export interface RefreshRequest {
   /** As the lock records it. */

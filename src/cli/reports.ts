@@ -19,10 +19,10 @@ import { FILE_LIMITS, readTextFile } from "../files/index.js";
 import type { AppliedState, ReceiverStarted, ReportsImportReport } from "../schema/generated/index.js";
 import { hmacHasher } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
-import { toolFiles, writeOutput } from "./outputs.js";
+import { toolFiles, writeOutput } from "../app/outputs.js";
 import { ExitCode } from "./exit-codes.js";
-import { untilSignal, type Interrupts } from "./interrupts.js";
-import { loadDesired, openWorkspace, withStateBackend, type Workspace } from "./workspace.js";
+import { untilSignal, type Interrupts } from "../app/interrupts.js";
+import { loadDesired, openWorkspace, withStateBackend, type Workspace } from "../app/workspace.js";
 
 export interface StoreOption {
   store?: string;

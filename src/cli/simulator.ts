@@ -3,7 +3,7 @@ import { ToolError } from "../errors/index.js";
 import type { SimulatorStarted } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { untilSignal, type Interrupts } from "./interrupts.js";
+import { untilSignal, type Interrupts } from "../app/interrupts.js";
 
 export interface SimulatorCommandOptions {
   port: string;

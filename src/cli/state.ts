@@ -18,8 +18,8 @@ import {
 } from "../state/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import type { Interrupts } from "./interrupts.js";
-import { actor, openWorkspace, withStateBackend } from "./workspace.js";
+import type { Interrupts } from "../app/interrupts.js";
+import { actor, openWorkspace, withStateBackend } from "../app/workspace.js";
 
 async function existingState(backend: StateBackend): Promise<AppliedState> {
   const state = await backend.read();

@@ -51,11 +51,3 @@ export function escapingTerminal(terminal: Terminal, options: { jsonStdout: bool
     err: (text) => terminal.err(escapeTerminalOutput(text, { keepColor })),
   };
 }
-
-export type Paint = (text: string) => string;
-
-export function palette(color: boolean): Record<"red" | "yellow" | "green" | "bold" | "dim", Paint> {
-  const wrap = (open: number, close: number): Paint =>
-    color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t;
-  return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
-}

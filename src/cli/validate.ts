@@ -6,13 +6,14 @@ import {
   summaryLine,
   validationReport,
 } from "../campaigns/index.js";
-import { hasErrors, renderDiagnostic } from "../diagnostics/index.js";
+import { hasErrors } from "../diagnostics/index.js";
+import { renderDiagnostic } from "../views/index.js";
 import { loadConfig } from "../config/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import { palette } from "./terminal.js";
-import { campaignDefaults, campaignFileReader } from "./workspace.js";
+import { palette } from "../views/style.js";
+import { campaignDefaults, campaignFileReader } from "../app/workspace.js";
 
 /**
  * `campaign validate [paths…]`: exit 0 when every campaign is valid (warnings allowed), else 1.

@@ -51,5 +51,3 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
   );
 }
-
-export { renderDiagnostic, type DiagnosticStyle } from "./render.js";

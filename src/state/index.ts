@@ -17,6 +17,7 @@ export {
   type JournalRecord,
 } from "./writer.js";
 export { fileBackend, type StateBackend, type LockRequest } from "./backend.js";
+export { withLockedState, type LockedState } from "./transaction.js";
 export { openPgStateBackend } from "./pg-store.js";
 export {
   acquireLock,

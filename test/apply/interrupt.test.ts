@@ -3,8 +3,9 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { applyCommand } from "../../src/cli/apply.js";
-import type { Interrupts } from "../../src/cli/interrupts.js";
+import type { Interrupts } from "../../src/app/interrupts.js";
 import { exitCodeFor } from "../../src/cli/exit-codes.js";
+import { cliContext } from "../../src/cli/context.js";
 import { isToolError } from "../../src/errors/index.js";
 import type { Simulator } from "../../src/simulator/index.js";
 import { readStateFile } from "../../src/state/index.js";
@@ -163,7 +164,10 @@ describe("interrupted before the first request (in-process: the interrupt port f
       output += text;
       if (firesOn(text)) fire("SIGINT");
     };
-    const context = { cwd: dir, env, now: Date.now, terminal: { out: write, err: write, color: false, isTTY: false } };
+    const context = cliContext(
+      { cwd: dir, env, now: Date.now },
+      { out: write, err: write, color: false, isTTY: false },
+    );
     const error = await applyCommand(
       [],
       { autoApprove: true },

@@ -1,15 +1,8 @@
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
-import {
-  canonicalJson,
-  describeDesired,
-  plan,
-  planSummaryLine,
-  renderPlanMarkdown,
-  renderPlanText,
-  type DesiredCampaign,
-} from "../../src/plan/index.js";
+import { canonicalJson, describeDesired, plan, type DesiredCampaign } from "../../src/plan/index.js";
+import { planSummaryLine, renderPlanMarkdown, renderPlanText } from "../../src/views/index.js";
 import {
   planSchema,
   validationReportSchema,

@@ -17,16 +17,15 @@ import {
   type NumberChecks,
 } from "../campaigns/index.js";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
-import { hasErrors, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/index.js";
 import { parseSuppressionList, suppressedBy, type SuppressionList } from "../campaigns/suppression.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import type { SuppressionListBinding } from "../schema/generated/index.js";
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
-import type { CliContext, GlobalOptions } from "./context.js";
+import type { AppContext } from "./context.js";
 import { projectPath } from "./project-paths.js";
-import { palette } from "./terminal.js";
 
 export interface Workspace {
   config: LoadedConfig;
@@ -56,11 +55,17 @@ export async function withStateBackend<T>(
   }
 }
 
-/** Config loaded and checked; config errors are printed (stderr) and end the command. */
-export async function openWorkspace(options: GlobalOptions, context: CliContext): Promise<Workspace> {
+/** The shared flags that choose the workspace. */
+export interface WorkspaceOptions {
+  config?: string | undefined;
+  state?: string | undefined;
+}
+
+/** Config loaded and checked; config errors are reported (events) and end the command. */
+export async function openWorkspace(options: WorkspaceOptions, context: AppContext): Promise<Workspace> {
   const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
   if (hasErrors(config.diagnostics)) {
-    printDiagnostics(config.diagnostics, context);
+    context.events.diagnostics(config.diagnostics);
     throw new ToolError(
       "config-invalid",
       `the configuration ${config.settings.configFile ?? ""} has errors`.replace("  ", " "),
@@ -75,12 +80,12 @@ export async function openWorkspace(options: GlobalOptions, context: CliContext)
     statePath,
     absoluteStatePath: resolve(context.cwd, statePath),
     stateFileChosen: options.state !== undefined,
-    warn: (warning) => printDiagnostics([warning], context),
+    warn: (warning) => context.events.diagnostics([warning]),
   };
 }
 
 /** Reads campaign files and the files they name; those stay inside the project unless the config allows otherwise. */
-export function campaignFileReader(workspace: Pick<Workspace, "config">, context: CliContext): CampaignFileReader {
+export function campaignFileReader(workspace: Pick<Workspace, "config">, context: AppContext): CampaignFileReader {
   return nodeFileReader(context.cwd, {
     root: workspace.config.projectRoot,
     allowOutside: workspace.config.settings.allowPathsOutsideProject,
@@ -131,7 +136,7 @@ export interface DesiredLoad {
 /** Reads guards.suppressionLists; a list that cannot be read or parsed stops the command (fail closed). */
 export async function loadSuppressionLists(
   workspace: Workspace,
-  context: CliContext,
+  context: AppContext,
 ): Promise<{ lists: SuppressionList[]; bindings: SuppressionListBinding[] }> {
   const { guards } = workspace.config.settings;
   const lists: SuppressionList[] = [];
@@ -149,7 +154,7 @@ export async function loadSuppressionLists(
         referencedAt,
         field: `/guards/suppressionLists/${index}`,
       });
-      printDiagnostics([problem], context);
+      context.events.diagnostics([problem]);
       throw new ToolError(
         "invalid-input",
         `the suppression list ${path} cannot be read; nothing was planned`,
@@ -168,7 +173,7 @@ export async function loadSuppressionLists(
     });
   }
   if (problems.length > 0) {
-    printDiagnostics(problems, context);
+    context.events.diagnostics(problems);
     throw new ToolError(
       "invalid-input",
       `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`,
@@ -229,7 +234,7 @@ export async function loadDesired(
   workspace: Workspace,
   paths: string[],
   hash: Hasher,
-  context: CliContext,
+  context: AppContext,
   options: { forSubmission: boolean } = { forSubmission: true },
 ): Promise<DesiredLoad> {
   const { settings } = workspace.config;
@@ -273,7 +278,7 @@ export async function loadDesired(
   });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {
-    printDiagnostics(loaded.diagnostics, context);
+    context.events.diagnostics(loaded.diagnostics);
     throw new ToolError(
       "invalid-input",
       `${invalid} of ${loaded.campaigns.length} campaigns are invalid; nothing was planned`,
@@ -302,15 +307,6 @@ async function numberChecks(workspace: Workspace): Promise<NumberChecks> {
     invalid: guards.invalidNumbers ?? "error",
     ...(guards.callingHours === false ? {} : { zonesOf: createZoneLookup(await loadPhoneTimeZones()) }),
   };
-}
-
-export function printDiagnostics(diagnostics: readonly Diagnostic[], context: CliContext): void {
-  const paint = palette(context.terminal.color);
-  context.terminal.err(
-    sortDiagnostics(diagnostics)
-      .map((d) => renderDiagnostic(d, paint))
-      .join(""),
-  );
 }
 
 /** Who made a change, for the state's history. */

@@ -8,7 +8,7 @@ import {
   writeOutputFile,
   type ProtectedFile,
 } from "../files/index.js";
-import type { CliContext } from "./context.js";
+import type { AppContext } from "./context.js";
 import type { Workspace } from "./workspace.js";
 
 /**
@@ -18,7 +18,7 @@ import type { Workspace } from "./workspace.js";
  */
 export async function toolFiles(
   workspace: Workspace,
-  context: CliContext,
+  context: AppContext,
   extra: { inputFiles?: readonly string[]; store?: string } = {},
 ): Promise<ProtectedFile[]> {
   const { settings } = workspace.config;
@@ -48,7 +48,7 @@ export async function toolFiles(
 }
 
 /** Campaign files under campaignsDir (and the recipientsFile each names, read without loading the campaigns). */
-async function campaignInputs(campaignsDir: string, context: CliContext, withRecipients: boolean): Promise<string[]> {
+async function campaignInputs(campaignsDir: string, context: AppContext, withRecipients: boolean): Promise<string[]> {
   const files = await discoverCampaignFiles([campaignsDir], context.cwd).catch(() => [] as string[]);
   const reader = nodeFileReader(context.cwd);
   const inputs = [...files];
@@ -70,7 +70,7 @@ export async function writeOutput(
   text: string,
   what: string,
   protect: readonly ProtectedFile[],
-  context: CliContext,
+  context: AppContext,
 ): Promise<void> {
   const target = await checkOutputPath(file, { cwd: context.cwd, what, protect });
   await writeOutputFile(target, text, what);
@@ -83,7 +83,7 @@ export async function writeOutput(
 export async function appendToStepSummary(
   text: string,
   protect: readonly ProtectedFile[],
-  context: CliContext,
+  context: AppContext,
 ): Promise<void> {
   const file = context.env["GITHUB_STEP_SUMMARY"];
   if (!file) return;
@@ -95,5 +95,5 @@ export async function appendToStepSummary(
     },
     (error: Error) => error.message,
   );
-  if (problem !== undefined) context.terminal.err(`warning: ${problem}; the command's result is not affected\n`);
+  if (problem !== undefined) context.events.notice(`warning: ${problem}; the command's result is not affected\n`);
 }

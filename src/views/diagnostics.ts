@@ -1,4 +1,4 @@
-import type { Diagnostic } from "./index.js";
+import { sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { escapeControlChars } from "../privacy/index.js";
 
 export interface DiagnosticStyle {
@@ -18,4 +18,11 @@ export function renderDiagnostic(d: Diagnostic, style: DiagnosticStyle = plain):
   let text = `${style.bold(`${e(d.file)}:${d.line}:${d.column}`)}: ${severity} ${e(d.code)}: ${e(d.message)}\n`;
   if (d.hint) text += `  ${style.dim("hint:")} ${e(d.hint)}\n`;
   return text;
+}
+
+/** Several, in the stable order (file, line, column; errors first). */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], style: DiagnosticStyle = plain): string {
+  return sortDiagnostics(diagnostics)
+    .map((d) => renderDiagnostic(d, style))
+    .join("");
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { ToolError } from "../errors/index.js";
-import type { CliContext } from "./context.js";
+import type { AppContext } from "./context.js";
 
 export interface Interrupts {
   /**
@@ -25,16 +25,16 @@ export interface Stop {
  */
 export function listenForStop(
   interrupts: Interrupts,
-  context: CliContext,
+  context: AppContext,
   say: { stopping: string; again: string },
 ): Stop {
   const controller = new AbortController();
   // Up to api.parallelism (64) requests in flight and as many retry waits listen to it.
   setMaxListeners(0, controller.signal);
   const unlisten = interrupts.listen((signal) => {
-    if (controller.signal.aborted) return context.terminal.err(`\n${signal} again: ${say.again}\n`);
+    if (controller.signal.aborted) return context.events.notice(`\n${signal} again: ${say.again}\n`);
     controller.abort();
-    context.terminal.err(`\n${signal}: ${say.stopping}\n`);
+    context.events.notice(`\n${signal}: ${say.stopping}\n`);
   });
   return { signal: controller.signal, unlisten };
 }
@@ -51,14 +51,14 @@ export function stopIfInterrupted(signal: AbortSignal, message: string, hint: st
  */
 export function untilSignal(
   interrupts: Interrupts,
-  context: CliContext,
+  context: AppContext,
 ): { stopped: Promise<string>; unlisten(): void } {
   let received: string | undefined;
   let resolve: (signal: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolve = r));
   const unlisten = interrupts.listen((signal) => {
     if (received === undefined) resolve((received = signal));
-    else context.terminal.err(`${signal} again: already stopping\n`);
+    else context.events.notice(`${signal} again: already stopping\n`);
   });
   return { stopped, unlisten };
 }

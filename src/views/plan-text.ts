@@ -1,10 +1,10 @@
 import { UNKNOWN_COUNTRY } from "../campaigns/audience.js";
-import { renderDiagnostic, type DiagnosticStyle } from "../diagnostics/render.js";
+import { renderDiagnostic, type DiagnosticStyle } from "./diagnostics.js";
 import { epochMsToWallTime, isValidTimeZone } from "../campaigns/platform-time.js";
 import { escapeControlChars } from "../privacy/index.js";
-import { cancelAction, cancelSummary } from "./cancel.js";
+import { cancelAction, cancelSummary } from "../plan/index.js";
 import type { CampaignPlan, FieldChange, PlanEntry, PlannedRounds, RecipientDiff } from "../schema/generated/index.js";
-import { outsidePathsLine, planSummaryLine } from "./plan.js";
+import { outsidePathsLine, planSummaryLine } from "./plan-summary.js";
 
 export interface TextStyle extends DiagnosticStyle {
   green(text: string): string;

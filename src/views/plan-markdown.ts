@@ -1,8 +1,8 @@
 import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
 import { escapeControlChars } from "../privacy/index.js";
-import { cancelSummary } from "./cancel.js";
-import { outsidePathsLine, planSummaryLine } from "./plan.js";
-import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./render-text.js";
+import { cancelSummary } from "../plan/index.js";
+import { outsidePathsLine, planSummaryLine } from "./plan-summary.js";
+import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./plan-text.js";
 
 const ICON: Record<PlanEntry["action"], string> = {
   create: "🟢 create",
