@@ -37,7 +37,11 @@ const MAX_INVALID_FINDINGS = 20;
 export const UNKNOWN_COUNTRY = "ZZ";
 
 /** One pass over a campaign's recipients: validity per number, countries, zones, the number set. */
-export function examineRecipients(recipients: readonly NumberInfo[], checks: NumberChecks, positionOf: (index: number) => SourcePosition): { audience: Audience; diagnostics: Diagnostic[] } {
+export function examineRecipients(
+  recipients: readonly NumberInfo[],
+  checks: NumberChecks,
+  positionOf: (index: number) => SourcePosition,
+): { audience: Audience; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const countries: Record<string, number> = {};
   const groups = new Map<string | undefined, Map<string | undefined, ZoneGroup>>();
@@ -60,7 +64,13 @@ export function examineRecipients(recipients: readonly NumberInfo[], checks: Num
       if (!byZone) groups.set(runClass.country, (byZone = new Map()));
       const group = byZone.get(runZones);
       if (group) group.recipients += runLength;
-      else byZone.set(runZones, { country: runClass.country, zones: runZones ? runZones.split("&") : [], recipients: runLength, example: maskPhoneNumber(runExample) });
+      else
+        byZone.set(runZones, {
+          country: runClass.country,
+          zones: runZones ? runZones.split("&") : [],
+          recipients: runLength,
+          example: maskPhoneNumber(runExample),
+        });
     }
   };
   for (let index = 0; index < recipients.length; index++) {
@@ -90,9 +100,22 @@ export function examineRecipients(recipients: readonly NumberInfo[], checks: Num
   }
   flush();
   if (invalid > MAX_INVALID_FINDINGS) {
-    diagnostics.push(finding({ code: "invalid-number", message: `${invalid - MAX_INVALID_FINDINGS} more invalid callee numbers in this campaign (${invalid} in all)`, at: positionOf(0) }));
+    diagnostics.push(
+      finding({
+        code: "invalid-number",
+        message: `${invalid - MAX_INVALID_FINDINGS} more invalid callee numbers in this campaign (${invalid} in all)`,
+        at: positionOf(0),
+      }),
+    );
   }
-  return { audience: { countries, zoneGroups: [...groups.values()].flatMap((m) => [...m.values()]), numbers: sortedUnique(numbers.subarray(0, count)) }, diagnostics };
+  return {
+    audience: {
+      countries,
+      zoneGroups: [...groups.values()].flatMap((m) => [...m.values()]),
+      numbers: sortedUnique(numbers.subarray(0, count)),
+    },
+    diagnostics,
+  };
 }
 
 const MAX_E164_DIGITS = 15;

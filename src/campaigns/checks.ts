@@ -37,7 +37,10 @@ export function duplicateTaskNames(campaigns: readonly NamedCampaign[]): Diagnos
 }
 
 /** A number listed twice is called twice: worth a warning, naming where it repeats (masked). */
-export function duplicateCallees(recipients: readonly NumberInfo[], positionOf: (index: number) => SourcePosition): Diagnostic[] {
+export function duplicateCallees(
+  recipients: readonly NumberInfo[],
+  positionOf: (index: number) => SourcePosition,
+): Diagnostic[] {
   const firstIndex = new Map<string, number>();
   const out: Diagnostic[] = [];
   let more = 0;
@@ -63,12 +66,23 @@ export function duplicateCallees(recipients: readonly NumberInfo[], positionOf: 
     );
   });
   if (more > 0 && out[0]) {
-    out.push(warningAt({ code: "duplicate-callee", message: `${more} more repeated callee numbers in this campaign are not listed`, at: { file: out[0].file, line: out[0].line, column: out[0].column } }));
+    out.push(
+      warningAt({
+        code: "duplicate-callee",
+        message: `${more} more repeated callee numbers in this campaign are not listed`,
+        at: { file: out[0].file, line: out[0].line, column: out[0].column },
+      }),
+    );
   }
   return out;
 }
 
-export function sendTimePassed(sendTime: string | null | undefined, now: number, timeZone: string, at: SourcePosition): Diagnostic[] {
+export function sendTimePassed(
+  sendTime: string | null | undefined,
+  now: number,
+  timeZone: string,
+  at: SourcePosition,
+): Diagnostic[] {
   if (!sendTime) return [];
   if (wallTimeToEpochMs(sendTime, timeZone) > now) return [];
   return [
@@ -97,13 +111,22 @@ export function tooManyRecipients(count: number, at: SourcePosition): Diagnostic
 /** The campaign's `timezone` must be an IANA zone this machine knows. */
 export function unknownTimeZone(timeZone: string | undefined, at: SourcePosition): Diagnostic[] {
   if (timeZone === undefined || isValidTimeZone(timeZone)) return [];
-  return [errorAt({ code: "unknown-time-zone", message: `timezone "${maskSensitiveText(timeZone)}" is not an IANA time zone`, hint: "use a name like Asia/Kolkata or America/Chicago", at, field: "/timezone" })];
+  return [
+    errorAt({
+      code: "unknown-time-zone",
+      message: `timezone "${maskSensitiveText(timeZone)}" is not an IANA time zone`,
+      hint: "use a name like Asia/Kolkata or America/Chicago",
+      at,
+      field: "/timezone",
+    }),
+  ];
 }
 
 /** Nothing to validate or plan: said with where it was looked for, so a wrong directory is noticed. */
 export function noCampaigns(searched: readonly string[], files: number): Diagnostic[] {
   const where = searched.map((path) => (path === "" ? "." : path)).join(", ");
-  const found = files === 0 ? "no .yaml or .yml files" : `${files} file${files === 1 ? "" : "s"}, none holding a campaign`;
+  const found =
+    files === 0 ? "no .yaml or .yml files" : `${files} file${files === 1 ? "" : "s"}, none holding a campaign`;
   return [
     warningAt({
       code: "no-campaigns",

@@ -12,7 +12,8 @@ export function pointerToPath(pointer: string, value: unknown): (string | number
       current = current[Number(segment)];
     } else {
       path.push(segment);
-      current = current !== null && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
+      current =
+        current !== null && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
     }
   }
   return path;

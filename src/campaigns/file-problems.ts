@@ -13,7 +13,12 @@ export interface OutsideProject extends Omit<FileProblem, "kind"> {
 
 /** A file that cannot be read, at the file (the first bad byte for invalid UTF-8). */
 export function fileProblem(problem: FileProblem | OutsideProject, file: string): Diagnostic {
-  return errorAt({ code: problemCode(problem), message: problem.message, hint: problemHint(problem), at: { file, line: problem.line ?? 1, column: problem.column ?? 1 } });
+  return errorAt({
+    code: problemCode(problem),
+    message: problem.message,
+    hint: problemHint(problem),
+    at: { file, line: problem.line ?? 1, column: problem.column ?? 1 },
+  });
 }
 
 export interface Reference {
@@ -34,10 +39,25 @@ export interface Reference {
 export function referencedFileProblem(problem: FileProblem | OutsideProject, ref: Reference): Diagnostic {
   const { referencedAt, field } = ref;
   if (problem.kind === "missing") {
-    return errorAt({ code: ref.name === "recipientsFile" ? "recipients-file-not-found" : "file-not-found", message: `${ref.name} ${ref.written} cannot be read (looked for ${ref.file})`, hint: ref.name === "recipientsFile" ? "the path is relative to the campaign file" : "the path is relative to the config file's directory", at: referencedAt, field });
+    return errorAt({
+      code: ref.name === "recipientsFile" ? "recipients-file-not-found" : "file-not-found",
+      message: `${ref.name} ${ref.written} cannot be read (looked for ${ref.file})`,
+      hint:
+        ref.name === "recipientsFile"
+          ? "the path is relative to the campaign file"
+          : "the path is relative to the config file's directory",
+      at: referencedAt,
+      field,
+    });
   }
   if (problem.kind === "outside-project") {
-    return errorAt({ code: "path-outside-project", message: `${ref.name} ${ref.written} resolves to ${problem.resolved}, outside the project ${problem.root}`, hint: problemHint(problem), at: referencedAt, field });
+    return errorAt({
+      code: "path-outside-project",
+      message: `${ref.name} ${ref.written} resolves to ${problem.resolved}, outside the project ${problem.root}`,
+      hint: problemHint(problem),
+      at: referencedAt,
+      field,
+    });
   }
   return errorAt({
     code: problemCode(problem),
@@ -74,9 +94,8 @@ function problemHint(problem: FileProblem | OutsideProject): string {
     case "too-large":
       return "split it into smaller files";
     case "invalid-utf8":
-      return "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" export)";
+      return 'save the file as UTF-8 (a spreadsheet\'s "CSV UTF-8" export)';
     case "outside-project":
       return "CI reviews only what is in the repository: move the file into the project, or set allowPathsOutsideProject: true in the config";
   }
 }
-

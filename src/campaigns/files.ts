@@ -15,7 +15,12 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
   for (const path of paths) {
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
-    if (!info) throw new ToolError("path-not-found", `${path} does not exist`, "pass campaign files or directories, or set campaignsDir in the config");
+    if (!info)
+      throw new ToolError(
+        "path-not-found",
+        `${path} does not exist`,
+        "pass campaign files or directories, or set campaignsDir in the config",
+      );
     // A path named explicitly is read even when it is no regular file: the reader says what it is.
     if (info.isDirectory()) for (const file of await walk(absolute)) found.add(displayPath(file, cwd));
     else found.add(displayPath(absolute, cwd));
@@ -25,7 +30,11 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new ToolError("file-unreadable", `cannot list the directory ${dir} (${error.code ?? error.message}) while looking for campaign files`, "make it readable, or move it out of the campaigns directory");
+    throw new ToolError(
+      "file-unreadable",
+      `cannot list the directory ${dir} (${error.code ?? error.message}) while looking for campaign files`,
+      "make it readable, or move it out of the campaigns directory",
+    );
   });
   const files: string[] = [];
   for (const entry of entries) {
@@ -69,7 +78,10 @@ function within(path: string, root: string): boolean {
 }
 
 /** Reads files relative to `cwd`; paths in diagnostics stay as the user sees them. */
-export function nodeFileReader(cwd: string, bounds: ProjectBounds = { root: cwd, allowOutside: false }): CampaignFileReader {
+export function nodeFileReader(
+  cwd: string,
+  bounds: ProjectBounds = { root: cwd, allowOutside: false },
+): CampaignFileReader {
   return {
     readText: async (path, kind) => {
       const absolute = resolve(cwd, path);
@@ -77,10 +89,23 @@ export function nodeFileReader(cwd: string, bounds: ProjectBounds = { root: cwd,
       if (kind !== "campaign file" && !bounds.allowOutside) {
         const outside = await outsideProject(absolute, bounds.root);
         if (outside !== undefined) {
-          return { ok: false, problem: { kind: "outside-project", resolved: outside, root: bounds.root, message: `${path} resolves to ${outside}, outside the project ${bounds.root}` } };
+          return {
+            ok: false,
+            problem: {
+              kind: "outside-project",
+              resolved: outside,
+              root: bounds.root,
+              message: `${path} resolves to ${outside}, outside the project ${bounds.root}`,
+            },
+          };
         }
       }
-      const maxBytes = kind === "campaign file" ? FILE_LIMITS.campaignFile : kind === "recipients file" ? FILE_LIMITS.recipientsCsv : FILE_LIMITS.suppressionList;
+      const maxBytes =
+        kind === "campaign file"
+          ? FILE_LIMITS.campaignFile
+          : kind === "recipients file"
+            ? FILE_LIMITS.recipientsCsv
+            : FILE_LIMITS.suppressionList;
       return readTextFile(absolute, { maxBytes, display: path, what: kind });
     },
     resolve: (fromFile, rel) => displayPath(resolve(cwd, dirname(fromFile), rel), cwd),

@@ -82,11 +82,16 @@ export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
   const named = campaigns.filter((c): c is LoadedCampaign & { taskName: string } => typeof c.taskName === "string");
   const duplicates = duplicateTaskNames(named.map((c) => ({ taskName: c.taskName, at: c.source })));
   for (const duplicate of duplicates) {
-    const campaign = named.find((c) => c.source.file === duplicate.file && c.source.line === duplicate.line && c.source.column === duplicate.column);
+    const campaign = named.find(
+      (c) =>
+        c.source.file === duplicate.file && c.source.line === duplicate.line && c.source.column === duplicate.column,
+    );
     if (campaign) campaign.valid = false;
   }
   diagnostics.push(...duplicates);
-  campaigns.sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
+  campaigns.sort((a, b) =>
+    a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line,
+  );
   return { campaigns, diagnostics };
 }
 
@@ -103,10 +108,24 @@ async function loadFile(file: string, options: LoadOptions): Promise<LoadResult>
   const parsed = parseYamlFile(file, read.text);
   diagnostics.push(...parsed.diagnostics);
   if (parsed.documents.length === 0 && parsed.brokenDocuments.length === 0 && !hasErrors(parsed.diagnostics)) {
-    diagnostics.push(warningAt({ code: "empty-campaign-file", message: `${file} holds no campaign (it is empty, or only comments or ---)`, hint: "add a campaign, or delete the file", at: { file, line: 1, column: 1 } }));
+    diagnostics.push(
+      warningAt({
+        code: "empty-campaign-file",
+        message: `${file} holds no campaign (it is empty, or only comments or ---)`,
+        hint: "add a campaign, or delete the file",
+        at: { file, line: 1, column: 1 },
+      }),
+    );
   }
   for (const start of parsed.brokenDocuments) {
-    campaigns.push({ taskName: undefined, source: start, valid: false, campaign: {} as Campaign, recipients: [], recipientCount: 0 });
+    campaigns.push({
+      taskName: undefined,
+      source: start,
+      valid: false,
+      campaign: {} as Campaign,
+      recipients: [],
+      recipientCount: 0,
+    });
   }
   for (const document of parsed.documents) {
     const loaded = await loadDocument(document, options, parsed.diagnostics);
@@ -143,7 +162,9 @@ async function loadDocument(
   const validate = validators().campaign;
   if (!validate(merged)) {
     // An inexact number is already reported at its position; its type error would say it twice.
-    const taken = new Set(fileDiagnostics.filter((d) => d.code === "inexact-number").map((d) => `${d.line}:${d.column}`));
+    const taken = new Set(
+      fileDiagnostics.filter((d) => d.code === "inexact-number").map((d) => `${d.line}:${d.column}`),
+    );
     for (const d of describeSchemaErrors(validate.errors ?? [], merged, locator)) {
       if (!taken.has(`${d.line}:${d.column}`)) diagnostics.push(d);
     }
@@ -158,7 +179,15 @@ async function loadDocument(
     csvFile = options.reader.resolve(document.file, campaign.recipientsFile);
     const read = await options.reader.readText(csvFile, "recipients file");
     if (!read.ok) {
-      diagnostics.push(referencedFileProblem(read.problem, { name: "recipientsFile", written: campaign.recipientsFile, file: csvFile, referencedAt: locator.locate(["recipientsFile"]), field: "/recipientsFile" }));
+      diagnostics.push(
+        referencedFileProblem(read.problem, {
+          name: "recipientsFile",
+          written: campaign.recipientsFile,
+          file: csvFile,
+          referencedAt: locator.locate(["recipientsFile"]),
+          field: "/recipientsFile",
+        }),
+      );
     } else {
       const rows = parseRecipientsCsv(csvFile, read.text);
       diagnostics.push(...rows.diagnostics);
@@ -181,10 +210,24 @@ async function loadDocument(
     diagnostics.push(...examined.diagnostics);
     diagnostics.push(...unknownTimeZone(campaign.timezone, locator.locate(["timezone"])));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));
-    diagnostics.push(...tooManyRecipients(recipients.length, locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"])));
+    diagnostics.push(
+      ...tooManyRecipients(
+        recipients.length,
+        locator.locate(campaign.recipientsFile ? ["recipientsFile"] : ["numberInfoList"]),
+      ),
+    );
   }
   const taskName = typeof campaign.taskName === "string" ? campaign.taskName : undefined;
-  const loaded: LoadedCampaign = { taskName, source: document.start, valid: valid && !hasErrors(diagnostics), campaign, recipients, recipientCount: recipients.length, ...(audience ? { audience } : {}), ...(typeof campaign.renamedFrom === "string" ? { renamedFromAt: locator.locate(["renamedFrom"]) } : {}) };
+  const loaded: LoadedCampaign = {
+    taskName,
+    source: document.start,
+    valid: valid && !hasErrors(diagnostics),
+    campaign,
+    recipients,
+    recipientCount: recipients.length,
+    ...(audience ? { audience } : {}),
+    ...(typeof campaign.renamedFrom === "string" ? { renamedFromAt: locator.locate(["renamedFrom"]) } : {}),
+  };
   if (loaded.valid) options.onLoaded?.(loaded);
   if (options.keepRecipients === false) {
     loaded.recipients = [];

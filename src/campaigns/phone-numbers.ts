@@ -1,4 +1,4 @@
-import { Metadata } from "libphonenumber-js/max";
+import { openMaxMetadata, type NumberingPlanRules } from "./libphonenumber-internals.js";
 
 /** What the metadata says about a callee number (country code + national digits, as dialled). */
 export interface NumberClass {
@@ -9,27 +9,6 @@ export interface NumberClass {
 }
 
 export type NumberClassifier = (digits: string) => NumberClass;
-
-// The parts of libphonenumber-js's Metadata class this module reads (its typings show fewer).
-interface NumberType {
-  pattern(): string;
-  possibleLengths(): number[] | undefined;
-}
-interface NumberingPlan {
-  leadingDigits(): string | undefined;
-  hasTypes(): boolean;
-  type(name: string): NumberType | undefined;
-  nationalNumberPattern(): string;
-}
-interface PhoneMetadata {
-  numberingPlan: NumberingPlan;
-  selectNumberingPlan(countryOrCallingCode: string): void;
-  countryCallingCodes(): Record<string, string[]>;
-  nonGeographic(): Record<string, unknown> | undefined;
-}
-
-// Any type makes a number valid, so the order only matters for speed: most callees are mobiles.
-const TYPES = ["MOBILE", "FIXED_LINE", "PREMIUM_RATE", "TOLL_FREE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL"];
 
 const UNKNOWN_CODE: NumberClass = Object.freeze({ country: undefined, valid: false });
 
@@ -48,13 +27,12 @@ interface CompiledPlan {
  * platform dials the digits exactly as written ("4407700…" is not a valid number to dial).
  */
 export function createNumberClassifier(): NumberClassifier {
-  const metadata = new Metadata() as unknown as PhoneMetadata;
+  const metadata = openMaxMetadata();
   const plans = new Map<string, CompiledPlan>();
   const planOf = (countryOrCode: string): CompiledPlan => {
     let plan = plans.get(countryOrCode);
     if (!plan) {
-      metadata.selectNumberingPlan(countryOrCode);
-      plan = compile(metadata.numberingPlan);
+      plan = compile(metadata.numberingPlan(countryOrCode));
       plans.set(countryOrCode, plan);
     }
     return plan;
@@ -63,17 +41,24 @@ export function createNumberClassifier(): NumberClassifier {
   const answers = new Map<string | undefined, readonly [NumberClass, NumberClass]>();
   const answersFor = (country: string | undefined): readonly [NumberClass, NumberClass] => {
     let pair = answers.get(country);
-    if (!pair) answers.set(country, (pair = [Object.freeze({ country, valid: false }), Object.freeze({ country, valid: true })]));
+    if (!pair)
+      answers.set(
+        country,
+        (pair = [Object.freeze({ country, valid: false }), Object.freeze({ country, valid: true })]),
+      );
     return pair;
   };
   // Calling code (as a number, so no string is cut per look-up) → the countries sharing it, or
   // [] for a non-geographic code (+800, +882…); a code of one country keeps its plan at hand.
-  const codes = new Map<number, { code: string; countries: readonly string[]; single?: { plan: CompiledPlan; answers: readonly [NumberClass, NumberClass] } }>();
-  for (const [code, countries] of Object.entries(metadata.countryCallingCodes())) {
-    const nonGeographic = countries.length === 1 && countries[0]!.length === 3;
-    codes.set(Number(code), { code, countries: nonGeographic ? [] : countries });
-  }
-  for (const code of Object.keys(metadata.nonGeographic() ?? {})) codes.set(Number(code), { code, countries: [] });
+  const codes = new Map<
+    number,
+    {
+      code: string;
+      countries: readonly string[];
+      single?: { plan: CompiledPlan; answers: readonly [NumberClass, NumberClass] };
+    }
+  >();
+  for (const [code, countries] of metadata.callingCodes) codes.set(Number(code), { code, countries });
   return (digits) => {
     let value = 0;
     for (let start = 1; start <= 3 && start < digits.length; start++) {
@@ -82,7 +67,10 @@ export function createNumberClassifier(): NumberClassifier {
       if (known === undefined) continue;
       const { countries } = known;
       if (countries.length <= 1) {
-        const single = (known.single ??= { plan: planOf(countries[0] ?? known.code), answers: answersFor(countries[0]) });
+        const single = (known.single ??= {
+          plan: planOf(countries[0] ?? known.code),
+          answers: answersFor(countries[0]),
+        });
         return single.answers[matchesAt(digits, start, single.plan) ? 1 : 0];
       }
       const country = countryByNationalNumber(digits, start, countries, planOf);
@@ -92,22 +80,20 @@ export function createNumberClassifier(): NumberClassifier {
   };
 }
 
-function compile(plan: NumberingPlan): CompiledPlan {
-  const leading = plan.leadingDigits();
-  const general = plan.nationalNumberPattern();
-  const types = TYPES.map((name) => (plan.hasTypes() ? plan.type(name) : undefined))
-    .filter((t): t is NumberType => t !== undefined && t.pattern() !== "")
-    .map((t) => ({ pattern: t.pattern(), lengths: t.possibleLengths() }));
+function compile(plan: NumberingPlanRules): CompiledPlan {
+  const { leadingDigits, nationalNumberPattern: general, types } = plan;
   const byLength: RegExp[] = [];
   return {
-    leadingDigits: leading ? new RegExp(`(?:${leading})`, "y") : undefined,
-    hasTypes: plan.hasTypes(),
+    leadingDigits: leadingDigits ? new RegExp(`(?:${leadingDigits})`, "y") : undefined,
+    hasTypes: types !== undefined,
     validFor(length) {
       let expression = byLength[length];
       if (!expression) {
-        const fitting = types.filter((t) => !t.lengths || t.lengths.includes(length)).map((t) => `(?:${t.pattern})`);
+        const fitting = (types ?? [])
+          .filter((t) => !t.possibleLengths || t.possibleLengths.includes(length))
+          .map((t) => `(?:${t.pattern})`);
         // No type of this length: nothing of this length is valid (an expression that never matches).
-        const anyType = plan.hasTypes() ? (fitting.length > 0 ? fitting.join("|") : "(?!)") : "[\\s\\S]*";
+        const anyType = types ? (fitting.length > 0 ? fitting.join("|") : "(?!)") : "[\\s\\S]*";
         // Sticky: tested from the national number's first digit inside the whole number, uncut.
         expression = new RegExp(`(?=(?:${general})$)(?:${anyType})$`, "y");
         byLength[length] = expression;
@@ -125,7 +111,12 @@ function matchesAt(digits: string, start: number, plan: CompiledPlan): boolean {
 }
 
 /** Several countries share the calling code (NANPA, +44, +7…): leading digits, else a type match. */
-function countryByNationalNumber(digits: string, start: number, countries: readonly string[], planOf: (country: string) => CompiledPlan): string | undefined {
+function countryByNationalNumber(
+  digits: string,
+  start: number,
+  countries: readonly string[],
+  planOf: (country: string) => CompiledPlan,
+): string | undefined {
   for (const country of countries) {
     const plan = planOf(country);
     if (plan.leadingDigits) {

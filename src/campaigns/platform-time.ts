@@ -51,7 +51,10 @@ function offsetMs(epochMs: number, timeZone: string): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function parts(epochMs: number, timeZone: string): Record<"year" | "month" | "day" | "hour" | "minute" | "second", string> {
+function parts(
+  epochMs: number,
+  timeZone: string,
+): Record<"year" | "month" | "day" | "hour" | "minute" | "second", string> {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-CA", {

@@ -38,7 +38,14 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       if (!error) return undefined;
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
-        diagnostics.push(errorAt({ code: "csv-syntax", message: maskSensitiveText(csvMessage(error)), hint: "every row needs as many fields as the header; quote fields that contain commas", at: { file, line: Number(error.lines) || 1, column: 1 } }));
+        diagnostics.push(
+          errorAt({
+            code: "csv-syntax",
+            message: maskSensitiveText(csvMessage(error)),
+            hint: "every row needs as many fields as the header; quote fields that contain commas",
+            at: { file, line: Number(error.lines) || 1, column: 1 },
+          }),
+        );
       }
       return undefined;
     },
@@ -47,13 +54,22 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
   // keeps the common (clean) case as fast as the parser itself.
   let recordLines: number[] | undefined;
   const lineOf = (index: number): number => {
-    recordLines ??= (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map((r) => r.info.lines);
+    recordLines ??= (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map(
+      (r) => r.info.lines,
+    );
     return recordLines[index] ?? 1;
   };
 
   const header = records[0];
   if (!header) {
-    diagnostics.push(errorAt({ code: "csv-empty", message: "recipients file has no header row and no recipients", hint: "the first row names the columns: calleeNumber,text1,…", at: { file, line: 1, column: 1 } }));
+    diagnostics.push(
+      errorAt({
+        code: "csv-empty",
+        message: "recipients file has no header row and no recipients",
+        hint: "the first row names the columns: calleeNumber,text1,…",
+        at: { file, line: 1, column: 1 },
+      }),
+    );
     return { recipients: [], lineOf, diagnostics };
   }
   const columns = checkHeader(file, header, () => lineOf(0), lines, diagnostics);
@@ -61,7 +77,14 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
 
   if (records.length > MAX_RECIPIENTS_PER_TASK + 1) {
     const line = lineOf(MAX_RECIPIENTS_PER_TASK + 1);
-    diagnostics.push(errorAt({ code: "too-many-recipients", message: `recipients file has more than ${MAX_RECIPIENTS_PER_TASK} rows; the platform takes at most ${MAX_RECIPIENTS_PER_TASK} per task (reading stopped at row ${MAX_RECIPIENTS_PER_TASK + 1})`, hint: "split the recipients over several campaigns", at: { file, line, column: 1 } }));
+    diagnostics.push(
+      errorAt({
+        code: "too-many-recipients",
+        message: `recipients file has more than ${MAX_RECIPIENTS_PER_TASK} rows; the platform takes at most ${MAX_RECIPIENTS_PER_TASK} per task (reading stopped at row ${MAX_RECIPIENTS_PER_TASK + 1})`,
+        hint: "split the recipients over several campaigns",
+        at: { file, line, column: 1 },
+      }),
+    );
     return { recipients: [], lineOf, diagnostics };
   }
   const validateRow = validators().numberInfo;
@@ -80,7 +103,16 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
     };
     if (entry["calleeNumber"] === undefined) {
       rowErrors++;
-      if (rowErrors <= MAX_ROW_DIAGNOSTICS) diagnostics.push(errorAt({ code: "missing-field", message: "row has no calleeNumber", hint: "fill in the number or delete the row", at: at("calleeNumber"), field: "/calleeNumber" }));
+      if (rowErrors <= MAX_ROW_DIAGNOSTICS)
+        diagnostics.push(
+          errorAt({
+            code: "missing-field",
+            message: "row has no calleeNumber",
+            hint: "fill in the number or delete the row",
+            at: at("calleeNumber"),
+            field: "/calleeNumber",
+          }),
+        );
       continue;
     }
     if (!validateRow(entry)) {
@@ -95,12 +127,24 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
     recipientRecords.push(index);
   }
   if (rowErrors > MAX_ROW_DIAGNOSTICS) {
-    diagnostics.push(errorAt({ code: "csv-too-many-errors", message: `${rowErrors - MAX_ROW_DIAGNOSTICS} more rows have errors (${rowErrors} in all); only the first ${MAX_ROW_DIAGNOSTICS} are listed`, at: { file, line: 1, column: 1 } }));
+    diagnostics.push(
+      errorAt({
+        code: "csv-too-many-errors",
+        message: `${rowErrors - MAX_ROW_DIAGNOSTICS} more rows have errors (${rowErrors} in all); only the first ${MAX_ROW_DIAGNOSTICS} are listed`,
+        at: { file, line: 1, column: 1 },
+      }),
+    );
   }
   return { recipients, lineOf: (i) => lineOf(recipientRecords[i] ?? 0), diagnostics };
 }
 
-function checkHeader(file: string, header: string[], headerLine: () => number, lines: (n: number) => string, diagnostics: Diagnostic[]): string[] | undefined {
+function checkHeader(
+  file: string,
+  header: string[],
+  headerLine: () => number,
+  lines: (n: number) => string,
+  diagnostics: Diagnostic[],
+): string[] | undefined {
   let ok = true;
   const seen = new Set<string>();
   const at = (index: number) => ({ file, line: headerLine(), column: fieldColumn(lines(headerLine()), index) });
@@ -108,15 +152,36 @@ function checkHeader(file: string, header: string[], headerLine: () => number, l
     if (!COLUMNS.includes(name)) {
       ok = false;
       const suggestion = closestName(name, COLUMNS);
-      diagnostics.push(errorAt({ code: "unknown-column", message: `unknown column ${maskSensitiveText(name) || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`, hint: `columns allowed: calleeNumber, text1 … text10`, at: at(index) }));
+      diagnostics.push(
+        errorAt({
+          code: "unknown-column",
+          message: `unknown column ${maskSensitiveText(name) || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`,
+          hint: `columns allowed: calleeNumber, text1 … text10`,
+          at: at(index),
+        }),
+      );
     } else if (seen.has(name)) {
       ok = false;
-      diagnostics.push(errorAt({ code: "duplicate-column", message: `column ${name} appears twice`, hint: "keep one of them", at: at(index) }));
+      diagnostics.push(
+        errorAt({
+          code: "duplicate-column",
+          message: `column ${name} appears twice`,
+          hint: "keep one of them",
+          at: at(index),
+        }),
+      );
     }
     seen.add(name);
   });
   if (!seen.has("calleeNumber")) {
-    diagnostics.push(errorAt({ code: "missing-column", message: "recipients file has no calleeNumber column", hint: "the header row must name a calleeNumber column", at: { file, line: headerLine(), column: 1 } }));
+    diagnostics.push(
+      errorAt({
+        code: "missing-column",
+        message: "recipients file has no calleeNumber column",
+        hint: "the header row must name a calleeNumber column",
+        at: { file, line: headerLine(), column: 1 },
+      }),
+    );
     return undefined;
   }
   return ok ? header : undefined;

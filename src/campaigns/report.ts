@@ -3,7 +3,10 @@ import type { ValidationReport } from "../schema/generated/index.js";
 import type { LoadedCampaign } from "./load.js";
 
 /** The result of `campaign validate`, as data (rendered as text or JSON by the CLI). */
-export function validationReport(campaigns: readonly LoadedCampaign[], diagnostics: readonly Diagnostic[]): ValidationReport {
+export function validationReport(
+  campaigns: readonly LoadedCampaign[],
+  diagnostics: readonly Diagnostic[],
+): ValidationReport {
   const sorted = sortDiagnostics(diagnostics);
   const errors = sorted.filter((d) => d.severity === "error").length;
   const valid = campaigns.filter((c) => c.valid).length;

@@ -16,7 +16,11 @@ export interface SuppressionList {
  * A suppression list: one number a line, or CSV with the number in the first column (a header
  * row is skipped). Every number becomes E.164 digits; one that cannot is an error (fail closed).
  */
-export function parseSuppressionList(path: string, text: string, defaultCountry?: string): { list: SuppressionList; diagnostics: Diagnostic[] } {
+export function parseSuppressionList(
+  path: string,
+  text: string,
+  defaultCountry?: string,
+): { list: SuppressionList; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const lines = text.split("\n");
   const found = new Float64Array(lines.length);
@@ -29,12 +33,27 @@ export function parseSuppressionList(path: string, text: string, defaultCountry?
       numbers.add(fast);
       return;
     }
-    const cell = line.replace(/^\ufeff/, "").split(",")[0]!.trim().replace(/^"|"$/g, "");
+    const cell = line
+      .replace(/^\ufeff/, "")
+      .split(",")[0]!
+      .trim()
+      .replace(/^"|"$/g, "");
     if (cell === "" || cell.startsWith("#")) return;
     const digits = e164Digits(cell, defaultCountry);
     if (digits && digits.length <= MAX_E164_DIGITS) numbers.add(Number(digits));
-    else if (index === 0 && /[a-z]/i.test(cell)) return; // a header row
-    else diagnostics.push(errorAt({ code: "suppression-list-number", message: `"${maskPhoneNumber(cell)}" is not a phone number that can be compared`, hint: defaultCountry ? "write it in international form, e.g. +44 7700 900123" : "write it in international form (+country code), or set guards.defaultCountry for national numbers", at: { file: path, line: index + 1, column: 1 } }));
+    else if (index === 0 && /[a-z]/i.test(cell))
+      return; // a header row
+    else
+      diagnostics.push(
+        errorAt({
+          code: "suppression-list-number",
+          message: `"${maskPhoneNumber(cell)}" is not a phone number that can be compared`,
+          hint: defaultCountry
+            ? "write it in international form, e.g. +44 7700 900123"
+            : "write it in international form (+country code), or set guards.defaultCountry for national numbers",
+          at: { file: path, line: index + 1, column: 1 },
+        }),
+      );
   });
   return { list: { path, numbers: sortedUnique(found.subarray(0, count)) }, diagnostics };
 }

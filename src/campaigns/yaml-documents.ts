@@ -46,7 +46,16 @@ export function parseYamlFile(file: string, text: string, kind = "campaign file"
   // key (refused below): what a file says is what the campaign holds.
   // logLevel error: the package would otherwise print its own warnings (quoting the source, numbers
   // included) on stderr through process.emitWarning; what matters becomes a diagnostic here.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "core", customTags: [], resolveKnownTags: false, merge: false, logLevel: "error" });
+  const parsed = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: "core",
+    customTags: [],
+    resolveKnownTags: false,
+    merge: false,
+    logLevel: "error",
+  });
   // A stream holding only directives comes back as a marker rather than a list: no documents.
   const docs = Array.isArray(parsed) ? parsed : [];
   const diagnostics: Diagnostic[] = [];
@@ -131,7 +140,10 @@ function startOfDocument(doc: Document.Parsed, position: (offset: number) => Sou
 export const MAX_ALIAS_COUNT = 100;
 
 /** The document as plain data; an alias bomb or an unresolved alias is an error at the first alias. */
-function plainValue(doc: Document.Parsed, position: (offset: number) => SourcePosition): { ok: true; value: unknown } | { ok: false; problem: Diagnostic } {
+function plainValue(
+  doc: Document.Parsed,
+  position: (offset: number) => SourcePosition,
+): { ok: true; value: unknown } | { ok: false; problem: Diagnostic } {
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
@@ -147,8 +159,12 @@ function plainValue(doc: Document.Parsed, position: (offset: number) => SourcePo
       ok: false,
       problem: errorAt({
         code: "yaml-alias",
-        message: excessive ? `YAML aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies of their anchors` : `YAML alias cannot be resolved: ${maskSensitiveText(firstLineOf(error))}`,
-        hint: excessive ? "write the values out; a campaign file needs few or no aliases" : "define the anchor (&name) before the alias that uses it",
+        message: excessive
+          ? `YAML aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies of their anchors`
+          : `YAML alias cannot be resolved: ${maskSensitiveText(firstLineOf(error))}`,
+        hint: excessive
+          ? "write the values out; a campaign file needs few or no aliases"
+          : "define the anchor (&name) before the alias that uses it",
         at: at ?? startOfDocument(doc, position),
       }),
     };
@@ -161,13 +177,24 @@ const ALLOWED_TAG = "tag:yaml.org,2002:str";
 const CORE_PREFIX = "tag:yaml.org,2002:";
 
 /** Explicit tags other than !!str and merge keys (`<<`), each an error at its position. */
-function refusedNodes(doc: Document.Parsed, text: string, position: (offset: number) => SourcePosition, kind: string): Diagnostic[] {
+function refusedNodes(
+  doc: Document.Parsed,
+  text: string,
+  position: (offset: number) => SourcePosition,
+  kind: string,
+): Diagnostic[] {
   const found: Diagnostic[] = [];
   visit(doc, {
     Node(_key, node) {
       if (isAlias(node) || !node.tag || node.tag === ALLOWED_TAG || !node.range) return;
       const written = writtenTag(text, node.range[0]);
-      const tag = written?.tag ?? (node.tag.startsWith(CORE_PREFIX) ? `!!${node.tag.slice(CORE_PREFIX.length)}` : node.tag.startsWith("!") ? node.tag : `!<${node.tag}>`);
+      const tag =
+        written?.tag ??
+        (node.tag.startsWith(CORE_PREFIX)
+          ? `!!${node.tag.slice(CORE_PREFIX.length)}`
+          : node.tag.startsWith("!")
+            ? node.tag
+            : `!<${node.tag}>`);
       found.push(
         errorAt({
           code: "yaml-tag",
@@ -181,7 +208,14 @@ function refusedNodes(doc: Document.Parsed, text: string, position: (offset: num
       const keyNode = pair.key as Node | null;
       if (keyNode && !isScalar(keyNode) && keyNode.range) {
         // `? [a, b]` or `? {a: b}`: a field name is text; a list or map would be stringified silently.
-        found.push(errorAt({ code: "yaml-complex-key", message: `a list or mapping used as a key is not accepted in a ${kind}`, hint: "field names are plain text: write the key as a word", at: position(keyNode.range[0]) }));
+        found.push(
+          errorAt({
+            code: "yaml-complex-key",
+            message: `a list or mapping used as a key is not accepted in a ${kind}`,
+            hint: "field names are plain text: write the key as a word",
+            at: position(keyNode.range[0]),
+          }),
+        );
         return;
       }
       if (!isScalar(pair.key) || pair.key.value !== "<<" || !pair.key.range) return;
@@ -213,7 +247,6 @@ function writtenTag(text: string, nodeStart: number): { tag: string; offset: num
   return undefined;
 }
 
-
 function inexactNumbers(doc: Document.Parsed, position: (offset: number) => SourcePosition): Diagnostic[] {
   const found: Diagnostic[] = [];
   visit(doc, {
@@ -226,7 +259,14 @@ function inexactNumbers(doc: Document.Parsed, position: (offset: number) => Sour
       // 0x6E, 0o156, 1.1e2, 110.0, 0110, .inf all read as numbers other than what is written:
       // only plain decimals are taken, so what the file says is what is sent.
       if (!PLAIN_DECIMAL.test(node.source)) {
-        found.push(errorAt({ code: "inexact-number", message: `${shown} is written as ${maskSensitiveText(node.source)}, which YAML reads as the number ${maskSensitiveText(String(node.value))}`, hint: "write whole numbers as plain decimal digits (110), or put the value in quotes if it is text", at: position(node.range[0]) }));
+        found.push(
+          errorAt({
+            code: "inexact-number",
+            message: `${shown} is written as ${maskSensitiveText(node.source)}, which YAML reads as the number ${maskSensitiveText(String(node.value))}`,
+            hint: "write whole numbers as plain decimal digits (110), or put the value in quotes if it is text",
+            at: position(node.range[0]),
+          }),
+        );
         return;
       }
       const digits = node.source.replace(/^[-+]/, "");

@@ -10,16 +10,51 @@ async function errorsOf(dir: string, file: string): Promise<string[]> {
 
 describe("schema rules, each with the exact file:line:col, code and message", () => {
   test.each([
-    ["recall-count-mismatch.yaml", ["recall-count-mismatch.yaml:10:14: error recall-count-mismatch: recallNum is 3 but nodeList has 2 entries"]],
-    ["recall-intent-missing.yaml", ["recall-intent-missing.yaml:8:15: error recall-intent-required: recallType 3 (recall by intent) needs recallIntent"]],
-    ["recall-intent-empty.yaml", ["recall-intent-empty.yaml:13:17: error recall-intent-required: recallIntent is empty but recallType 3 (recall by intent) needs at least one intent code"]],
-    ["unknown-field.yaml", ["unknown-field.yaml:5:1: error unknown-field: unknown field maxRingTime — did you mean maxRingingTime?"]],
-    ["missing-task-name.yaml", ["missing-task-name.yaml:1:1: error missing-field: campaign is missing required field taskName"]],
-    ["task-name-too-short.yaml", ["task-name-too-short.yaml:1:11: error invalid-length: taskName is 1 character long but must be at least 2"]],
-    ["send-time-not-a-date.yaml", ['send-time-not-a-date.yaml:5:11: error invalid-send-time: sendTime "2030-02-29 10:00:00" is not a real date and time in the form YYYY-MM-DD HH:mm:ss']],
-    ["send-time-wrong-form.yaml", ['send-time-wrong-form.yaml:5:11: error invalid-send-time: sendTime "2030-04-01T10:00:00Z" is not a real date and time in the form YYYY-MM-DD HH:mm:ss']],
+    [
+      "recall-count-mismatch.yaml",
+      ["recall-count-mismatch.yaml:10:14: error recall-count-mismatch: recallNum is 3 but nodeList has 2 entries"],
+    ],
+    [
+      "recall-intent-missing.yaml",
+      [
+        "recall-intent-missing.yaml:8:15: error recall-intent-required: recallType 3 (recall by intent) needs recallIntent",
+      ],
+    ],
+    [
+      "recall-intent-empty.yaml",
+      [
+        "recall-intent-empty.yaml:13:17: error recall-intent-required: recallIntent is empty but recallType 3 (recall by intent) needs at least one intent code",
+      ],
+    ],
+    [
+      "unknown-field.yaml",
+      ["unknown-field.yaml:5:1: error unknown-field: unknown field maxRingTime — did you mean maxRingingTime?"],
+    ],
+    [
+      "missing-task-name.yaml",
+      ["missing-task-name.yaml:1:1: error missing-field: campaign is missing required field taskName"],
+    ],
+    [
+      "task-name-too-short.yaml",
+      ["task-name-too-short.yaml:1:11: error invalid-length: taskName is 1 character long but must be at least 2"],
+    ],
+    [
+      "send-time-not-a-date.yaml",
+      [
+        'send-time-not-a-date.yaml:5:11: error invalid-send-time: sendTime "2030-02-29 10:00:00" is not a real date and time in the form YYYY-MM-DD HH:mm:ss',
+      ],
+    ],
+    [
+      "send-time-wrong-form.yaml",
+      [
+        'send-time-wrong-form.yaml:5:11: error invalid-send-time: sendTime "2030-04-01T10:00:00Z" is not a real date and time in the form YYYY-MM-DD HH:mm:ss',
+      ],
+    ],
     ["no-recipients.yaml", ["no-recipients.yaml:2:1: error no-recipients: campaign has no recipients"]],
-    ["empty-recipients.yaml", ["empty-recipients.yaml:5:17: error no-recipients: numberInfoList is empty and there is no recipientsFile"]],
+    [
+      "empty-recipients.yaml",
+      ["empty-recipients.yaml:5:17: error no-recipients: numberInfoList is empty and there is no recipientsFile"],
+    ],
     ["not-a-mapping.yaml", ["not-a-mapping.yaml:1:1: error wrong-type: campaign must be an object, not a list"]],
     [
       "ranges.yaml",
@@ -54,7 +89,11 @@ describe("schema rules, each with the exact file:line:col, code and message", ()
   });
 
   test("hints say what would be right", async () => {
-    const result = await loadDir(`${FIXTURES}/invalid`, ["recall-count-mismatch.yaml", "unknown-field.yaml", "callee-numbers.yaml"]);
+    const result = await loadDir(`${FIXTURES}/invalid`, [
+      "recall-count-mismatch.yaml",
+      "unknown-field.yaml",
+      "callee-numbers.yaml",
+    ]);
     const hints = result.diagnostics.map((d) => d.hint);
     expect(hints).toContain("give nodeList one entry per recall round (3), or set recallNum: 2");
     expect(hints).toContain("rename it to maxRingingTime");
@@ -71,12 +110,16 @@ describe("schema rules, each with the exact file:line:col, code and message", ()
 describe("YAML syntax", () => {
   test("a syntax error is reported at its position and the document counts as invalid", async () => {
     const result = await loadDir(`${FIXTURES}/invalid`, ["yaml-syntax.yaml"]);
-    expect(located(result)).toEqual(["yaml-syntax.yaml:7:1: error yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]"]);
+    expect(located(result)).toEqual([
+      "yaml-syntax.yaml:7:1: error yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ]);
     expect(result.campaigns).toMatchObject([{ valid: false, taskName: undefined }]);
   });
 
   test("a repeated key is an error at the second key", async () => {
-    expect(await errorsOf("invalid", "duplicate-key.yaml")).toEqual(["duplicate-key.yaml:4:1: error yaml-syntax: Map keys must be unique"]);
+    expect(await errorsOf("invalid", "duplicate-key.yaml")).toEqual([
+      "duplicate-key.yaml:4:1: error yaml-syntax: Map keys must be unique",
+    ]);
   });
 
   test("several documents in one file, a leap day and an empty trailing document", async () => {
@@ -90,8 +133,10 @@ describe("YAML syntax", () => {
 
   test("comments, key order and quoting style do not change what is loaded", async () => {
     const dir = await tempDir({
-      "a.yaml": 'taskName: same\nappId: A1\nagentId: 110\nnumberInfoList:\n  - {calleeNumber: "919700000001", text1: x}\n',
-      "b.yaml": "# comment\nnumberInfoList:\n  - text1: 'x'\n    calleeNumber: '919700000001' # who\nagentId: 110\nappId: \"A1\"\ntaskName: same2\n",
+      "a.yaml":
+        'taskName: same\nappId: A1\nagentId: 110\nnumberInfoList:\n  - {calleeNumber: "919700000001", text1: x}\n',
+      "b.yaml":
+        "# comment\nnumberInfoList:\n  - text1: 'x'\n    calleeNumber: '919700000001' # who\nagentId: 110\nappId: \"A1\"\ntaskName: same2\n",
     });
     const result = await loadDir(dir);
     const [a, b] = result.campaigns;
@@ -113,7 +158,10 @@ describe("checks beyond the schema", () => {
   });
 
   test("sendTime is compared in the platform's time zone with the injected clock", async () => {
-    const dir = await tempDir({ "c.yaml": 'taskName: soon\nappId: A1\nagentId: 1\nsendTime: "2026-11-25 20:30:00"\nnumberInfoList: [{calleeNumber: "919700000001"}]\n' });
+    const dir = await tempDir({
+      "c.yaml":
+        'taskName: soon\nappId: A1\nagentId: 1\nsendTime: "2026-11-25 20:30:00"\nnumberInfoList: [{calleeNumber: "919700000001"}]\n',
+    });
     // 20:30 in Shanghai is 12:30 UTC: in the future at 12:00 UTC, in the past at 13:00 UTC.
     expect((await loadDir(dir, ["."], FIXED_NOW)).diagnostics).toEqual([]);
     expect(located(await loadDir(dir, ["."], FIXED_NOW + 3600_000))[0]).toContain("warning send-time-passed");
@@ -127,7 +175,9 @@ describe("checks beyond the schema", () => {
     });
     const result = await loadDir(dir);
     // The CSV is refused at the first row past the limit, before the rest is read (issue 14).
-    expect(located(result)).toEqual(["big.csv:200002:1: error too-many-recipients: recipients file has more than 200000 rows; the platform takes at most 200000 per task (reading stopped at row 200001)"]);
+    expect(located(result)).toEqual([
+      "big.csv:200002:1: error too-many-recipients: recipients file has more than 200000 rows; the platform takes at most 200000 per task (reading stopped at row 200001)",
+    ]);
     expect(result.campaigns[0]?.valid).toBe(false);
   });
 });
@@ -147,7 +197,8 @@ describe("recipients CSV", () => {
 
   test("a valid CSV loads every row with its text variables", async () => {
     const dir = await tempDir({
-      "c.yaml": "taskName: csv-ok\nappId: A1\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000009'}]\nrecipientsFile: lists/r.csv\n",
+      "c.yaml":
+        "taskName: csv-ok\nappId: A1\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000009'}]\nrecipientsFile: lists/r.csv\n",
       "lists/r.csv": '\ufeffcalleeNumber,text1,text2\r\n919700000001,"Kumar, Anil",\r\n 919700000002 ,Asha,x\r\n',
     });
     const result = await loadDir(dir);
@@ -161,25 +212,39 @@ describe("recipients CSV", () => {
 
   test("duplicate numbers across inline entries and CSV rows are warned about at the CSV line", async () => {
     const dir = await tempDir({
-      "c.yaml": "taskName: csv-dup\nappId: A1\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000001'}]\nrecipientsFile: r.csv\n",
+      "c.yaml":
+        "taskName: csv-dup\nappId: A1\nagentId: 1\nnumberInfoList: [{calleeNumber: '919700000001'}]\nrecipientsFile: r.csv\n",
       "r.csv": "calleeNumber\n919700000002\n919700000001\n",
     });
-    expect(located(await loadDir(dir))).toEqual(["r.csv:3:1: warning duplicate-callee: calleeNumber 9197•••••001 is listed again (first at c.yaml:4); it would be called twice"]);
+    expect(located(await loadDir(dir))).toEqual([
+      "r.csv:3:1: warning duplicate-callee: calleeNumber 9197•••••001 is listed again (first at c.yaml:4); it would be called twice",
+    ]);
   });
 
   test.each([
     ["unknown-column.yaml", ["unknown-column.csv:1:20: error unknown-column: unknown column name"]],
-    ["missing-file.yaml", ["missing-file.yaml:5:17: error recipients-file-not-found: recipientsFile nowhere.csv cannot be read (looked for nowhere.csv)"]],
+    [
+      "missing-file.yaml",
+      [
+        "missing-file.yaml:5:17: error recipients-file-not-found: recipientsFile nowhere.csv cannot be read (looked for nowhere.csv)",
+      ],
+    ],
     [
       "no-callee-column.yaml",
-      ["no-callee-column.csv:1:1: error unknown-column: unknown column phone", "no-callee-column.csv:1:1: error missing-column: recipients file has no calleeNumber column"],
+      [
+        "no-callee-column.csv:1:1: error unknown-column: unknown column phone",
+        "no-callee-column.csv:1:1: error missing-column: recipients file has no calleeNumber column",
+      ],
     ],
   ])("%s", async (file, expected) => {
     expect(await errorsOf("csv", file)).toEqual(expected);
   });
 
   test("an unclosed quote is a syntax error at its line", async () => {
-    const dir = await tempDir({ "c.yaml": "taskName: q1\nappId: A1\nagentId: 1\nrecipientsFile: r.csv\n", "r.csv": 'calleeNumber,text1\n919700000001,ok\n919700000002,"open\n' });
+    const dir = await tempDir({
+      "c.yaml": "taskName: q1\nappId: A1\nagentId: 1\nrecipientsFile: r.csv\n",
+      "r.csv": 'calleeNumber,text1\n919700000001,ok\n919700000002,"open\n',
+    });
     const lines = located(await loadDir(dir));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^r\.csv:3:1: error csv-syntax: /);

@@ -37,7 +37,11 @@ describe("the number classifier", () => {
         expect(mine.valid && !parsed.isValid(), digits).toBe(false);
         continue;
       }
-      expect({ digits, country: mine.country, valid: mine.valid }).toEqual({ digits, country: parsed?.country, valid: parsed?.isValid() ?? false });
+      expect({ digits, country: mine.country, valid: mine.valid }).toEqual({
+        digits,
+        country: parsed?.country,
+        valid: parsed?.isValid() ?? false,
+      });
       compared++;
       if (mine.valid) valid++;
     }
