@@ -5,7 +5,7 @@ import { DEFAULT_OUTCOMES, docsShapedReport, type OutcomeWeights, type ReportSha
 import { createFaultTable, type EndpointName, type Fault } from "./faults.js";
 import { createPusher, type Pusher } from "./push.js";
 import { createSimulatorServer, type SimStats } from "./server.js";
-import { createWorld, TaskStatus, type World } from "./world.js";
+import { createWorld, TaskStatus, type SimTask, type World } from "./world.js";
 import type { CreateAnswerForm } from "./endpoints.js";
 
 export { DEMO_ACCOUNT, type SimAccount } from "./accounts.js";
@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   tickMs?: number;
   /** The create's `data`: the task id (`int`, default), `{jobId}`, or `null` (no id at all). */
   createAnswer?: CreateAnswerForm;
+  /** Called when a task is stored, before it is answered: tests act at that moment (a kill "after the request reached the platform"). */
+  onTaskCreated?: (task: SimTask) => void;
 }
 
 export interface Simulator {
@@ -112,6 +114,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     onCreated: (task) => {
       stats.tasksCreated++;
       stats.tasksCreatedByName[task.taskName] = (stats.tasksCreatedByName[task.taskName] ?? 0) + 1;
+      options.onTaskCreated?.(task);
     },
     advance,
     createAnswer: options.createAnswer ?? "int",

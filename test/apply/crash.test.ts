@@ -9,8 +9,30 @@ import { campaignYaml, runCli, simulatorEnv, tempDir, testSimulator } from "../h
 const BIN = join(import.meta.dirname, "..", "..", "bin", "campaign");
 const CAMPAIGNS = 8;
 
-/** Runs `campaign apply` in a child process and kills it with SIGKILL after `killAfterMs`. */
-function applyAndKill(dir: string, env: Record<string, string>, killAfterMs: number): Promise<string> {
+/**
+ * Where a kill lands, named by an event rather than a moment: the child's own announcements (in
+ * CI mode apply prints the plan, then one plain line per event: "submitting NAME" once its
+ * write-ahead record is durable, "submitted NAME" once the answer came), or the simulator's
+ * (a task stored, before its answer is sent). `nth` counts from 1.
+ */
+type KillPoint =
+  | { on: "plan-printed" }
+  | { on: "pending-recorded" | "request-stored" | "answer-received"; nth: number }
+  | { on: "never" };
+
+const ANNOUNCEMENTS: Record<string, RegExp> = {
+  "plan-printed": /^Campaign plan/gm,
+  "pending-recorded": /Z submitting /g,
+  "answer-received": /Z submitted /g,
+};
+
+/** Runs `campaign apply` in a child process and kills it with SIGKILL on the event `at`. */
+function applyAndKill(
+  dir: string,
+  env: Record<string, string>,
+  at: KillPoint,
+  stored: { onStored?: (count: number) => void },
+): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--parallelism", "2"], {
       cwd: dir,
@@ -18,35 +40,47 @@ function applyAndKill(dir: string, env: Record<string, string>, killAfterMs: num
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.on("data", (c) => (output += c));
-    child.stderr.on("data", (c) => (output += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("exit", () => {
-      clearTimeout(timer);
-      resolve(output);
-    });
+    const kill = () => child.kill("SIGKILL");
+    const watch = (chunk: Buffer) => {
+      output += String(chunk);
+      const pattern = ANNOUNCEMENTS[at.on];
+      if (!pattern) return;
+      const count = output.match(pattern)?.length ?? 0;
+      if (count >= ("nth" in at ? at.nth : 1)) kill();
+    };
+    child.stdout.on("data", watch);
+    child.stderr.on("data", watch);
+    if (at.on === "request-stored") stored.onStored = (count) => count >= at.nth && kill();
+    child.on("exit", () => resolve(output));
   });
 }
 
-const scenarios: { killAfterMs: number; fault: Fault }[] = [
-  ...[0, 250, 450, 600, 750, 900, 1100, 1400, 4000].map((killAfterMs) => ({ killAfterMs, fault: { latencyMs: 120 } })),
-  ...[500, 800, 1200].map((killAfterMs) => ({
-    killAfterMs,
-    fault: { latencyMs: 80, hangAfterStore: true, times: 3 } as Fault,
+const points: KillPoint[] = [
+  { on: "plan-printed" },
+  ...[1, 2, 5].map((nth) => ({ on: "pending-recorded" as const, nth })),
+  ...[1, 3, 8].map((nth) => ({ on: "request-stored" as const, nth })),
+  ...[1, 4].map((nth) => ({ on: "answer-received" as const, nth })),
+  { on: "never" },
+];
+const scenarios: { at: KillPoint; fault: Fault }[] = [
+  ...points.map((at) => ({ at, fault: { latencyMs: 40 } as Fault })),
+  // The platform stores, then never answers (or resets): the kill lands while the answer is awaited.
+  ...[1, 2].map((nth) => ({
+    at: { on: "request-stored" as const, nth },
+    fault: { latencyMs: 20, hangAfterStore: true, times: 3 } as Fault,
   })),
-  ...[600, 1000].map((killAfterMs) => ({
-    killAfterMs,
-    fault: { latencyMs: 60, resetAfterStore: true, times: 2 } as Fault,
-  })),
+  { at: { on: "pending-recorded", nth: 3 }, fault: { latencyMs: 20, resetAfterStore: true, times: 2 } as Fault },
 ];
 
 const seen: string[][] = [];
 
 describe("apply killed with SIGKILL at any point", () => {
   test.each(scenarios)(
-    "kill after $killAfterMs ms with fault $fault: state parses, nothing submitted twice, nothing in flight lost",
-    async ({ killAfterMs, fault }) => {
-      const sim = await testSimulator();
+    "kill on $at with fault $fault: state parses, nothing submitted twice, nothing in flight lost",
+    async ({ at, fault }) => {
+      const stored: { onStored?: (count: number) => void } = {};
+      let storedCount = 0;
+      const sim = await testSimulator({ onTaskCreated: () => stored.onStored?.(++storedCount) });
       sim.setFault("create", fault);
       // The apply runs in a child process on the real clock: calling hours would make the test depend
       // on the hour it runs at, and they are not what this test is about (test/cli/calling-hours is).
@@ -60,7 +94,7 @@ describe("apply killed with SIGKILL at any point", () => {
       const dir = await tempDir(files);
       const env = simulatorEnv(sim);
       const statePath = join(dir, ".campaign", "state.json");
-      const output = await applyAndKill(dir, env, killAfterMs);
+      const output = await applyAndKill(dir, env, at, stored);
 
       const state = await readStateFile(statePath); // throws if the file were torn
       seen.push(state ? Object.values(state.campaigns).map((c) => c.status) : ["no-state"]);
@@ -100,9 +134,9 @@ describe("apply killed with SIGKILL at any point", () => {
 
   test("the kill points landed before, during and after requests", () => {
     const all = seen.flat();
-    expect(all).toContain("no-state");
-    expect(all).toContain("pending");
-    expect(all).toContain("submitted");
+    expect(all, JSON.stringify(seen)).toContain("no-state");
+    expect(all, JSON.stringify(seen)).toContain("pending");
+    expect(all, JSON.stringify(seen)).toContain("submitted");
     expect(seen.some((statuses) => statuses.length === CAMPAIGNS && statuses.every((s) => s === "submitted"))).toBe(
       true,
     );
