@@ -70,6 +70,11 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   }
 }
 
+/** The transaction-scoped lock every component of a schema (state, reports) migrates under. */
+export async function lockMigrations(client: pg.PoolClient, schema: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`laaffic-campaign:migrate:${schema}`]);
+}
+
 /**
  * Creates the schema and brings its tables to `version`, once, under a transaction-scoped
  * advisory lock so two processes starting together do not race. Each component (state, reports)
@@ -82,7 +87,7 @@ export async function migrate(
   migrations: readonly ((s: string) => string)[],
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`laaffic-campaign:migrate:${schema}`]);
+    await lockMigrations(client, schema);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${ident(schema)}.schema_version (component text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`,

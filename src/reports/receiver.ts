@@ -59,24 +59,35 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const unanswered = new Set<ServerResponse>();
   // Slow clients are cut off by these (checked every second, not Node's default 30 s), so none
   // can hold a connection, or the stop, for long.
-  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(MAX_HEADERS_TIMEOUT_MS, requestTimeoutMs), keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
-    if (stopping) {
-      req.resume();
-      res.setHeader("connection", "close");
-      res.setHeader("retry-after", "30");
-      return sendJson(res, 503, { error: "the receiver is stopping; push again" });
-    }
-    unanswered.add(res);
-    res.on("close", () => unanswered.delete(res));
-    const handled = handle(req, res).catch((error: unknown) => {
-      // A store's error may quote what it was given: logged masked, like everything the receiver logs.
-      options.log({ event: "error", message: maskSensitiveText(error instanceof Error ? error.message : String(error)) });
-      // The platform retries a failed push; nothing acknowledged was lost.
-      if (!res.headersSent) sendJson(res, 500, { error: "the batch could not be stored; push it again" });
-    });
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
-  });
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(MAX_HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      if (stopping) {
+        req.resume();
+        res.setHeader("connection", "close");
+        res.setHeader("retry-after", "30");
+        return sendJson(res, 503, { error: "the receiver is stopping; push again" });
+      }
+      unanswered.add(res);
+      res.on("close", () => unanswered.delete(res));
+      const handled = handle(req, res).catch((error: unknown) => {
+        // A store's error may quote what it was given: logged masked, like everything the receiver logs.
+        options.log({
+          event: "error",
+          message: maskSensitiveText(error instanceof Error ? error.message : String(error)),
+        });
+        // The platform retries a failed push; nothing acknowledged was lost.
+        if (!res.headersSent) sendJson(res, 500, { error: "the batch could not be stored; push it again" });
+      });
+      inFlight.add(handled);
+      void handled.finally(() => inFlight.delete(handled));
+    },
+  );
   server.on("clientError", (_error, socket) => socket.destroy());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,15 +136,42 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     const records = recordsOf(parsed);
     if (!records) return sendJson(res, 400, { error: 'expected {"array": [...]}, a list of records or one record' });
-    const batch = parseBatch(records, { timeZone: options.timeZone ?? ASSUMED_PLATFORM_TIME_ZONE, now: (options.now ?? Date.now)() });
+    const batch = parseBatch(records, {
+      timeZone: options.timeZone ?? ASSUMED_PLATFORM_TIME_ZONE,
+      now: (options.now ?? Date.now)(),
+    });
     const result = await options.store.ingest(batch.reports);
-    options.log({ event: "batch", remote, records: records.length, stored: result.stored, duplicates: result.duplicates, rejected: batch.bad.length });
+    options.log({
+      event: "batch",
+      remote,
+      records: records.length,
+      stored: result.stored,
+      duplicates: result.duplicates,
+      rejected: batch.bad.length,
+    });
     // Once per batch, not per record: the platform may never send task ids (its docs do not list them).
     const withoutTaskId = batch.reports.filter((r) => r.taskId === null && r.sourceTaskId === null).length;
-    if (withoutTaskId > 0) options.log({ event: "without-task-id", remote, records: withoutTaskId, note: "stored; campaign outcomes attributes them by callee where one campaign declared the number" });
+    if (withoutTaskId > 0)
+      options.log({
+        event: "without-task-id",
+        remote,
+        records: withoutTaskId,
+        note: "stored; campaign outcomes attributes them by callee where one campaign declared the number",
+      });
     const unreadableTimes = batch.reports.reduce((n, r) => n + r.unreadableTimes, 0);
-    if (unreadableTimes > 0) options.log({ event: "unreadable-times", remote, times: unreadableTimes, note: "dropped: not epoch ms or yyyyMMddHHmmss, or before 2000 or more than a year ahead" });
-    if (batch.bad.length > 0) return sendJson(res, 400, { ...result, rejected: batch.bad, error: `${batch.bad.length} record(s) rejected; the others were stored` });
+    if (unreadableTimes > 0)
+      options.log({
+        event: "unreadable-times",
+        remote,
+        times: unreadableTimes,
+        note: "dropped: not epoch ms or yyyyMMddHHmmss, or before 2000 or more than a year ahead",
+      });
+    if (batch.bad.length > 0)
+      return sendJson(res, 400, {
+        ...result,
+        rejected: batch.bad,
+        error: `${batch.bad.length} record(s) rejected; the others were stored`,
+      });
     sendJson(res, 200, result);
   }
 
@@ -155,7 +193,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       // Answers still to come close their connection: no further request rides on it.
       for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
       let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS)));
+      const grace = new Promise<void>(
+        (resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS)),
+      );
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       clearTimeout(timer);
       // Slow or silent clients: cut. A handler still reading its body then ends without a 200.
@@ -167,7 +207,6 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   };
 }
 
-
 function normaliseIp(address: string): string {
   return address.startsWith("::ffff:") ? address.slice(7) : address;
 }
@@ -178,7 +217,9 @@ export function ipMatches(ip: string, allowed: string): boolean {
   if (bits === undefined) return normaliseIp(base!) === ip;
   const toInt = (v: string): number | undefined => {
     const parts = v.split(".").map(Number);
-    return parts.length === 4 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 255) ? parts.reduce((n, p) => n * 256 + p, 0) : undefined;
+    return parts.length === 4 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 255)
+      ? parts.reduce((n, p) => n * 256 + p, 0)
+      : undefined;
   };
   const a = toInt(ip);
   const b = toInt(base!);

@@ -1,4 +1,8 @@
-import { ASSUMED_CALL_STATUS_OUTCOME, ASSUMED_CONNECTED_TERMINATION_CODES, ASSUMED_SIP_CODE_OUTCOME } from "../laaffic/assumptions.js";
+import {
+  ASSUMED_CALL_STATUS_OUTCOME,
+  ASSUMED_CONNECTED_TERMINATION_CODES,
+  ASSUMED_SIP_CODE_OUTCOME,
+} from "../laaffic/assumptions.js";
 import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
 import { readReportTime, type ReportTimeContext } from "./report-time.js";
 
@@ -70,9 +74,12 @@ function parseReport(value: unknown, times: ReportTimeContext): CallReport | str
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
   const raw = value as Record<string, unknown>;
   const voiceId = raw["voiceId"];
-  if (typeof voiceId === "number" && !Number.isSafeInteger(voiceId)) return "voiceId is a number that cannot be read exactly; send it as a string";
-  if (voiceId === undefined || voiceId === null || (typeof voiceId === "string" && voiceId.trim() === "")) return "voiceId is missing";
-  if (typeof voiceId !== "string" && typeof voiceId !== "number") return `voiceId must be a string, not ${Array.isArray(voiceId) ? "a list" : typeof voiceId === "object" ? "an object" : `a ${typeof voiceId}`}`;
+  if (typeof voiceId === "number" && !Number.isSafeInteger(voiceId))
+    return "voiceId is a number that cannot be read exactly; send it as a string";
+  if (voiceId === undefined || voiceId === null || (typeof voiceId === "string" && voiceId.trim() === ""))
+    return "voiceId is missing";
+  if (typeof voiceId !== "string" && typeof voiceId !== "number")
+    return `voiceId must be a string, not ${Array.isArray(voiceId) ? "a list" : typeof voiceId === "object" ? "an object" : `a ${typeof voiceId}`}`;
   if (String(voiceId).length > 128) return "voiceId is longer than 128 characters";
   // A number field that is not a number cannot be masked reliably: the record is refused, named.
   const callee = phoneField(raw, "callee");
@@ -94,7 +101,10 @@ function parseReport(value: unknown, times: ReportTimeContext): CallReport | str
     callee,
     displayNum,
     outcome: outcomeOf(raw),
-    intent: raw["intent"] === undefined || raw["intent"] === null || raw["intent"] === "" ? null : maskSensitiveText(String(raw["intent"]).slice(0, 32)), // a code; a number in its place is masked
+    intent:
+      raw["intent"] === undefined || raw["intent"] === null || raw["intent"] === ""
+        ? null
+        : maskSensitiveText(String(raw["intent"]).slice(0, 32)), // a code; a number in its place is masked
     billedLineSeconds: seconds(raw["chargedDuration"]),
     aiAgentBilledSeconds: seconds(raw["aiAgentChargedDuration"]),
     cost: decimal(raw["cost"]),
@@ -115,11 +125,17 @@ function outcomeOf(raw: Record<string, unknown>): OutcomeClass {
   const bySip = sipCode === null ? undefined : ownCode(ASSUMED_SIP_CODE_OUTCOME, String(sipCode));
   if (bySip) return bySip;
   const termination = raw["terminationCode"];
-  const code = typeof termination === "string" ? termination.trim() : typeof termination === "number" ? String(termination) : undefined;
+  const code =
+    typeof termination === "string"
+      ? termination.trim()
+      : typeof termination === "number"
+        ? String(termination)
+        : undefined;
   return code !== undefined && ASSUMED_CONNECTED_TERMINATION_CODES.includes(code) ? "connected" : "failed";
 }
 
-const ownCode = <T>(table: Readonly<Record<string, T>>, code: string): T | undefined => (Object.hasOwn(table, code) ? table[code] : undefined);
+const ownCode = <T>(table: Readonly<Record<string, T>>, code: string): T | undefined =>
+  Object.hasOwn(table, code) ? table[code] : undefined;
 
 /** A duration in whole seconds; anything else (negative, a fraction, "60+60") is no duration. */
 const seconds = (value: unknown): number => {
@@ -130,7 +146,28 @@ const seconds = (value: unknown): number => {
 // Fields documented as ids, times and amounts: kept exactly as pushed (when they are plain values).
 // Codes and free text (intent, sipCode, recordingFileId, …) go through masking like any text:
 // a short code stays as it is, a number hidden in one (a recording URL) does not survive.
-const EXACT_FIELDS = new Set(["voiceId", "type", "taskId", "sourceTaskId", "outRecallCount", "callStatus", "submitTime", "callTime", "ringingTime", "answerTime", "hangupTime", "ringDuration", "chargedDuration", "billPeriod", "rate", "cost", "aiAgentChargedDuration", "aiAgentBillPeriod", "aiAgentQuoteRate", "aiAgentQuoteFee"]);
+const EXACT_FIELDS = new Set([
+  "voiceId",
+  "type",
+  "taskId",
+  "sourceTaskId",
+  "outRecallCount",
+  "callStatus",
+  "submitTime",
+  "callTime",
+  "ringingTime",
+  "answerTime",
+  "hangupTime",
+  "ringDuration",
+  "chargedDuration",
+  "billPeriod",
+  "rate",
+  "cost",
+  "aiAgentChargedDuration",
+  "aiAgentBillPeriod",
+  "aiAgentQuoteRate",
+  "aiAgentQuoteFee",
+]);
 const MAX_KEPT_DEPTH = 32;
 
 /**
@@ -144,11 +181,13 @@ export function storedRecord(report: CallReport, storeNumbers: boolean): Record<
   const kept: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [field, value] of Object.entries(report.raw)) {
     // Keys too: an unknown field named by a number is masked like the number.
-    kept[maskSensitiveText(field)] = EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
+    kept[maskSensitiveText(field)] =
+      EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
   }
   if (report.callee !== null) kept["callee"] = maskPhoneNumber(report.callee);
   if (report.displayNum !== null) kept["displayNum"] = maskPhoneNumber(report.displayNum);
-  if (kept["calledInfo"] !== undefined) kept["calledInfo"] = "(not stored: set reports.storeNumbers to keep text variables)";
+  if (kept["calledInfo"] !== undefined)
+    kept["calledInfo"] = "(not stored: set reports.storeNumbers to keep text variables)";
   return kept;
 }
 
@@ -174,8 +213,11 @@ function phoneField(raw: Record<string, unknown>, field: string): string | null 
   if (value === undefined || value === null) return null;
   if (typeof value === "string") return value;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  if (typeof value === "number") return { problem: `${field} is a number that cannot be read exactly; send it as a string of digits` };
-  return { problem: `${field} must be a string of digits, not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`}` };
+  if (typeof value === "number")
+    return { problem: `${field} is a number that cannot be read exactly; send it as a string of digits` };
+  return {
+    problem: `${field} must be a string of digits, not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`}`,
+  };
 }
 
 function int(value: unknown): number | null {

@@ -9,25 +9,14 @@ export interface ReportTimeContext {
 }
 
 /** Absent (undefined, null, "", 0: an unanswered call's answerTime), an instant, or unreadable. */
-export type ReportTime =
-  { absent: true } | { absent: false; epochMs: number | null };
+export type ReportTime = { absent: true } | { absent: false; epochMs: number | null };
 
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const SPACED = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** A report time in any of the assumed formats (laaffic/assumptions.ts), checked against the sanity window. */
-export function readReportTime(
-  value: unknown,
-  context: ReportTimeContext,
-): ReportTime {
-  if (
-    value === undefined ||
-    value === null ||
-    value === "" ||
-    value === 0 ||
-    value === "0"
-  )
-    return { absent: true };
+export function readReportTime(value: unknown, context: ReportTimeContext): ReportTime {
+  if (value === undefined || value === null || value === "" || value === 0 || value === "0") return { absent: true };
   const text =
     typeof value === "number"
       ? Number.isSafeInteger(value)
@@ -49,14 +38,7 @@ export function readReportTime(
 }
 
 function wallTime(match: RegExpExecArray, timeZone: string): number | null {
-  const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [number, number, number, number, number, number];
   // A calendar check first: 20261345… is no date, and Date.UTC would roll it over into one.
   const asUtc = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   if (
@@ -69,8 +51,5 @@ function wallTime(match: RegExpExecArray, timeZone: string): number | null {
   )
     return null;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return wallTimeToEpochMs(
-    `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`,
-    timeZone,
-  );
+  return wallTimeToEpochMs(`${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`, timeZone);
 }

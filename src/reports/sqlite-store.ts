@@ -1,14 +1,13 @@
 import { closeSync, constants, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { createHmac, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { ToolError } from "../errors/index.js";
 import { kindOf } from "../files/index.js";
-import { maskPhoneNumber } from "../privacy/index.js";
-import { storedRecord, type CallReport, type OutcomeClass } from "./record.js";
+import { calleeHasher, newSalt } from "./callee-hash.js";
+import { COLUMNS, reportRow } from "./columns.js";
+import { checkedVersion, metaTableSql, migrationSql, SALT_KEY, SCHEMA_VERSION, VERSION_KEY } from "./migrations.js";
+import type { CallReport, OutcomeClass } from "./record.js";
 import { UNATTRIBUTED_CALLEE, type IngestResult, type ReportStore, type TaskAggregate } from "./store.js";
-
-const SCHEMA_VERSION = 1;
 
 export interface SqliteStoreOptions {
   storeNumbers: boolean;
@@ -34,11 +33,24 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Repo
 
 function storeOn(db: Database.Database, display: string, options: SqliteStoreOptions): ReportStore {
   // Another program's database is never written into; a reader needs a store that was written.
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (t) => t.name,
+  );
   if (!tables.includes("reports") && (tables.length > 0 || options.mustExist)) {
-    const what = tables.length > 0 ? "a SQLite database of something else (it has no reports table)" : "a SQLite database without reports";
-    throw new ToolError(tables.length > 0 ? "file-unreadable" : "not-found", `the report store ${display} is ${what}`, tables.length > 0 ? STORE_HINT : MISSING_HINT, { file: display });
+    const what =
+      tables.length > 0
+        ? "a SQLite database of something else (it has no reports table)"
+        : "a SQLite database without reports";
+    throw new ToolError(
+      tables.length > 0 ? "file-unreadable" : "not-found",
+      `the report store ${display} is ${what}`,
+      tables.length > 0 ? STORE_HINT : MISSING_HINT,
+      { file: display },
+    );
   }
+  const where = `the report store ${display}`;
+  // A newer release's store is refused before anything, even the journal mode, is written.
+  const recorded = tables.includes("meta") ? checkedVersion(metaValue(db, VERSION_KEY), where, { file: display }) : 0;
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
@@ -46,81 +58,34 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
   db.pragma("wal_autocheckpoint = 10000");
   // Random callee-hash keys touch pages all over their index: keep more of it in memory.
   db.pragma("cache_size = -65536");
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS reports (
-      voice_id TEXT NOT NULL UNIQUE,
-      task_id INTEGER,
-      source_task_id INTEGER,
-      recall_round INTEGER,
-      callee_hash TEXT,
-      callee_masked TEXT,
-      callee TEXT,
-      outcome TEXT NOT NULL,
-      intent TEXT,
-      talk_seconds INTEGER NOT NULL DEFAULT 0,
-      ai_billed_seconds INTEGER NOT NULL DEFAULT 0,
-      cost REAL NOT NULL DEFAULT 0,
-      ai_fee REAL NOT NULL DEFAULT 0,
-      currency TEXT,
-      hangup_time INTEGER,
-      unreadable_times INTEGER NOT NULL DEFAULT 0,
-      received_at TEXT NOT NULL,
-      record TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS reports_task ON reports (task_id);
-    CREATE INDEX IF NOT EXISTS reports_callee_hash ON reports (callee_hash);
-  `);
-  // Stores written before report times were checked: the count column is added, 0 for their rows.
-  const columns = (db.prepare("PRAGMA table_info(reports)").all() as { name: string }[]).map((c) => c.name);
-  if (!columns.includes("unreadable_times")) db.exec("ALTER TABLE reports ADD COLUMN unreadable_times INTEGER NOT NULL DEFAULT 0");
-  const meta = (key: string): string | undefined => (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
-  if (meta("schema_version") === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  if (meta("salt") === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('salt', ?)").run(randomBytes(16).toString("hex"));
-  const salt = meta("salt")!;
-  // 128 bits of the HMAC: plenty to find a number's reports, and a smaller index than 256.
-  const hashCallee = (callee: string) => createHmac("sha256", salt).update(callee).digest("hex").slice(0, 32);
+  const salt = (recorded === SCHEMA_VERSION ? metaValue(db, SALT_KEY) : undefined) ?? migrated(db, where, display);
+  const hashCallee = calleeHasher(salt);
 
-  const insert = db.prepare(`INSERT OR IGNORE INTO reports
-    (voice_id, task_id, source_task_id, recall_round, callee_hash, callee_masked, callee, outcome, intent, talk_seconds, ai_billed_seconds, cost, ai_fee, currency, hangup_time, unreadable_times, received_at, record)
-    VALUES (@voiceId, @taskId, @sourceTaskId, @recallRound, @calleeHash, @calleeMasked, @callee, @outcome, @intent, @billedLineSeconds, @aiAgentBilledSeconds, @cost, @aiAgentFee, @currency, @hangupTime, @unreadableTimes, @receivedAt, @record)`);
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO reports (${COLUMNS.map((c) => c.name).join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
+  );
   const insertAll = (reports: readonly CallReport[], receivedAt: string): IngestResult => {
+    const context = { hashCallee, storeNumbers: options.storeNumbers, receivedAt };
     let stored = 0;
-    for (const r of reports) {
-      const result = insert.run({
-        voiceId: r.voiceId,
-        taskId: r.taskId,
-        sourceTaskId: r.sourceTaskId,
-        recallRound: r.recallRound,
-        calleeHash: r.callee === null ? null : hashCallee(r.callee),
-        calleeMasked: r.callee === null ? null : maskPhoneNumber(r.callee),
-        callee: options.storeNumbers ? r.callee : null,
-        outcome: r.outcome,
-        intent: r.intent,
-        billedLineSeconds: r.billedLineSeconds,
-        aiAgentBilledSeconds: r.aiAgentBilledSeconds,
-        cost: r.cost,
-        aiAgentFee: r.aiAgentFee,
-        currency: r.currency,
-        hangupTime: r.hangupTime,
-        unreadableTimes: r.unreadableTimes,
-        receivedAt,
-        record: JSON.stringify(storedRecord(r, options.storeNumbers)),
-      });
-      stored += result.changes;
-    }
+    for (const report of reports) stored += insert.run(reportRow(report, context)).changes;
     return { stored, duplicates: reports.length - stored };
   };
   // Group commit: batches that arrive while a commit (and its fsync) is running are committed
   // together in the next transaction. Each batch is still all-or-nothing, and each caller is
   // answered only after the commit that holds its batch is on disk.
-  const commitGroup = db.transaction((batches: readonly (readonly CallReport[])[], receivedAt: string) => batches.map((reports) => insertAll(reports, receivedAt)));
-  let waiting: { reports: readonly CallReport[]; resolve(result: IngestResult): void; reject(error: unknown): void }[] = [];
+  const commitGroup = db.transaction((batches: readonly (readonly CallReport[])[], receivedAt: string) =>
+    batches.map((reports) => insertAll(reports, receivedAt)),
+  );
+  let waiting: { reports: readonly CallReport[]; resolve(result: IngestResult): void; reject(error: unknown): void }[] =
+    [];
   const flush = (): void => {
     const group = waiting;
     waiting = [];
     try {
-      const results = commitGroup(group.map((g) => g.reports), new Date().toISOString());
+      const results = commitGroup(
+        group.map((g) => g.reports),
+        new Date().toISOString(),
+      );
       group.forEach((g, i) => g.resolve(results[i]!));
     } catch (error) {
       for (const g of group) g.reject(error);
@@ -128,7 +93,8 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
   };
 
   // talk_seconds holds chargedDuration (billed line time): the column keeps its first name.
-  const aggregate = db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, outcome, intent, COUNT(*) AS calls,
+  const aggregate =
+    db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, outcome, intent, COUNT(*) AS calls,
       SUM(talk_seconds) AS billedLineSeconds, SUM(ai_billed_seconds) AS aiAgentBilledSeconds, SUM(cost) AS cost, SUM(ai_fee) AS aiAgentFee,
       MAX(currency) AS currency, MAX(hangup_time) AS lastHangupTime, SUM(unreadable_times) AS unreadableTimes
     FROM reports GROUP BY task_id, source_task_id, calleeHash, outcome, intent`);
@@ -139,16 +105,42 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
         waiting.push({ reports, resolve, reject });
         if (waiting.length === 1) setImmediate(flush);
       }),
-    aggregate: async () => (reading(display, () => aggregate.all()) as (Omit<TaskAggregate, "outcome"> & { outcome: string })[]).map((row) => ({ ...row, outcome: row.outcome as OutcomeClass })),
-    count: async () => (reading(display, () => db.prepare("SELECT COUNT(*) AS n FROM reports").get()) as { n: number }).n,
+    aggregate: async () =>
+      (reading(display, () => aggregate.all()) as (Omit<TaskAggregate, "outcome"> & { outcome: string })[]).map(
+        (row) => ({ ...row, outcome: row.outcome as OutcomeClass }),
+      ),
+    count: async () =>
+      (reading(display, () => db.prepare("SELECT COUNT(*) AS n FROM reports").get()) as { n: number }).n,
     hashCallee,
     close: async () => void db.close(),
   };
 }
 
+const metaValue = (db: Database.Database, key: string): string | undefined =>
+  (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+
+/** Brings the store to SCHEMA_VERSION and gives it a salt, in one transaction that waits for other writers. */
+function migrated(db: Database.Database, where: string, display: string): string {
+  const migrate = db.transaction((): string => {
+    db.exec(metaTableSql("meta"));
+    const from = checkedVersion(metaValue(db, VERSION_KEY), where, { file: display });
+    if (from < SCHEMA_VERSION) {
+      const present = new Set(
+        (db.prepare("PRAGMA table_info(reports)").all() as { name: string }[]).map((c) => c.name),
+      );
+      for (const sql of migrationSql({ dialect: "sqlite", table: "reports", present }, from)) db.exec(sql);
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(VERSION_KEY, String(SCHEMA_VERSION));
+    }
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(SALT_KEY, newSalt());
+    return metaValue(db, SALT_KEY)!;
+  });
+  return migrate.immediate();
+}
+
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
 const STORE_HINT = "point --store (or reports.path) at the file campaign receive created; this file was left untouched";
-const MISSING_HINT = "no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first, or pass --store FILE";
+const MISSING_HINT =
+  "no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first, or pass --store FILE";
 
 /** Before SQLite opens it (which would block on a FIFO, or turn any file into a database): is it one? */
 function checkStoreFile(path: string, display: string, mustExist: boolean): void {
@@ -157,19 +149,38 @@ function checkStoreFile(path: string, display: string, mustExist: boolean): void
     info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new ToolError("file-unreadable", `the report store ${display} cannot be opened (${code ?? "error"})`, "check the path in --store or reports.path", { file: display });
-    if (mustExist) throw new ToolError("not-found", `the report store ${display} does not exist`, MISSING_HINT, { file: display });
+    if (code !== "ENOENT")
+      throw new ToolError(
+        "file-unreadable",
+        `the report store ${display} cannot be opened (${code ?? "error"})`,
+        "check the path in --store or reports.path",
+        { file: display },
+      );
+    if (mustExist)
+      throw new ToolError("not-found", `the report store ${display} does not exist`, MISSING_HINT, { file: display });
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (mkdirError) {
-      throw new ToolError("file-unreadable", `cannot create the report store ${display}: its directory cannot be made (${(mkdirError as NodeJS.ErrnoException).code ?? "error"})`, "check the path in --store or reports.path", { file: display });
+      throw new ToolError(
+        "file-unreadable",
+        `cannot create the report store ${display}: its directory cannot be made (${(mkdirError as NodeJS.ErrnoException).code ?? "error"})`,
+        "check the path in --store or reports.path",
+        { file: display },
+      );
     }
     return;
   }
-  if (!info.isFile()) throw new ToolError("file-unreadable", `the report store ${display} is ${kindOf(info)}, not a SQLite database`, STORE_HINT, { file: display });
+  if (!info.isFile())
+    throw new ToolError(
+      "file-unreadable",
+      `the report store ${display} is ${kindOf(info)}, not a SQLite database`,
+      STORE_HINT,
+      { file: display },
+    );
   // An empty file is what SQLite makes of a new database: fine to write into, nothing to read.
   if (info.size === 0) {
-    if (mustExist) throw new ToolError("not-found", `the report store ${display} is empty`, MISSING_HINT, { file: display });
+    if (mustExist)
+      throw new ToolError("not-found", `the report store ${display} is empty`, MISSING_HINT, { file: display });
     return;
   }
   const header = Buffer.alloc(SQLITE_HEADER.length);
@@ -178,11 +189,19 @@ function checkStoreFile(path: string, display: string, mustExist: boolean): void
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     readSync(fd, header, 0, header.length, 0);
   } catch (error) {
-    throw new ToolError("file-unreadable", `the report store ${display} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check its permissions", { file: display });
+    throw new ToolError(
+      "file-unreadable",
+      `the report store ${display} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      "check its permissions",
+      { file: display },
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  if (!header.equals(SQLITE_HEADER)) throw new ToolError("file-unreadable", `the report store ${display} is not a SQLite database`, STORE_HINT, { file: display });
+  if (!header.equals(SQLITE_HEADER))
+    throw new ToolError("file-unreadable", `the report store ${display} is not a SQLite database`, STORE_HINT, {
+      file: display,
+    });
 }
 
 /** SQLite's errors on a damaged or foreign file, as errors that name it. */
@@ -192,9 +211,19 @@ function storeError(error: unknown, display: string): unknown {
   if (typeof code !== "string" || !code.startsWith("SQLITE_")) return error;
   const reason = error instanceof Error ? error.message : String(error);
   if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
-    return new ToolError("file-unreadable", `the report store ${display} is damaged: ${reason}`, "restore it from a backup, or move it aside and load the saved reports again with campaign reports import", { file: display });
+    return new ToolError(
+      "file-unreadable",
+      `the report store ${display} is damaged: ${reason}`,
+      "restore it from a backup, or move it aside and load the saved reports again with campaign reports import",
+      { file: display },
+    );
   }
-  return new ToolError("file-unreadable", `the report store ${display} cannot be used (${code}: ${reason})`, "check its permissions and that no other program holds it", { file: display });
+  return new ToolError(
+    "file-unreadable",
+    `the report store ${display} cannot be used (${code}: ${reason})`,
+    "check its permissions and that no other program holds it",
+    { file: display },
+  );
 }
 
 function reading<T>(display: string, query: () => T): T {

@@ -28,11 +28,10 @@ export interface ReportStore {
   ingest(reports: readonly CallReport[]): Promise<IngestResult>;
   aggregate(): Promise<TaskAggregate[]>;
   count(): Promise<number>;
-  /** A number's salted hash as this store keeps it (its own salt), to compare declared numbers with callees. */
+  /** A number's salted hash as this store keeps it (its own salt, separators dropped), to compare declared numbers with callees. */
   hashCallee(callee: string): string;
   close(): Promise<void>;
 }
 
 /** SQL for the aggregate queries: reports without any task id are grouped by callee, so outcomes can attribute them by number. */
-export const UNATTRIBUTED_CALLEE =
-  "CASE WHEN task_id IS NULL AND source_task_id IS NULL THEN callee_hash END";
+export const UNATTRIBUTED_CALLEE = "CASE WHEN task_id IS NULL AND source_task_id IS NULL THEN callee_hash END";

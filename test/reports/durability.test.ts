@@ -11,7 +11,11 @@ const BIN = join(import.meta.dirname, "..", "..", "bin", "campaign");
 describe("receiver durability", () => {
   test("killed with SIGKILL under a steady stream: every batch that got a 200 is in the store after restart", async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, [BIN, "receive", "--port", "0", "--store", "reports.db"], { cwd: dir, env: { ...process.env, CAMPAIGN_RECEIVER_TOKEN: TEST_TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "receive", "--port", "0", "--store", "reports.db"], {
+      cwd: dir,
+      env: { ...process.env, CAMPAIGN_RECEIVER_TOKEN: TEST_TOKEN },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
       child.stdout.on("data", (c) => {
@@ -29,7 +33,10 @@ describe("receiver durability", () => {
         const ids = Array.from({ length: 25 }, (_, i) => `lane${lane}-b${batch}-r${i}`);
         sent += ids.length;
         try {
-          const response = await request(`${url}/reports/${TEST_TOKEN}`, { method: "POST", body: JSON.stringify({ array: ids.map((id) => reportRecord(id)) }) });
+          const response = await request(`${url}/reports/${TEST_TOKEN}`, {
+            method: "POST",
+            body: JSON.stringify({ array: ids.map((id) => reportRecord(id)) }),
+          });
           await response.body.dump();
           if (response.statusCode === 200) acknowledged.push(...ids);
         } catch {
@@ -48,7 +55,9 @@ describe("receiver durability", () => {
     const store = openSqliteStore(join(dir, "reports.db"), { storeNumbers: false }); // "restart": reopen and recover the WAL
     await store.close();
     const db = new Database(join(dir, "reports.db"), { readonly: true });
-    const stored = new Set((db.prepare("SELECT voice_id FROM reports").all() as { voice_id: string }[]).map((r) => r.voice_id));
+    const stored = new Set(
+      (db.prepare("SELECT voice_id FROM reports").all() as { voice_id: string }[]).map((r) => r.voice_id),
+    );
     db.close();
     const lost = acknowledged.filter((id) => !stored.has(id));
     expect(lost).toEqual([]);

@@ -6,7 +6,11 @@ import { describe, expect, test } from "vitest";
 import { TEST_TOKEN, reportRecord, testReceiver } from "../helpers.js";
 
 async function push(url: string, body: unknown) {
-  const response = await request(`${url}/reports/${TEST_TOKEN}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const response = await request(`${url}/reports/${TEST_TOKEN}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
 
@@ -19,7 +23,14 @@ async function storeBytes(storePath: string): Promise<string> {
 
 /** Distinct numbers, each written raw, with a +, and with separators. */
 const NUMBERS = Array.from({ length: 8 }, (_, i) => `9197${String(31_415_926 + i * 7_654_321).padStart(8, "0")}`);
-const written = (n: string, i: number): string => [n, `+${n}`, `+${n.slice(0, 2)} ${n.slice(2, 7)} ${n.slice(7)}`, `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6, 9)}-${n.slice(9)}`, `${n.slice(0, 2)}.${n.slice(2, 6)}.${n.slice(6, 9)}.${n.slice(9)}`][i % 5]!;
+const written = (n: string, i: number): string =>
+  [
+    n,
+    `+${n}`,
+    `+${n.slice(0, 2)} ${n.slice(2, 7)} ${n.slice(7)}`,
+    `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6, 9)}-${n.slice(9)}`,
+    `${n.slice(0, 2)}.${n.slice(2, 6)}.${n.slice(6, 9)}.${n.slice(9)}`,
+  ][i % 5]!;
 
 describe("the receiver never stores a number raw, whatever its type", () => {
   test("callee and displayNum as strings in any writing or JSON numbers are masked; lists, objects, booleans and inexact numbers are refused by index and field", async () => {
@@ -30,15 +41,36 @@ describe("the receiver never stores a number raw, whatever its type", () => {
       accepted.push(reportRecord(`ok-s-${i}`, { callee: written(n, i), displayNum: written(n, i + 1) }));
       accepted.push(reportRecord(`ok-n-${i}`, { callee: Number(n), displayNum: Number(n) }));
       for (const field of ["callee", "displayNum"]) {
-        refused.push({ record: reportRecord(`bad-l-${field}-${i}`, { [field]: [n] }), reason: `${field} must be a string of digits, not a list` });
-        refused.push({ record: reportRecord(`bad-o-${field}-${i}`, { [field]: { number: n } }), reason: `${field} must be a string of digits, not an object` });
-        refused.push({ record: reportRecord(`bad-b-${field}-${i}`, { [field]: true }), reason: `${field} must be a string of digits, not a boolean` });
-        refused.push({ record: reportRecord(`bad-f-${field}-${i}`, { [field]: Number(n) + 0.5 }), reason: `${field} is a number that cannot be read exactly; send it as a string of digits` });
+        refused.push({
+          record: reportRecord(`bad-l-${field}-${i}`, { [field]: [n] }),
+          reason: `${field} must be a string of digits, not a list`,
+        });
+        refused.push({
+          record: reportRecord(`bad-o-${field}-${i}`, { [field]: { number: n } }),
+          reason: `${field} must be a string of digits, not an object`,
+        });
+        refused.push({
+          record: reportRecord(`bad-b-${field}-${i}`, { [field]: true }),
+          reason: `${field} must be a string of digits, not a boolean`,
+        });
+        refused.push({
+          record: reportRecord(`bad-f-${field}-${i}`, { [field]: Number(n) + 0.5 }),
+          reason: `${field} is a number that cannot be read exactly; send it as a string of digits`,
+        });
       }
     });
     // Text variables in any shape, and numbers in fields the platform may add, or put in its reasons.
     NUMBERS.forEach((n, i) => {
-      accepted.push(reportRecord(`ok-x-${i}`, { callee: n, calledInfo: [{ text1: n }], terminationReason: `callee ${written(n, i)} busy`, extraPhone: written(n, i + 2), extraNumber: Number(n), extraNested: { list: [n, { [n]: written(n, i + 3) }] } }));
+      accepted.push(
+        reportRecord(`ok-x-${i}`, {
+          callee: n,
+          calledInfo: [{ text1: n }],
+          terminationReason: `callee ${written(n, i)} busy`,
+          extraPhone: written(n, i + 2),
+          extraNumber: Number(n),
+          extraNested: { list: [n, { [n]: written(n, i + 3) }] },
+        }),
+      );
       accepted.push(reportRecord(`ok-c-${i}`, { callee: n, calledInfo: { text1: n }, displayNum: null }));
       accepted.push(reportRecord(`ok-d-${i}`, { callee: n, calledInfo: Number(n) }));
     });
@@ -63,7 +95,14 @@ describe("the receiver never stores a number raw, whatever its type", () => {
     const row = db.prepare("SELECT record FROM reports WHERE voice_id = 'ok-x-0'").get() as { record: string };
     db.close();
     const kept = JSON.parse(row.record) as Record<string, unknown>;
-    expect(kept).toMatchObject({ voiceId: "ok-x-0", taskId: 100001, hangupTime: 1_780_000_000_000, cost: "0.0100", intent: "101", calledInfo: "(not stored: set reports.storeNumbers to keep text variables)" });
+    expect(kept).toMatchObject({
+      voiceId: "ok-x-0",
+      taskId: 100001,
+      hangupTime: 1_780_000_000_000,
+      cost: "0.0100",
+      intent: "101",
+      calledInfo: "(not stored: set reports.storeNumbers to keep text variables)",
+    });
     expect(kept["terminationReason"]).toMatch(/^callee 9197•+\d{3} busy$/);
     expect(typeof kept["extraNumber"]).toBe("string");
   });
@@ -78,7 +117,19 @@ describe("the receiver never stores a number raw, whatever its type", () => {
 describe("numbers hidden in codes, ids and keys", () => {
   test("a number as an unknown field's name, or inside a code or a recording URL, is masked; ids and times stay exact", async () => {
     const { receiver, storePath } = await testReceiver();
-    const records = NUMBERS.map((n, i) => reportRecord(`hid-${i}`, { [n]: "key", recordingFileId: `https://x/rec/${n}.mp3`, intent: `i${n}`, sipCode: n, terminationCode: n, scriptId: n, currency: n, code: n, hangupTime: 1_780_000_000_000 + i }));
+    const records = NUMBERS.map((n, i) =>
+      reportRecord(`hid-${i}`, {
+        [n]: "key",
+        recordingFileId: `https://x/rec/${n}.mp3`,
+        intent: `i${n}`,
+        sipCode: n,
+        terminationCode: n,
+        scriptId: n,
+        currency: n,
+        code: n,
+        hangupTime: 1_780_000_000_000 + i,
+      }),
+    );
     expect((await push(receiver.url, { array: records })).status).toBe(200);
     const bytes = await storeBytes(storePath);
     for (const n of NUMBERS) expect(bytes).not.toContain(n);
@@ -90,11 +141,21 @@ describe("numbers hidden in codes, ids and keys", () => {
 describe("voiceId of the wrong kind is refused with the reason", () => {
   test("missing, blank, too large to read exactly, a list, an object, a boolean", async () => {
     const { receiver, store } = await testReceiver();
-    const cases: [unknown, string][] = [[undefined, "voiceId is missing"], ["  ", "voiceId is missing"], [null, "voiceId is missing"], [2 ** 60 + 1, "voiceId is a number that cannot be read exactly; send it as a string"], [["v"], "voiceId must be a string, not a list"], [{ id: "v" }, "voiceId must be a string, not an object"], [true, "voiceId must be a string, not a boolean"]];
+    const cases: [unknown, string][] = [
+      [undefined, "voiceId is missing"],
+      ["  ", "voiceId is missing"],
+      [null, "voiceId is missing"],
+      [2 ** 60 + 1, "voiceId is a number that cannot be read exactly; send it as a string"],
+      [["v"], "voiceId must be a string, not a list"],
+      [{ id: "v" }, "voiceId must be a string, not an object"],
+      [true, "voiceId must be a string, not a boolean"],
+    ];
     const records = cases.map(([voiceId]) => ({ ...reportRecord("x"), voiceId }));
     const answer = await push(receiver.url, { array: records });
     expect(answer.status).toBe(400);
-    expect((answer.body["rejected"] as { reason: string }[]).map((r) => r.reason)).toEqual(cases.map(([, reason]) => reason));
+    expect((answer.body["rejected"] as { reason: string }[]).map((r) => r.reason)).toEqual(
+      cases.map(([, reason]) => reason),
+    );
     expect(await store.count()).toBe(0);
   });
 });

@@ -3,7 +3,11 @@ import { describe, expect, test } from "vitest";
 import { TEST_TOKEN, reportRecord, testReceiver } from "../helpers.js";
 
 async function push(url: string, body: Buffer) {
-  const response = await request(`${url}/reports/${TEST_TOKEN}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  const response = await request(`${url}/reports/${TEST_TOKEN}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json" },
+  });
   return { status: response.statusCode, text: await response.body.text() };
 }
 
@@ -17,8 +21,16 @@ describe("receiver and invalid UTF-8", () => {
     for (const [i, bad] of INVALID.entries()) {
       for (const other of INVALID.slice(i + 1)) {
         // Two records whose voiceIds differ only in their invalid bytes.
-        const [head, middle, tail] = JSON.stringify([reportRecord("\u0000A"), reportRecord("\u0000B")]).split(/\\u0000[AB]/);
-        const body = Buffer.concat([Buffer.from(head!), Buffer.from(bad), Buffer.from(middle!), Buffer.from(other), Buffer.from(tail!)]);
+        const [head, middle, tail] = JSON.stringify([reportRecord("\u0000A"), reportRecord("\u0000B")]).split(
+          /\\u0000[AB]/,
+        );
+        const body = Buffer.concat([
+          Buffer.from(head!),
+          Buffer.from(bad),
+          Buffer.from(middle!),
+          Buffer.from(other),
+          Buffer.from(tail!),
+        ]);
         const answer = await push(receiver.url, body);
         expect(answer.status).toBe(400);
         expect(answer.text).toContain("not valid UTF-8");

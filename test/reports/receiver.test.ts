@@ -6,7 +6,11 @@ import { ipMatches } from "../../src/reports/index.js";
 import { TEST_TOKEN, reportRecord, testReceiver } from "../helpers.js";
 
 async function push(url: string, body: string | Buffer, path = `/reports/${TEST_TOKEN}`) {
-  const response = await request(`${url}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  const response = await request(`${url}${path}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json" },
+  });
   const text = await response.body.text();
   return { status: response.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -29,8 +33,22 @@ describe("receiver", () => {
 
   test("one bad record: the good ones are stored, 400 names the bad one", async () => {
     const { receiver, store } = await testReceiver();
-    const result = await push(receiver.url, JSON.stringify({ array: [reportRecord("g1"), { callee: "919700000001" }, "text", reportRecord("g2")] }));
-    expect(result).toEqual({ status: 400, body: { stored: 2, duplicates: 0, rejected: [{ index: 1, reason: "voiceId is missing" }, { index: 2, reason: "not a JSON object" }], error: "2 record(s) rejected; the others were stored" } });
+    const result = await push(
+      receiver.url,
+      JSON.stringify({ array: [reportRecord("g1"), { callee: "919700000001" }, "text", reportRecord("g2")] }),
+    );
+    expect(result).toEqual({
+      status: 400,
+      body: {
+        stored: 2,
+        duplicates: 0,
+        rejected: [
+          { index: 1, reason: "voiceId is missing" },
+          { index: 2, reason: "not a JSON object" },
+        ],
+        error: "2 record(s) rejected; the others were stored",
+      },
+    });
     expect(await store.count()).toBe(2);
   });
 
@@ -46,9 +64,23 @@ describe("receiver", () => {
   test("garbage never crashes it: random bytes, huge numbers, deep nesting, 10 MB, too large", async () => {
     const { receiver, store } = await testReceiver({ maxBodyBytes: 12 * 1024 * 1024 });
     expect((await push(receiver.url, randomBytes(4096))).status).toBe(400);
-    expect((await push(receiver.url, '[{"voiceId": 1e308, "taskId": 1e400}, {"voiceId": "big", "taskId": "123456789012345678901234567890", "hangupTime": -1e300}]')).status).toBe(400);
+    expect(
+      (
+        await push(
+          receiver.url,
+          '[{"voiceId": 1e308, "taskId": 1e400}, {"voiceId": "big", "taskId": "123456789012345678901234567890", "hangupTime": -1e300}]',
+        )
+      ).status,
+    ).toBe(400);
     expect((await push(receiver.url, "[".repeat(200_000) + "]".repeat(200_000))).status).toBe(400);
-    expect((await push(receiver.url, JSON.stringify({ array: [reportRecord("pad", { padding: "x".repeat(10 * 1024 * 1024) })] }))).status).toBe(200);
+    expect(
+      (
+        await push(
+          receiver.url,
+          JSON.stringify({ array: [reportRecord("pad", { padding: "x".repeat(10 * 1024 * 1024) })] }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await push(receiver.url, Buffer.alloc(13 * 1024 * 1024, 32))).status).toBe(413);
     expect((await push(receiver.url, "null")).status).toBe(400);
     const health = await request(`${receiver.url}/health`);

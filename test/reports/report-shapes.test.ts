@@ -1,10 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
-import {
-  ASSUMED_CALL_STATUS_OUTCOME,
-  ASSUMED_SIP_CODE_OUTCOME,
-} from "../../src/laaffic/assumptions.js";
+import { ASSUMED_CALL_STATUS_OUTCOME, ASSUMED_SIP_CODE_OUTCOME } from "../../src/laaffic/assumptions.js";
 import { parseBatch, type CallReport } from "../../src/reports/index.js";
 import type { OutcomesReport } from "../../src/schema/generated/index.js";
 import { reportRecord, runCli, tempDir } from "../helpers.js";
@@ -13,22 +10,11 @@ const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const SHANGHAI = { timeZone: "Asia/Shanghai", now: NOW };
 
 /** One record with only the fields the docs confirm (no taskId, no callStatus), plus `extra`. */
-const sparse = (
-  voiceId: string,
-  extra: Record<string, unknown>,
-): Record<string, unknown> => {
-  const {
-    taskId: _t,
-    callStatus: _c,
-    terminationCode: _tc,
-    ...rest
-  } = reportRecord(voiceId);
+const sparse = (voiceId: string, extra: Record<string, unknown>): Record<string, unknown> => {
+  const { taskId: _t, callStatus: _c, terminationCode: _tc, ...rest } = reportRecord(voiceId);
   return { ...rest, ...extra };
 };
-const parsed = (
-  records: Record<string, unknown>[],
-  times = SHANGHAI,
-): CallReport[] => {
+const parsed = (records: Record<string, unknown>[], times = SHANGHAI): CallReport[] => {
   const batch = parseBatch(records, times);
   expect(batch.bad).toEqual([]);
   return batch.reports;
@@ -45,10 +31,9 @@ describe("outcome as the docs allow it: callStatus, else sipCode, else terminati
               ...(terminationCode !== undefined ? { terminationCode } : {}),
             }),
           ]);
-          expect(
-            report!.outcome,
-            `sipCode ${JSON.stringify(sipCode)} terminationCode ${terminationCode}`,
-          ).toBe(outcome);
+          expect(report!.outcome, `sipCode ${JSON.stringify(sipCode)} terminationCode ${terminationCode}`).toBe(
+            outcome,
+          );
         }
       }
     }
@@ -56,17 +41,10 @@ describe("outcome as the docs allow it: callStatus, else sipCode, else terminati
   });
 
   test("callStatus wins over sipCode; an unknown callStatus falls through", () => {
-    for (const [status, outcome] of Object.entries(
-      ASSUMED_CALL_STATUS_OUTCOME,
-    )) {
-      expect(
-        parsed([sparse("c", { callStatus: Number(status), sipCode: 486 })])[0]!
-          .outcome,
-      ).toBe(outcome);
+    for (const [status, outcome] of Object.entries(ASSUMED_CALL_STATUS_OUTCOME)) {
+      expect(parsed([sparse("c", { callStatus: Number(status), sipCode: 486 })])[0]!.outcome).toBe(outcome);
     }
-    expect(
-      parsed([sparse("c", { callStatus: 99, sipCode: 486 })])[0]!.outcome,
-    ).toBe("busy");
+    expect(parsed([sparse("c", { callStatus: 99, sipCode: 486 })])[0]!.outcome).toBe("busy");
   });
 
   test("no callStatus and no known sipCode: terminationCode 0 and 200 connect, anything else fails", () => {
@@ -91,10 +69,9 @@ describe("outcome as the docs allow it: callStatus, else sipCode, else terminati
             ...(sipCode !== undefined ? { sipCode } : {}),
           }),
         ]);
-        expect(
-          report!.outcome,
-          `sipCode ${String(sipCode)} terminationCode ${JSON.stringify(terminationCode)}`,
-        ).toBe(outcome);
+        expect(report!.outcome, `sipCode ${String(sipCode)} terminationCode ${JSON.stringify(terminationCode)}`).toBe(
+          outcome,
+        );
       }
     }
     expect(parsed([sparse("none", {})])[0]!.outcome).toBe("failed");
@@ -123,10 +100,7 @@ describe("report times: epoch ms or yyyyMMddHHmmss on the platform's clock; nons
           timeZone,
           now: NOW,
         });
-        expect(
-          report!.hangupTime,
-          `${timeZone} ${JSON.stringify(hangupTime)}`,
-        ).toBe(instant);
+        expect(report!.hangupTime, `${timeZone} ${JSON.stringify(hangupTime)}`).toBe(instant);
         expect(report!.unreadableTimes).toBe(0);
       }
     }
@@ -157,33 +131,17 @@ describe("report times: epoch ms or yyyyMMddHHmmss on the platform's clock; nons
     ];
     for (const value of nonsense) {
       for (const field of ["hangupTime", "callTime", "answerTime"]) {
-        const [report] = parsed([
-          sparse("n", { hangupTime: NOW - 1_000, [field]: value }),
-        ]);
-        expect(
-          report!.unreadableTimes,
-          `${field} ${JSON.stringify(value)}`,
-        ).toBe(1);
-        expect(report!.hangupTime).toBe(
-          field === "hangupTime" ? null : NOW - 1_000,
-        );
+        const [report] = parsed([sparse("n", { hangupTime: NOW - 1_000, [field]: value })]);
+        expect(report!.unreadableTimes, `${field} ${JSON.stringify(value)}`).toBe(1);
+        expect(report!.hangupTime).toBe(field === "hangupTime" ? null : NOW - 1_000);
       }
     }
     // Absent, or "did not happen" (an unanswered call's answerTime 0): no time, nothing to count.
     for (const value of [undefined, null, "", 0, "0"])
-      expect(
-        parsed([sparse("a", { answerTime: value, hangupTime: NOW })])[0]!
-          .unreadableTimes,
-      ).toBe(0);
+      expect(parsed([sparse("a", { answerTime: value, hangupTime: NOW })])[0]!.unreadableTimes).toBe(0);
     // Within the window: 2000-01-01 and a year ahead.
-    for (const value of [
-      Date.UTC(2000, 0, 1),
-      NOW + 365 * 86_400_000,
-      "20000101080000",
-    ])
-      expect(
-        parsed([sparse("w", { hangupTime: value })])[0]!.unreadableTimes,
-      ).toBe(0);
+    for (const value of [Date.UTC(2000, 0, 1), NOW + 365 * 86_400_000, "20000101080000"])
+      expect(parsed([sparse("w", { hangupTime: value })])[0]!.unreadableTimes).toBe(0);
   });
 });
 
@@ -202,15 +160,11 @@ describe("billed figures are labelled as what they are", () => {
         aiAgentBilledSeconds: 35,
         billedLineSeconds: 60,
       });
-      const [without] = parsed([
-        sparse("b", { aiAgentBillPeriod, aiAgentChargedDuration: undefined }),
-      ]);
+      const [without] = parsed([sparse("b", { aiAgentBillPeriod, aiAgentChargedDuration: undefined })]);
       expect(without!.aiAgentBilledSeconds).toBe(0);
     }
     for (const chargedDuration of ["60+60", -1, 1.5, "x"])
-      expect(
-        parsed([sparse("d", { chargedDuration })])[0]!.billedLineSeconds,
-      ).toBe(0);
+      expect(parsed([sparse("d", { chargedDuration })])[0]!.billedLineSeconds).toBe(0);
   });
 
   test("outcomes in text, markdown and JSON say billed line time and AI-agent billed time, and count dropped times", async () => {
@@ -228,32 +182,21 @@ describe("billed figures are labelled as what they are", () => {
       }),
     ];
     const dir = await tempDir({ "push.json": JSON.stringify(records) });
-    expect(
-      (await runCli(["reports", "import", "push.json", "--store", "r.db"], dir))
-        .code,
-    ).toBe(0);
+    expect((await runCli(["reports", "import", "push.json", "--store", "r.db"], dir)).code).toBe(0);
     const text = await runCli(["outcomes", "--store", "r.db"], dir);
     expect(text.stdout.split("\n")[0]).toBe("2 report times could not be read");
-    const markdown = await runCli(
-      ["outcomes", "--store", "r.db", "--format", "markdown"],
-      dir,
-    );
+    const markdown = await runCli(["outcomes", "--store", "r.db", "--format", "markdown"], dir);
     expect(markdown.stdout).toContain("> **2 report times could not be read**");
-    const json = JSON.parse(
-      (await runCli(["--json", "outcomes", "--store", "r.db"], dir)).stdout,
-    ) as OutcomesReport;
+    const json = JSON.parse((await runCli(["--json", "outcomes", "--store", "r.db"], dir)).stdout) as OutcomesReport;
     expect(json.unreadableTimes).toBe(2);
-    for (const output of [text.stdout, markdown.stdout, JSON.stringify(json)])
-      expect(output).not.toMatch(/2610|2797/);
+    for (const output of [text.stdout, markdown.stdout, JSON.stringify(json)]) expect(output).not.toMatch(/2610|2797/);
   });
 });
 
 describe("stores written before report times were checked", () => {
   test("an old SQLite store gains the count column and keeps its reports", async () => {
     const dir = await tempDir({
-      "push.json": JSON.stringify([
-        reportRecord("new-1", { taskId: 5150, hangupTime: "not a time" }),
-      ]),
+      "push.json": JSON.stringify([reportRecord("new-1", { taskId: 5150, hangupTime: "not a time" })]),
     });
     const old = new Database(join(dir, "r.db"));
     old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -263,13 +206,8 @@ describe("stores written before report times were checked", () => {
         currency TEXT, hangup_time INTEGER, received_at TEXT NOT NULL, record TEXT NOT NULL);
       INSERT INTO reports (voice_id, task_id, outcome, received_at, record) VALUES ('old-1', 5150, 'busy', '2026-01-01T00:00:00Z', '{}');`);
     old.close();
-    expect(
-      (await runCli(["reports", "import", "push.json", "--store", "r.db"], dir))
-        .code,
-    ).toBe(0);
-    const json = JSON.parse(
-      (await runCli(["--json", "outcomes", "--store", "r.db"], dir)).stdout,
-    ) as OutcomesReport;
+    expect((await runCli(["reports", "import", "push.json", "--store", "r.db"], dir)).code).toBe(0);
+    const json = JSON.parse((await runCli(["--json", "outcomes", "--store", "r.db"], dir)).stdout) as OutcomesReport;
     expect(json).toMatchObject({
       unmatched: [{ taskId: 5150, calls: 2, reason: "task-not-in-state" }],
       unreadableTimes: 1,
@@ -281,14 +219,9 @@ describe("campaign simulator --report-shape", () => {
   test("only convenient or docs", async () => {
     const dir = await tempDir();
     for (const shape of ["sparse", "", "DOCS", "docs "]) {
-      const run = await runCli(
-        ["simulator", "--port", "0", "--report-shape", shape],
-        dir,
-      );
+      const run = await runCli(["simulator", "--port", "0", "--report-shape", shape], dir);
       expect(run.code, shape).toBe(1);
-      expect(run.stderr).toContain(
-        "--report-shape must be one of convenient, docs",
-      );
+      expect(run.stderr).toContain("--report-shape must be one of convenient, docs");
     }
   });
 });

@@ -24,9 +24,20 @@ function slowClients(port: number): SlowClient[] {
   const path = `/reports/${TEST_TOKEN}`;
   const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n`;
   const plans: { kind: string; first: string; trickle?: { text: string; everyMs: number } }[] = [
-    ...[0, 4, 30, head.length - 2].map((cut) => ({ kind: `headers cut after ${cut} bytes, then a byte per 100 ms`, first: head.slice(0, cut), trickle: { text: head.slice(cut), everyMs: 100 } })),
-    ...[50, 200].map((everyMs) => ({ kind: `body trickling a byte per ${everyMs} ms`, first: head + '{"array": [', trickle: { text: " ".repeat(4000), everyMs } })),
-    ...[1, 2].map((n) => ({ kind: `idle keep-alive after ${n} answered request(s)`, first: `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`.repeat(n) })),
+    ...[0, 4, 30, head.length - 2].map((cut) => ({
+      kind: `headers cut after ${cut} bytes, then a byte per 100 ms`,
+      first: head.slice(0, cut),
+      trickle: { text: head.slice(cut), everyMs: 100 },
+    })),
+    ...[50, 200].map((everyMs) => ({
+      kind: `body trickling a byte per ${everyMs} ms`,
+      first: head + '{"array": [',
+      trickle: { text: " ".repeat(4000), everyMs },
+    })),
+    ...[1, 2].map((n) => ({
+      kind: `idle keep-alive after ${n} answered request(s)`,
+      first: `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`.repeat(n),
+    })),
     { kind: "connected, silent", first: "" },
   ];
   return plans.map(({ kind, first, trickle }) => {
@@ -39,7 +50,11 @@ function slowClients(port: number): SlowClient[] {
       if (first) socket.write(first);
       if (!trickle) return;
       let at = 0;
-      const timer = setInterval(() => (socket.destroyed || at >= trickle.text.length ? clearInterval(timer) : socket.write(trickle.text[at++]!)), trickle.everyMs);
+      const timer = setInterval(
+        () =>
+          socket.destroyed || at >= trickle.text.length ? clearInterval(timer) : socket.write(trickle.text[at++]!),
+        trickle.everyMs,
+      );
       socket.on("close", () => clearInterval(timer));
     });
     return { kind, socket, received: () => received, closed };
@@ -47,7 +62,10 @@ function slowClients(port: number): SlowClient[] {
 }
 
 async function post(url: string, ids: string[]): Promise<number> {
-  const response = await request(`${url}/reports/${TEST_TOKEN}`, { method: "POST", body: JSON.stringify({ array: ids.map((id) => reportRecord(id)) }) });
+  const response = await request(`${url}/reports/${TEST_TOKEN}`, {
+    method: "POST",
+    body: JSON.stringify({ array: ids.map((id) => reportRecord(id)) }),
+  });
   await response.body.dump();
   return response.statusCode;
 }
@@ -64,10 +82,16 @@ function storedIds(path: string): Set<string> {
 describe("campaign receive stops on SIGTERM with slow clients connected", () => {
   test("exit 0 within 5 s; every slow connection closed; the batch acknowledged before the signal is stored", async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, [BIN, "receive", "--port", "0", "--store", "reports.db"], { cwd: dir, env: { ...process.env, CAMPAIGN_RECEIVER_TOKEN: TEST_TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "receive", "--port", "0", "--store", "reports.db"], {
+      cwd: dir,
+      env: { ...process.env, CAMPAIGN_RECEIVER_TOKEN: TEST_TOKEN },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stderr.on("data", (c) => (output += c));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: performance.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      child.on("exit", (code) => resolve({ code, at: performance.now() })),
+    );
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on("data", (c) => {
         output += c;
@@ -78,10 +102,20 @@ describe("campaign receive stops on SIGTERM with slow clients connected", () => 
     });
     const clients = slowClients(Number(new URL(url).port));
     // The idle keep-alive clients have their answers, so every slow client is connected and under way.
-    await Promise.all(clients.filter((c) => c.kind.startsWith("idle")).map((c) => new Promise<void>((resolve) => {
-      const check = () => ((c.received().match(/HTTP\/1\.1 200/g) ?? []).length === Number(/after (\d)/.exec(c.kind)![1]) ? resolve() : setTimeout(check, 10));
-      check();
-    })));
+    await Promise.all(
+      clients
+        .filter((c) => c.kind.startsWith("idle"))
+        .map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              const check = () =>
+                (c.received().match(/HTTP\/1\.1 200/g) ?? []).length === Number(/after (\d)/.exec(c.kind)![1])
+                  ? resolve()
+                  : setTimeout(check, 10);
+              check();
+            }),
+        ),
+    );
     const ids = Array.from({ length: 50 }, (_, i) => `before-stop-${i}`);
     expect(await post(url, ids)).toBe(200);
 
@@ -92,7 +126,8 @@ describe("campaign receive stops on SIGTERM with slow clients connected", () => 
     expect(at - sentAt).toBeLessThan(5_000);
     const closedAt = await Promise.all(clients.map((c) => c.closed));
     for (const [i, t] of closedAt.entries()) expect(t - sentAt, clients[i]!.kind).toBeLessThan(5_000);
-    for (const c of clients.filter((c) => !c.kind.startsWith("idle"))) expect(c.received(), c.kind).not.toContain("200 OK");
+    for (const c of clients.filter((c) => !c.kind.startsWith("idle")))
+      expect(c.received(), c.kind).not.toContain("200 OK");
     expect(output).toContain('"event":"stopping","signal":"SIGTERM"');
     expect(output).toContain('"event":"stopped"');
 
@@ -107,7 +142,15 @@ describe("the receiver bounds every request in time", () => {
     const storePath = join(dir, "reports.db");
     const store = openSqliteStore(storePath, { storeNumbers: false });
     const logs: Record<string, unknown>[] = [];
-    const started = await startReceiver({ host: "127.0.0.1", port: 0, token: TEST_TOKEN, maxBodyBytes: 1024 * 1024, store, log: (e) => void logs.push(e), ...options });
+    const started = await startReceiver({
+      host: "127.0.0.1",
+      port: 0,
+      token: TEST_TOKEN,
+      maxBodyBytes: 1024 * 1024,
+      store,
+      log: (e) => void logs.push(e),
+      ...options,
+    });
     return { ...started, store, storePath, logs, close: async () => (await started.stop(), await store.close()) };
   }
 
@@ -154,7 +197,9 @@ describe("the receiver bounds every request in time", () => {
     await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
     // The stop begins while the batch's body is still arriving; the rest follows within the
     // grace period, and a second request is pipelined behind it on the same connection.
-    socket.write(`POST /reports/${TEST_TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1000)}`);
+    socket.write(
+      `POST /reports/${TEST_TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1000)}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     const stopped = r.stop();
     socket.write(`${body.slice(1000)}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);

@@ -11,18 +11,32 @@ import { reportRecord, runCli, tempDir } from "../helpers.js";
 const NOT_A_STORE: Record<string, { make(path: string): Promise<void>; says: string }> = {
   "random bytes": { make: (p) => writeFile(p, randomBytes(4096)), says: "is not a SQLite database" },
   "a text file": { make: (p) => writeFile(p, "voiceId,callee\nv1,919700000001\n"), says: "is not a SQLite database" },
-  "a JSON file": { make: (p) => writeFile(p, JSON.stringify({ array: [reportRecord("v1")] })), says: "is not a SQLite database" },
+  "a JSON file": {
+    make: (p) => writeFile(p, JSON.stringify({ array: [reportRecord("v1")] })),
+    says: "is not a SQLite database",
+  },
   "only the SQLite magic": { make: (p) => writeFile(p, "SQLite format 3\0"), says: "damaged" },
   "a directory": { make: (p) => mkdir(p), says: "is a directory, not a SQLite database" },
-  "a FIFO": { make: async (p) => void execFileSync("mkfifo", [p]), says: "is a FIFO (named pipe), not a SQLite database" },
+  "a FIFO": {
+    make: async (p) => void execFileSync("mkfifo", [p]),
+    says: "is a FIFO (named pipe), not a SQLite database",
+  },
   "a truncated store": { make: (p) => truncatedStore(p), says: "damaged" },
-  "another program's SQLite database": { make: async (p) => foreignDatabase(p), says: "a SQLite database of something else" },
+  "another program's SQLite database": {
+    make: async (p) => foreignDatabase(p),
+    says: "a SQLite database of something else",
+  },
 };
 
 async function truncatedStore(path: string): Promise<void> {
   const store = openSqliteStore(path, { storeNumbers: false });
   const reports = await import("../../src/reports/index.js");
-  await store.ingest(reports.parseBatch(Array.from({ length: 3000 }, (_, i) => reportRecord(`v${i}`, { calledInfo: "x".repeat(200) })), { timeZone: "Asia/Shanghai", now: Date.now() }).reports);
+  await store.ingest(
+    reports.parseBatch(
+      Array.from({ length: 3000 }, (_, i) => reportRecord(`v${i}`, { calledInfo: "x".repeat(200) })),
+      { timeZone: "Asia/Shanghai", now: Date.now() },
+    ).reports,
+  );
   await store.close();
   await truncate(path, Math.floor((await stat(path)).size / 3));
 }
@@ -48,11 +62,18 @@ describe("a report store that is not one", () => {
       const path = join(dir, ".campaign/reports.db");
       await make(path);
       const before = await bytesOf(path);
-      for (const command of [["outcomes"], ["receive", "--port", "0"], ["reports", "import", "reports.ndjson"], ["outcomes", "--store", ".campaign/reports.db"]]) {
+      for (const command of [
+        ["outcomes"],
+        ["receive", "--port", "0"],
+        ["reports", "import", "reports.ndjson"],
+        ["outcomes", "--store", ".campaign/reports.db"],
+      ]) {
         const run = await runCli(command, dir);
         const what = `${command.join(" ")} on ${name}`;
         expect(run.code, what).toBe(1);
-        expect(run.stderr, what).toContain(`the report store .campaign/reports.db ${says.startsWith("damaged") ? "is damaged" : ""}`.trim());
+        expect(run.stderr, what).toContain(
+          `the report store .campaign/reports.db ${says.startsWith("damaged") ? "is damaged" : ""}`.trim(),
+        );
         expect(run.stderr, what).toContain(says);
         expect(run.stderr, what).toContain("hint:");
         expect(run.stderr, what).not.toMatch(/\n\s+at .*:\d+:\d+|internal error/);
@@ -67,11 +88,18 @@ describe("readers never create a store", () => {
   test("outcomes with the default path, with --store, into a missing directory, or an empty file: an error, nothing created", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "empty.db"), "");
-    for (const [args, path] of [[["outcomes"], ".campaign/reports.db"], [["outcomes", "--store", "mine.db"], "mine.db"], [["outcomes", "--store", "no/such/dir/r.db"], "no/such/dir/r.db"], [["outcomes", "--store", "empty.db"], "empty.db"]] as const) {
+    for (const [args, path] of [
+      [["outcomes"], ".campaign/reports.db"],
+      [["outcomes", "--store", "mine.db"], "mine.db"],
+      [["outcomes", "--store", "no/such/dir/r.db"], "no/such/dir/r.db"],
+      [["outcomes", "--store", "empty.db"], "empty.db"],
+    ] as const) {
       const run = await runCli([...args], dir);
       expect(run.code, args.join(" ")).toBe(1);
       expect(run.stderr, args.join(" ")).toContain(`the report store ${path}`);
-      expect(run.stderr, args.join(" ")).toContain("hint: no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first");
+      expect(run.stderr, args.join(" ")).toContain(
+        "hint: no status reports were stored there yet: run campaign receive (or campaign reports import FILE) first",
+      );
     }
     await expect(stat(join(dir, ".campaign"))).rejects.toThrow();
     await expect(stat(join(dir, "mine.db"))).rejects.toThrow();
@@ -96,7 +124,9 @@ describe("readers never create a store", () => {
   });
 
   test("openSqliteStore with mustExist: the same refusals as the CLI", () => {
-    expect(() => openSqliteStore("/nonexistent-dir/x.db", { storeNumbers: false, mustExist: true })).toThrow("does not exist");
+    expect(() => openSqliteStore("/nonexistent-dir/x.db", { storeNumbers: false, mustExist: true })).toThrow(
+      "does not exist",
+    );
   });
 });
 
@@ -106,7 +136,10 @@ describe("reports import FILE is read as a regular UTF-8 file", () => {
     execFileSync("mkfifo", [join(dir, "pipe")]);
     await mkdir(join(dir, "adir"));
     const invalid = [
-      Buffer.concat([Buffer.from(JSON.stringify(reportRecord("v1")) + "\n"), Buffer.from('{"voiceId":"v\xff2"}\n', "latin1")]),
+      Buffer.concat([
+        Buffer.from(JSON.stringify(reportRecord("v1")) + "\n"),
+        Buffer.from('{"voiceId":"v\xff2"}\n', "latin1"),
+      ]),
       Buffer.from([0xc3, 0x28]),
       Buffer.from('{"array":[{"voiceId":"\xed\xa0\x80"}]}', "latin1"),
       Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x0a, 0x80]),
@@ -118,7 +151,10 @@ describe("reports import FILE is read as a regular UTF-8 file", () => {
       ["adir", "the reports file adir is a directory, not a regular file"],
       ["/dev/zero", "the reports file /dev/zero is a character device, not a regular file"],
       ["missing.ndjson", "the reports file missing.ndjson does not exist"],
-      ...invalid.map((_, i): [string, string] => [`bad-${i}.ndjson`, `bad-${i}.ndjson:${positions[i]}: error file-unreadable: the reports file bad-${i}.ndjson is not valid UTF-8`]),
+      ...invalid.map((_, i): [string, string] => [
+        `bad-${i}.ndjson`,
+        `bad-${i}.ndjson:${positions[i]}: error file-unreadable: the reports file bad-${i}.ndjson is not valid UTF-8`,
+      ]),
     ];
     for (const [file, message] of cases) {
       const run = await runCli(["reports", "import", file], dir);
