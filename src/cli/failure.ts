@@ -3,8 +3,8 @@
 import { CommanderError } from "commander";
 import type { Diagnostic } from "../diagnostics/index.js";
 import { isToolError } from "../errors/index.js";
-import { escapeControlChars, maskSensitiveText } from "../privacy/index.js";
-import type { ErrorDocument, ErrorReport } from "../schema/generated/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
+import type { ErrorReport } from "../schema/generated/index.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import type { Terminal } from "./terminal.js";
 
@@ -63,25 +63,6 @@ export function describeFailure(error: unknown, env: Record<string, string | und
     report: { code: "internal", message: `internal error: ${message}`, hint: BUG_HINT },
     ...(stack ? { stack } : {}),
   };
-}
-
-/** `file:line:col: error CODE: message` (or `error CODE: message`, the message naming the file) and the hint, for stderr. */
-export function renderFailure(failure: Failure, env: Record<string, string | undefined>): string {
-  const { code, message, hint, file, line, column, diagnostics } = failure.report;
-  // With diagnostics the position is their first error's, already printed with it above.
-  const where =
-    file === undefined || line === undefined || diagnostics !== undefined ? "" : `${file}:${line}:${column ?? 1}: `;
-  // Messages quote user text (names, paths, platform words): escaped here too, so a colour
-  // terminal (where the output-wide escaping keeps escape codes) never sees a raw one.
-  const [safeWhere, safeMessage, safeHint] = [where, message, hint].map(escapeControlChars);
-  const head = code === "internal" ? `${safeMessage}\n` : `${safeWhere}error ${code}: ${safeMessage}\n`;
-  const stack = failure.stack && env["CAMPAIGN_DEBUG"] === "1" ? `${failure.stack}\n` : "";
-  return `${head}  hint: ${safeHint}\n${stack}`;
-}
-
-export function errorDocument(failure: Failure): string {
-  const document: ErrorDocument = { formatVersion: 1, error: failure.report };
-  return JSON.stringify(document, null, 2) + "\n";
 }
 
 /** Whether the command line asks for JSON (read from argv: a usage error comes before options are parsed). */

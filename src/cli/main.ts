@@ -6,7 +6,8 @@ import type { ApplyCommandOptions } from "./apply.js";
 import type { ResolveOptions } from "./state.js";
 import type { OutcomesOptions, ReceiveOptions, StoreOption } from "./reports.js";
 import { ExitCode } from "./exit-codes.js";
-import { describeFailure, errorDocument, heldStdout, renderFailure, wantsJson, type Failure } from "./failure.js";
+import { errorDocument, renderFailure } from "../views/error.js";
+import { describeFailure, heldStdout, wantsJson, type Failure } from "./failure.js";
 import { escapingTerminal, processTerminal, type Terminal } from "./terminal.js";
 import { TOOL_VERSION } from "../app/version.js";
 

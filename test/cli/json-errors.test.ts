@@ -1,7 +1,8 @@
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
-import { describeFailure, errorDocument, renderFailure } from "../../src/cli/failure.js";
+import { describeFailure } from "../../src/cli/failure.js";
+import { errorDocument, renderFailure } from "../../src/views/error.js";
 import { ToolError } from "../../src/errors/index.js";
 import { errorSchema, validationReportSchema } from "../../src/schema/generated/index.js";
 import { campaignYaml, runCli, tempDir } from "../helpers.js";
