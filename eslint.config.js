@@ -14,6 +14,15 @@ const pureCoreImports = {
   })),
 };
 
+// The CLI only wires: it reaches the core through src/app/ (use cases) and src/views/ (renderers).
+const CORE_FOLDERS = ["state", "laaffic", "apply", "campaigns", "reports", "pg", "simulator"];
+const cliImports = {
+  patterns: CORE_FOLDERS.map((folder) => ({
+    group: [`../${folder}/*`, `../${folder}`],
+    message: `src/cli/ reaches ${folder}/ only through a use case in src/app/ (or a view in src/views/)`,
+  })),
+};
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "src/schema/generated/", "coverage/"] },
   js.configs.recommended,
@@ -45,5 +54,9 @@ export default tseslint.config(
     files: ["src/plan/**/*.ts", "src/campaigns/**/*.ts"],
     ignores: ["src/campaigns/files.ts"],
     rules: { "no-restricted-imports": ["error", pureCoreImports] },
+  },
+  {
+    files: ["src/cli/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", cliImports] },
   },
 );

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import {
@@ -10,7 +9,6 @@ import {
   loadPhoneTimeZones,
   noCampaigns,
   nodeFileReader,
-  referencedFileProblem,
   type CampaignDefaultsSource,
   type CampaignFileReader,
   type LoadedCampaign,
@@ -20,12 +18,11 @@ import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/index.js";
-import { parseSuppressionList, suppressedBy, type SuppressionList } from "../campaigns/suppression.js";
-import { maskPhoneNumber } from "../privacy/index.js";
-import type { SuppressionListBinding } from "../schema/generated/index.js";
+import type { GuardsConfig, SuppressionListBinding } from "../schema/generated/index.js";
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { AppContext } from "./context.js";
 import { projectPath } from "./project-paths.js";
+import { applySuppression, loadSuppressionLists } from "./suppression.js";
 
 export interface Workspace {
   config: LoadedConfig;
@@ -133,102 +130,6 @@ export interface DesiredLoad {
   inputFiles: string[];
 }
 
-/** Reads guards.suppressionLists; a list that cannot be read or parsed stops the command (fail closed). */
-export async function loadSuppressionLists(
-  workspace: Workspace,
-  context: AppContext,
-): Promise<{ lists: SuppressionList[]; bindings: SuppressionListBinding[] }> {
-  const { guards } = workspace.config.settings;
-  const lists: SuppressionList[] = [];
-  const bindings: SuppressionListBinding[] = [];
-  const problems: Diagnostic[] = [];
-  const reader = campaignFileReader(workspace, context);
-  for (const [index, path] of (guards.suppressionLists ?? []).entries()) {
-    const read = await reader.readText(path, "suppression list");
-    if (!read.ok) {
-      const referencedAt = workspace.config.source.locate(["guards", "suppressionLists", index]);
-      const problem = referencedFileProblem(read.problem, {
-        name: `guards.suppressionLists[${index}]`,
-        written: path,
-        file: path,
-        referencedAt,
-        field: `/guards/suppressionLists/${index}`,
-      });
-      context.events.diagnostics([problem]);
-      throw new ToolError(
-        "invalid-input",
-        `the suppression list ${path} cannot be read; nothing was planned`,
-        "nothing is planned or sent without every configured suppression list; fix the path in guards.suppressionLists",
-        { diagnostics: [problem] },
-      );
-    }
-    const text = read.text;
-    const parsed = parseSuppressionList(path, text, guards.defaultCountry);
-    problems.push(...parsed.diagnostics);
-    lists.push(parsed.list);
-    bindings.push({
-      path,
-      sha256: createHash("sha256").update(text).digest("hex"),
-      numbers: parsed.list.numbers.length,
-    });
-  }
-  if (problems.length > 0) {
-    context.events.diagnostics(problems);
-    throw new ToolError(
-      "invalid-input",
-      `${problems.length} number(s) in the suppression lists cannot be compared; nothing was planned`,
-      "fix the lines above",
-      { diagnostics: problems },
-    );
-  }
-  return { lists, bindings };
-}
-
-const MAX_SUPPRESSION_FINDINGS = 20;
-
-/** Numbers on a suppression list: left out (suppressed: skip) or errors naming campaign, number and list. */
-function applySuppression(campaign: LoadedCampaign, lists: readonly SuppressionList[], findings: Diagnostic[]): number {
-  if (lists.length === 0) return 0;
-  const kept = [];
-  let skipped = 0;
-  let reported = 0;
-  for (const recipient of campaign.recipients) {
-    const list = suppressedBy(lists, recipient.calleeNumber);
-    if (list === undefined) {
-      kept.push(recipient);
-      continue;
-    }
-    if (campaign.campaign.suppressed === "skip") {
-      skipped++;
-      continue;
-    }
-    kept.push(recipient);
-    if (++reported <= MAX_SUPPRESSION_FINDINGS) {
-      findings.push({
-        severity: "error",
-        code: "suppressed-number",
-        message: `"${campaign.taskName}" would call ${maskPhoneNumber(recipient.calleeNumber)}, which is on the suppression list ${list}`,
-        hint: "remove the number, or set suppressed: skip to leave suppressed numbers out of what is sent",
-        file: campaign.source.file,
-        line: campaign.source.line,
-        column: 1,
-      });
-    }
-  }
-  if (reported > MAX_SUPPRESSION_FINDINGS) {
-    findings.push({
-      severity: "error",
-      code: "suppressed-number",
-      message: `"${campaign.taskName}" would call ${reported - MAX_SUPPRESSION_FINDINGS} more suppressed numbers (${reported} in all)`,
-      file: campaign.source.file,
-      line: campaign.source.line,
-      column: 1,
-    });
-  }
-  if (skipped > 0) campaign.recipients = kept;
-  return skipped;
-}
-
 /** Loads and validates the campaigns; any error is printed and ends the command (nothing is planned). */
 export async function loadDesired(
   workspace: Workspace,
@@ -243,11 +144,11 @@ export async function loadDesired(
   const defaults = campaignDefaults(workspace.config);
   // Each campaign is described (hashed) as soon as it is loaded; a plan that will not submit
   // drops the recipients right away, so memory stays flat however many numbers there are.
-  const { lists, bindings } = await loadSuppressionLists(workspace, context);
+  const reader = campaignFileReader(workspace, context);
+  const { lists, bindings } = await loadSuppressionLists(workspace.config, reader, context);
   const suppressionFindings: Diagnostic[] = [];
   const described = new Map<LoadedCampaign, DesiredCampaign>();
-  const checks = await numberChecks(workspace);
-  const reader = campaignFileReader(workspace, context);
+  const checks = await numberChecks(settings.guards, { zones: true });
   const inputFiles = [...files];
   const describe = (campaign: LoadedCampaign): void => {
     if (typeof campaign.campaign.recipientsFile === "string")
@@ -299,13 +200,14 @@ export async function loadDesired(
   };
 }
 
-/** Validity per number, and time zones only when the calling-hours guard is on. */
-async function numberChecks(workspace: Workspace): Promise<NumberChecks> {
-  const { guards } = workspace.config.settings;
+/** Validity per number; time zones only for planning (`zones`), and only when the calling-hours guard is on. */
+export async function numberChecks(guards: GuardsConfig, options: { zones: boolean }): Promise<NumberChecks> {
   return {
     classify: createNumberClassifier(),
     invalid: guards.invalidNumbers ?? "error",
-    ...(guards.callingHours === false ? {} : { zonesOf: createZoneLookup(await loadPhoneTimeZones()) }),
+    ...(options.zones && guards.callingHours !== false
+      ? { zonesOf: createZoneLookup(await loadPhoneTimeZones()) }
+      : {}),
   };
 }
 

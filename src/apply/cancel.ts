@@ -6,6 +6,11 @@ import {
   type PlatformError,
   type RecallFlowDetail,
 } from "../laaffic/index.js";
+import {
+  ASSUMED_RECALL_FLOW_ENDED,
+  CANCEL_CODE_DOES_NOT_EXIST,
+  CANCEL_CODES_ALREADY_ENDED,
+} from "../laaffic/assumptions.js";
 import type { RecallStatus } from "../schema/generated/index.js";
 
 /** One campaign's `cancel: true`, as the plan saw it. */
@@ -34,13 +39,8 @@ export type CancelClient = Pick<LaafficClient, "cancelTasks" | "cancelRecallFlow
 /** Finds the flow's keyId when the plan did not know it (a search by name): undefined = none listed. */
 export type FindFlow = () => Promise<{ ok: true; keyId: number | undefined } | { ok: false; failure: ApiFailure }>;
 
-// Answers to a cancel meaning there is nothing left to cancel there: -54 "submitted task is wrong"
-// (already finished or cancelled), -24 "data does not exist".
-const DOES_NOT_EXIST = "-24";
-const ALREADY_ENDED = new Set(["-54", DOES_NOT_EXIST]);
 const ended = (failure: ApiFailure): failure is PlatformError =>
-  failure.kind === "platform" && ALREADY_ENDED.has(failure.code);
-const FLOW_ENDED = new Set(["completed", "cancelled", "exception"]);
+  failure.kind === "platform" && CANCEL_CODES_ALREADY_ENDED.has(failure.code);
 const NODE_ENDED = new Set<string>([RECALL_NODE_STATUS[2], RECALL_NODE_STATUS[3]]);
 
 /**
@@ -98,7 +98,7 @@ async function stopFlow(
     if (!found.ok) return fail(found.failure);
     if (found.keyId === undefined) {
       // Only the platform's own "does not exist" says there is no flow; a search that misses does not.
-      if (answer.failure.code !== DOES_NOT_EXIST) return fail(answer.failure);
+      if (answer.failure.code !== CANCEL_CODE_DOES_NOT_EXIST) return fail(answer.failure);
       result.done.push(`the platform lists no recall flow for task ${change.taskId}`);
       result.flow = { status: "absent" };
       return;
@@ -107,7 +107,7 @@ async function stopFlow(
   }
   const detail = await client.recallFlowDetail(keyId);
   if (!detail.ok) {
-    if (detail.failure.kind === "platform" && detail.failure.code === DOES_NOT_EXIST) {
+    if (detail.failure.kind === "platform" && detail.failure.code === CANCEL_CODE_DOES_NOT_EXIST) {
       result.done.push(`recall flow ${keyId} no longer exists on the platform`);
       result.flow = { status: "absent" };
       return;
@@ -115,7 +115,7 @@ async function stopFlow(
     return fail(detail.failure);
   }
   const status = (RECALL_FLOW_STATUS as Record<number, RecallStatus["status"]>)[detail.data.status] ?? "unknown-status";
-  if (FLOW_ENDED.has(status)) {
+  if (ASSUMED_RECALL_FLOW_ENDED.has(status)) {
     result.done.push(
       `recall flow ${keyId} had already ${status === "exception" ? "stopped with an exception" : status}`,
     );

@@ -7,7 +7,7 @@ import { updateCampaign, type StateWriter } from "../state/index.js";
 import { cancelCampaign, type CancelChange, type FindFlow } from "./cancel.js";
 import type { ApplyEvent, ApplyOutcome } from "./engine.js";
 import { lastError } from "./engine.js";
-import { findTaskByExactName, recallFlowOf, refreshState, submissionWindow } from "./refresh.js";
+import { findTaskByExactName, platformNameOf, recallFlowOf, refreshState, submissionWindow } from "./refresh.js";
 
 export type { CancelChange } from "./cancel.js";
 
@@ -132,7 +132,7 @@ async function knownTaskId(
   if (cancel.taskId !== null) return { ok: true, taskId: cancel.taskId };
   const campaign = ownEntry(input.writer.current().campaigns, cancel.taskName);
   const since = Date.parse(campaign?.attemptStartedAt ?? campaign?.submittedAt ?? new Date(input.now()).toISOString());
-  const found = await findTaskByExactName(campaign?.platformTaskName ?? cancel.taskName, since, {
+  const found = await findTaskByExactName(platformNameOf(cancel.taskName, campaign), since, {
     client: input.client,
     timeZone: input.timeZone,
     now: input.now(),
@@ -169,7 +169,7 @@ async function findFlowKeyId(input: ChangesInput, cancel: CancelChange & { taskI
   const campaign = ownEntry(input.writer.current().campaigns, cancel.taskName);
   if (!campaign) return { ok: true, keyId: undefined };
   const found = await recallFlowOf(
-    campaign.platformTaskName ?? cancel.taskName,
+    platformNameOf(cancel.taskName, campaign),
     cancel.taskId,
     submissionWindow(campaign, input.timeZone),
     input.client,

@@ -87,14 +87,27 @@ export async function refreshState(
   return result;
 }
 
+/** A span of time searched, in epoch milliseconds. */
+interface Span {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A span in the platform's wall time, as its queries take it. */
+function wallWindow(span: Span, timeZone: string): { strTime: string; endTime: string } {
+  return { strTime: epochMsToWallTime(span.fromMs, timeZone), endTime: epochMsToWallTime(span.toMs, timeZone) };
+}
+
+/**
+ * The tasks the (fuzzy) name query returns in `span`, and among them those that carry exactly
+ * `name`: the one lookup by name that refresh, reconcile, apply's -20 and cancel all share.
+ */
 async function tasksNamed(
   name: string,
-  fromMs: number,
-  toMs: number,
+  span: Span,
   options: Pick<NameLookup, "client" | "timeZone">,
-): Promise<{ records: TaskRecord[]; window: string; strTime: string; endTime: string }> {
-  const strTime = epochMsToWallTime(fromMs, options.timeZone);
-  const endTime = epochMsToWallTime(toMs, options.timeZone);
+): Promise<{ records: TaskRecord[]; exact: TaskRecord[]; window: string; strTime: string; endTime: string }> {
+  const { strTime, endTime } = wallWindow(span, options.timeZone);
   const records: TaskRecord[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const answer = await options.client.queryTasks({
@@ -111,7 +124,8 @@ async function tasksNamed(
     records.push(...answer.data.records);
     if (page * PAGE_SIZE >= answer.data.total || answer.data.records.length === 0) break;
   }
-  return { records, window: `${strTime}..${endTime} ${options.timeZone}`, strTime, endTime };
+  const exact = records.filter((r) => r.taskName === name);
+  return { records, exact, window: `${strTime}..${endTime} ${options.timeZone}`, strTime, endTime };
 }
 
 /** Enough to find a task by its exact name. */
@@ -132,9 +146,8 @@ export async function findTaskByExactName(
   sinceMs: number,
   lookup: NameLookup,
 ): Promise<NameLookupResult> {
-  const from = Math.min(sinceMs, lookup.now) - NAME_TAKEN_LOOKBACK_DAYS * 86_400_000;
-  const { records, window } = await tasksNamed(name, from, lookup.now + 60_000, lookup);
-  const matches = records.filter((r) => r.taskName === name);
+  const fromMs = Math.min(sinceMs, lookup.now) - NAME_TAKEN_LOOKBACK_DAYS * 86_400_000;
+  const { exact: matches, window } = await tasksNamed(name, { fromMs, toMs: lookup.now + 60_000 }, lookup);
   const evidence = `searched "${name}" in ${window}: ${matches.length === 0 ? "no task carries exactly this name" : matches.length === 1 ? `task ${matches[0]!.taskId} carries it` : `${matches.length} tasks carry it (${matches.map((m) => m.taskId).join(", ")})`}`;
   return matches.length === 1 ? { ok: true, taskId: matches[0]!.taskId, evidence } : { ok: false, evidence };
 }
@@ -145,15 +158,13 @@ async function refreshSubmitted(
   options: RefreshOptions,
   result: RefreshResult,
 ): Promise<void> {
-  const at = Date.parse(campaign.submittedAt!);
-  const around = (options.windowMinutes ?? ASSUMED_QUERY_WINDOW_MINUTES) * 60_000;
-  // A renamed campaign's task keeps its old name on the platform: searched by that.
-  const platformName = campaign.platformTaskName ?? name;
-  const { records, window, strTime, endTime } = await tasksNamed(platformName, at - around, at + around, options);
+  const platformName = platformNameOf(name, campaign);
+  const searched = await tasksNamed(platformName, aroundSubmission(campaign, options.windowMinutes), options);
+  const { records, window, strTime, endTime } = searched;
   // The query is fuzzy: match our task by id, or by exact name when the id was never returned —
   // then only a single exact match is ours (never a guess between several).
   const idKnown = campaign.taskId !== null && campaign.taskId !== undefined;
-  const exact = idKnown ? [] : records.filter((r) => r.taskName === platformName);
+  const exact = idKnown ? [] : searched.exact;
   if (exact.length > 1) {
     result.findings.push({
       taskName: name,
@@ -262,17 +273,24 @@ export function recallStatusOf(flow: RecallFlowRecord, refreshedAt: string): Rec
   };
 }
 
+/** The name a campaign's task carries on the platform: a renamed campaign's task keeps its old one. */
+export function platformNameOf(name: string, campaign: Pick<CampaignState, "platformTaskName"> | undefined): string {
+  return campaign?.platformTaskName ?? name;
+}
+
+/** The minutes around a submission in which its task and its recall flow are searched. */
+function aroundSubmission(campaign: CampaignState, windowMinutes = ASSUMED_QUERY_WINDOW_MINUTES): Span {
+  const at = Date.parse(campaign.submittedAt ?? campaign.updatedAt);
+  return { fromMs: at - windowMinutes * 60_000, toMs: at + windowMinutes * 60_000 };
+}
+
 /** The window `refreshSubmitted` searches around a submission, in the platform's wall time. */
 export function submissionWindow(
   campaign: CampaignState,
   timeZone: string,
-  windowMinutes = ASSUMED_QUERY_WINDOW_MINUTES,
+  windowMinutes?: number,
 ): { strTime: string; endTime: string } {
-  const at = Date.parse(campaign.submittedAt ?? campaign.updatedAt);
-  return {
-    strTime: epochMsToWallTime(at - windowMinutes * 60_000, timeZone),
-    endTime: epochMsToWallTime(at + windowMinutes * 60_000, timeZone),
-  };
+  return wallWindow(aroundSubmission(campaign, windowMinutes), timeZone);
 }
 
 /** An interrupted submission: find the task by name in the window of the attempt; never guess. */
@@ -285,13 +303,11 @@ async function reconcile(
   const started = Date.parse(campaign.attemptStartedAt ?? campaign.updatedAt);
   // The platform said the name is taken (-20): the task may come from an attempt long before this one.
   const nameTaken = campaign.lastError?.code === CREATE_CODE_NAME_TAKEN;
-  const { records, window } = await tasksNamed(
-    name,
-    started - (nameTaken ? NAME_TAKEN_LOOKBACK_DAYS * 86_400_000 : 5 * 60_000),
-    Math.max(started + options.settleMs, options.now) + 60_000,
-    options,
-  );
-  const matches = records.filter((r) => r.taskName === name);
+  const span = {
+    fromMs: started - (nameTaken ? NAME_TAKEN_LOOKBACK_DAYS * 86_400_000 : 5 * 60_000),
+    toMs: Math.max(started + options.settleMs, options.now) + 60_000,
+  };
+  const { records, exact: matches, window } = await tasksNamed(name, span, options);
   const evidence = `searched "${name}" in ${window}: ${records.length} result(s), exact matches ${matches.length === 0 ? "none" : matches.map((m) => `task ${m.taskId} created ${m.createdTime === undefined ? "?" : maskSensitiveText(String(m.createdTime))}`).join(", ")}`;
   const settled = options.now - started >= options.settleMs;
   if (matches.length === 1) {

@@ -1,9 +1,8 @@
+import type { Interrupts } from "../app/interrupts.js";
+import { planCampaigns } from "../app/plan.js";
+import { renderPlan } from "../views/plan.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
-import type { Interrupts } from "../app/interrupts.js";
-import { toolFiles } from "../app/outputs.js";
-import { appendStepSummary, makePlan, renderPlan, savePlan } from "./planning.js";
-import { openWorkspace, withStateBackend } from "../app/workspace.js";
 
 export interface PlanCommandOptions {
   out?: string;
@@ -20,31 +19,24 @@ export async function planCommand(
   context: CliContext,
   interrupts: Interrupts,
 ): Promise<ExitCode> {
-  const workspace = await openWorkspace(options, context);
-  if (commandOptions.refresh) {
-    const { refreshBeforePlan } = await import("./refresh.js");
-    await refreshBeforePlan(workspace, options, context, interrupts);
-  }
-  const made = await withStateBackend(workspace, async (backend) =>
-    makePlan(workspace, await backend.read(), backend.location, paths, context, {
-      allowLarge: Boolean(commandOptions.allowLarge),
-    }),
+  const { out } = commandOptions;
+  const { plan, savedTo } = await planCampaigns(
+    { paths, config: options.config, state: options.state, out, allowLarge: Boolean(commandOptions.allowLarge) },
+    context,
+    commandOptions.refresh
+      ? {
+          refreshFirst: async (workspace) =>
+            (await import("./refresh.js")).refreshBeforePlan(workspace, options, context, interrupts),
+        }
+      : {},
   );
-  const { plan } = made;
-  const out = plan.summary.errors === 0 ? commandOptions.out : undefined;
-  // The tool's own files are looked up only when something is to be written.
-  const writes = out !== undefined || Boolean(context.env["GITHUB_STEP_SUMMARY"]);
-  const protect = writes ? await toolFiles(workspace, context, { inputFiles: made.inputFiles }) : [];
-  // Saved before anything is printed: a refused or failed write leaves stdout to the error alone.
-  if (out !== undefined) await savePlan(plan, out, protect, context);
-  context.terminal.out(renderPlan(plan, options, context));
-  await appendStepSummary(plan, protect, context);
+  context.terminal.out(renderPlan(plan, options.format, { color: context.terminal.color, quiet: options.quiet }));
   if (plan.summary.errors > 0) {
-    if (commandOptions.out) context.terminal.err(`the plan was not saved to ${commandOptions.out}: it has errors\n`);
+    if (out) context.terminal.err(`the plan was not saved to ${out}: it has errors\n`);
     return ExitCode.error;
   }
-  if (out !== undefined)
-    context.terminal.err(`Saved the plan to ${out}. Apply exactly this plan with: campaign apply ${out}\n`);
+  if (savedTo !== undefined)
+    context.terminal.err(`Saved the plan to ${savedTo}. Apply exactly this plan with: campaign apply ${savedTo}\n`);
   if (commandOptions.detailedExitcode && plan.summary.hasChanges) return ExitCode.changes;
   return ExitCode.ok;
 }

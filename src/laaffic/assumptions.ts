@@ -32,6 +32,21 @@ export const ASSUMED_QUERY_WINDOW_MINUTES = 120;
 export const ASSUMED_PLATFORM_TIME_ZONE = "Asia/Shanghai";
 
 /**
+ * Recall-flow statuses after which nothing more rings. Gap: the docs list "exception" without
+ * saying whether the flow can resume; it is taken as ended (the platform stopped running it).
+ */
+export const ASSUMED_RECALL_FLOW_ENDED: ReadonlySet<string> = new Set(["completed", "cancelled", "exception"]);
+
+/**
+ * Answers to a cancel (task, flow or node) that mean nothing is left to cancel there. Gap: the
+ * docs give no cancel-specific codes; -54 "submitted task is wrong" is what a finished or
+ * cancelled task answers, -24 "data does not exist" an id the platform does not hold. Only -24
+ * says a recall flow is absent (a search that lists nothing proves nothing).
+ */
+export const CANCEL_CODE_DOES_NOT_EXIST = "-24";
+export const CANCEL_CODES_ALREADY_ENDED: ReadonlySet<string> = new Set(["-54", CANCEL_CODE_DOES_NOT_EXIST]);
+
+/**
  * A recall node's (round's) status codes. Gap: the recall-flow detail documents `nodeStatus`
  * without its values; a node without a task has not started.
  */

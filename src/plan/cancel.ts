@@ -1,10 +1,11 @@
+import { ASSUMED_RECALL_FLOW_ENDED } from "../laaffic/assumptions.js";
 import type { CampaignState, Diagnostic, PlanEntry, PlannedCancel } from "../schema/generated/index.js";
 
 // `cancel: true` stops every future ring: the task unless it has ended, and its recall flow — a
 // separate object on the platform, which cancelling the task does not stop — unless it has ended.
 const TASK_ENDED = new Set(["finished", "cancelled", "submission-failed"]);
-// An exception flow is taken as ended: the platform stopped running it.
-const FLOW_ENDED = new Set(["completed", "cancelled", "exception", "absent"]);
+// A flow that ended on the platform (laaffic/assumptions.ts), or one the platform said does not exist.
+const FLOW_ENDED = new Set([...ASSUMED_RECALL_FLOW_ENDED, "absent"]);
 
 type At = { file: string; line: number; column: number };
 

@@ -1,6 +1,5 @@
 import type { AppliedState, CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
 import { nameIndex, ownEntry } from "../plan/index.js";
-import type { OutcomeClass } from "./record.js";
 import type { TaskAggregate } from "./store.js";
 
 /**
@@ -8,9 +7,15 @@ import type { TaskAggregate } from "./store.js";
  * campaign whose task id is its own, or, for a recall round, its parent's (sourceTaskId); a report
  * with neither, to the one campaign that declared its callee (`byCallee`: callee hash → name).
  */
-export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedState | undefined, only?: string, byCallee: ReadonlyMap<string, string> = new Map()): OutcomesReport {
+export function campaignOutcomes(
+  rows: readonly TaskAggregate[],
+  state: AppliedState | undefined,
+  only?: string,
+  byCallee: ReadonlyMap<string, string> = new Map(),
+): OutcomesReport {
   const byTask = new Map<number, string>();
-  for (const [name, campaign] of Object.entries(state?.campaigns ?? {})) if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
+  for (const [name, campaign] of Object.entries(state?.campaigns ?? {}))
+    if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
   const outcomes = new Map<string, CampaignOutcome>();
   const rounds = new Map<string, Set<number>>();
   const unmatched = new Map<number, number>();
@@ -44,7 +49,8 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
   for (const row of rows) {
     unreadableTimes += row.unreadableTimes;
     const root = row.sourceTaskId ?? row.taskId;
-    const name = root === null ? (row.calleeHash === null ? undefined : byCallee.get(row.calleeHash)) : byTask.get(root);
+    const name =
+      root === null ? (row.calleeHash === null ? undefined : byCallee.get(row.calleeHash)) : byTask.get(root);
     if (name === undefined) {
       if (root === null) withoutTaskId += row.calls;
       else unmatched.set(root, (unmatched.get(root) ?? 0) + row.calls);
@@ -59,7 +65,8 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
     o.cost = round(o.cost + row.cost);
     o.aiAgentFee = round(o.aiAgentFee + row.aiAgentFee);
     o.currency ??= row.currency;
-    if (row.lastHangupTime !== null && (o.lastReportAt === null || row.lastHangupTime > Date.parse(o.lastReportAt))) o.lastReportAt = new Date(row.lastHangupTime).toISOString();
+    if (row.lastHangupTime !== null && (o.lastReportAt === null || row.lastHangupTime > Date.parse(o.lastReportAt)))
+      o.lastReportAt = new Date(row.lastHangupTime).toISOString();
     if (row.sourceTaskId !== null && row.taskId !== null) {
       const set = rounds.get(name) ?? new Set<number>();
       set.add(row.taskId);
@@ -70,8 +77,14 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
     o.recallRounds = rounds.get(name)?.size ?? 0;
     o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
   }
-  const campaigns = [...outcomes.values()].filter((o) => only === undefined || o.taskName === only).sort((a, b) => (a.taskName < b.taskName ? -1 : 1));
-  const unmatchedTasks = [...unmatched].map(([taskId, calls]) => ({ taskId, calls, reason: "task-not-in-state" as const }));
+  const campaigns = [...outcomes.values()]
+    .filter((o) => only === undefined || o.taskName === only)
+    .sort((a, b) => (a.taskName < b.taskName ? -1 : 1));
+  const unmatchedTasks = [...unmatched].map(([taskId, calls]) => ({
+    taskId,
+    calls,
+    reason: "task-not-in-state" as const,
+  }));
   // Reports that cannot be attributed are said even for one campaign: some may be its own.
   const noTaskId = withoutTaskId > 0 ? [{ taskId: null, calls: withoutTaskId, reason: "no-task-id" as const }] : [];
   return {
@@ -83,5 +96,3 @@ export function campaignOutcomes(rows: readonly TaskAggregate[], state: AppliedS
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
-
-export const OUTCOME_LABELS: Record<OutcomeClass, string> = { connected: "connected", noAnswer: "no answer", busy: "busy", voicemail: "voicemail", failed: "failed" };

@@ -1,50 +1,7 @@
-import type { ApplyOutcome } from "../apply/index.js";
-import type { DesiredCampaign } from "../plan/index.js";
-import type { TextStyle } from "../views/index.js";
 import { escapeControlCharsDeep } from "../privacy/index.js";
-import type { ApplyReport } from "../schema/generated/index.js";
-
-export function applyReport(
-  planId: string,
-  outcomes: readonly ApplyOutcome[],
-  desired: readonly DesiredCampaign[],
-  unchanged: number,
-): ApplyReport {
-  const recipients = new Map(desired.map((d) => [d.taskName, d.recipients]));
-  const count = (status: ApplyOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
-  return {
-    formatVersion: 1,
-    planId,
-    summary: {
-      submitted: count("submitted"),
-      rejected: count("rejected"),
-      unknown: count("unknown"),
-      notStarted: count("not-started"),
-      cancelled: count("cancelled"),
-      updated: count("updated"),
-      moved: count("moved"),
-      unchanged,
-    },
-    outcomes: outcomes.map((o) => ({
-      taskName: o.taskName,
-      status: o.status,
-      ...(o.taskId !== undefined ? { taskId: o.taskId } : {}),
-      ...(o.renamedFrom !== undefined ? { renamedFrom: o.renamedFrom } : {}),
-      ...(o.platformTaskName !== undefined ? { platformTaskName: o.platformTaskName } : {}),
-      recipients: recipients.get(o.taskName) ?? 0,
-      ...(o.detail ? { detail: o.detail } : {}),
-      ...(o.warnings && o.warnings.length > 0 ? { warnings: o.warnings } : {}),
-      ...(o.failure
-        ? {
-            error:
-              o.failure.kind === "platform"
-                ? { kind: "platform" as const, code: o.failure.code, message: o.failure.message, hint: o.failure.hint }
-                : { kind: o.failure.kind, message: o.failure.reason, hint: o.failure.hint },
-          }
-        : {}),
-    })),
-  };
-}
+import type { ApplyReport, CampaignPlan } from "../schema/generated/index.js";
+import { jsonView, type OutputFormat } from "./format.js";
+import type { TextStyle } from "./plan-text.js";
 
 /** `Apply complete: 3 submitted, 1 rejected, 0 unknown, 12 unchanged.` and one line per campaign; errors repeated here so they never scroll away. */
 export function renderApplyReport(raw: ApplyReport, style: TextStyle): string {
@@ -86,4 +43,30 @@ export function renderApplyReport(raw: ApplyReport, style: TextStyle): string {
   const headline = `Apply ${s.notStarted > 0 ? "interrupted" : "complete"}: ${s.submitted} submitted, ${s.rejected} rejected, ${s.unknown} unknown${interrupted}, ${s.unchanged} unchanged.`;
   lines.push("", style.bold(s.rejected + s.unknown + s.notStarted > 0 ? style.red(headline) : style.green(headline)));
   return lines.join("\n") + "\n";
+}
+
+/** An apply's result: its JSON document, or for people the report (or that there was nothing to do). */
+export function renderApplyResult(
+  result: { report: ApplyReport; changed: boolean },
+  format: OutputFormat,
+  style: TextStyle,
+): string {
+  if (format === "json") return jsonView(result.report);
+  return result.changed ? renderApplyReport(result.report, style) : "\nNo changes. Nothing to submit.\n";
+}
+
+/** The question apply asks on a terminal before it changes anything: what it will do, and that only `yes` goes. */
+export function approvalQuestion(plan: CampaignPlan): string {
+  const n = plan.summary.create + plan.summary.retry;
+  const what = [
+    n > 0 ? `submit ${n} campaign${n === 1 ? "" : "s"} (${plan.summary.recipientsToSubmit} recipients)` : "",
+    plan.summary.cancel > 0 ? `cancel ${plan.summary.cancel}` : "",
+    plan.summary.updateRecall > 0
+      ? `update ${plan.summary.updateRecall} recall flow${plan.summary.updateRecall === 1 ? "" : "s"}`
+      : "",
+    plan.summary.move > 0 ? `rename ${plan.summary.move} in the state` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return `\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `;
 }
