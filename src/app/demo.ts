@@ -1,3 +1,4 @@
+import { ToolError } from "../errors/index.js";
 import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -44,6 +45,16 @@ export interface DemoDelivery {
  * Sets up the demo's world, runs `work` in it, and takes it down again whatever happens: nothing
  * is left running or written outside the temporary directory, which is removed.
  */
+/** The demo is a walkthrough for people: it has no JSON output (a script runs the commands it shows). */
+export function refuseDemoJson(format: string): void {
+  if (format !== "json") return;
+  throw new ToolError(
+    "usage",
+    "campaign demo is a walkthrough for people; it has no JSON output",
+    "run it without --format json; to script the loop, run campaign simulator and the commands the demo shows (validate, plan, apply, outcomes), each with --format json",
+  );
+}
+
 export async function withDemoWorld<T>(context: AppContext, work: (world: DemoWorld) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "campaign-demo-"));
   const storePath = join(dir, ".campaign", "reports.db");

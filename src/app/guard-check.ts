@@ -1,7 +1,5 @@
 import { ToolError } from "../errors/index.js";
-import { guardFindings, type DesiredCampaign, type GuardInput } from "../plan/index.js";
-import { callingHoursFindings } from "../plan/calling-hours.js";
-import { submittedAtOf } from "../plan/guards.js";
+import { clockGuardFindings, guardFindings, type DesiredCampaign, type GuardInput } from "../plan/index.js";
 import type { AppliedState, CampaignPlan, Diagnostic } from "../schema/generated/index.js";
 
 /** The guards' settings as the plan core and apply's last check take them (the config's, and --allow-large). */
@@ -70,17 +68,5 @@ export function refuseOnGuards(
 }
 
 function findingsAt({ input, sameConfig }: EvaluatedGuards, now: number): Diagnostic[] {
-  if (!sameConfig) return guardFindings({ ...input, now });
-  // Sizes and scheduled sends were cleared by the plan with this very config: they cannot have changed.
-  return callingHoursFindings({
-    toSubmit: input.toSubmit.filter((d) => !d.body.sendTime),
-    toUpdate: (input.toUpdate ?? []).map((d) => ({
-      desired: d,
-      startedAt: submittedAtOf(input.state, d.taskName, now),
-    })),
-    callingHours: input.guards.callingHours,
-    platformTimeZone: input.platformTimeZone,
-    now,
-    dialsPerMinute: input.guards.dialsPerMinute,
-  });
+  return sameConfig ? clockGuardFindings({ ...input, now }) : guardFindings({ ...input, now });
 }

@@ -71,6 +71,11 @@ const MAX_SUPPRESSION_FINDINGS = 20;
  * Numbers on a suppression list: left out of the campaign's recipients (suppressed: skip), or
  * errors naming campaign, number and list (`findings`). Returns how many were left out.
  */
+/** The numbers a campaign with `suppressed: skip` leaves out: those on any list (none without lists). */
+export function leftOutBy(lists: readonly SuppressionList[]): ((calleeNumber: string) => boolean) | undefined {
+  return lists.length > 0 ? (calleeNumber) => suppressedBy(lists, calleeNumber) !== undefined : undefined;
+}
+
 export function applySuppression(
   campaign: LoadedCampaign,
   lists: readonly SuppressionList[],

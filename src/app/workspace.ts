@@ -4,7 +4,6 @@ import {
   createNumberClassifier,
   createZoneLookup,
   discoverCampaignFiles,
-  examineRecipients,
   loadCampaigns,
   loadPhoneTimeZones,
   noCampaigns,
@@ -22,7 +21,7 @@ import type { GuardsConfig, SuppressionListBinding } from "../schema/generated/i
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { AppContext } from "./context.js";
 import { projectPath } from "./project-paths.js";
-import { applySuppression, loadSuppressionLists } from "./suppression.js";
+import { applySuppression, leftOutBy, loadSuppressionLists } from "./suppression.js";
 
 export interface Workspace {
   config: LoadedConfig;
@@ -153,10 +152,8 @@ export async function loadDesired(
   const describe = (campaign: LoadedCampaign): void => {
     if (typeof campaign.campaign.recipientsFile === "string")
       inputFiles.push(reader.resolve(campaign.source.file, campaign.campaign.recipientsFile));
+    // The audience (countries, zones, number set) was worked out without the skipped numbers (leaveOut).
     const skipped = applySuppression(campaign, lists, suppressionFindings);
-    // Countries, zones and the number set describe who is called: without the skipped numbers.
-    // (Their findings were made on the whole list already; the kept ones are a subset.)
-    if (skipped > 0) campaign.audience = examineRecipients(campaign.recipients, checks, () => campaign.source).audience;
     const sourcePath = projectPath(workspace.config.projectRoot, context.cwd, campaign.source.file);
     const desired = {
       ...describeDesired(campaign, hash, { sourcePath }),
@@ -176,6 +173,7 @@ export async function loadDesired(
     onLoaded: describe,
     keepRecipients: options.forSubmission,
     numbers: checks,
+    leaveOut: (campaign) => (campaign.suppressed === "skip" ? leftOutBy(lists) : undefined),
   });
   const invalid = loaded.campaigns.filter((c) => !c.valid).length;
   if (hasErrors(loaded.diagnostics) || invalid > 0) {

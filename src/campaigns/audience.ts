@@ -41,7 +41,8 @@ export function examineRecipients(
   recipients: readonly NumberInfo[],
   checks: NumberChecks,
   positionOf: (index: number) => SourcePosition,
-): { audience: Audience; diagnostics: Diagnostic[] } {
+  leftOut?: (calleeNumber: string) => boolean,
+): { audience: Audience; diagnostics: Diagnostic[]; leftOut: number } {
   const diagnostics: Diagnostic[] = [];
   const countries: Record<string, number> = {};
   const groups = new Map<string | undefined, Map<string | undefined, ZoneGroup>>();
@@ -73,19 +74,10 @@ export function examineRecipients(
         });
     }
   };
+  let left = 0;
   for (let index = 0; index < recipients.length; index++) {
     const digits = recipients[index]!.calleeNumber;
     const numberClass = checks.classify(digits);
-    const zones = checks.zonesOf?.(digits);
-    if (numberClass !== runClass || zones !== runZones) {
-      flush();
-      runClass = numberClass;
-      runZones = zones;
-      runLength = 0;
-      runExample = digits;
-    }
-    runLength++;
-    if (digits.length <= MAX_E164_DIGITS) numbers[count++] = digitsValue(digits);
     if (!numberClass.valid && ++invalid <= MAX_INVALID_FINDINGS) {
       diagnostics.push(
         finding({
@@ -97,6 +89,21 @@ export function examineRecipients(
         }),
       );
     }
+    // Checked like any number, but not called (a suppressed number left out): not in the audience.
+    if (leftOut?.(digits)) {
+      left++;
+      continue;
+    }
+    const zones = checks.zonesOf?.(digits);
+    if (numberClass !== runClass || zones !== runZones) {
+      flush();
+      runClass = numberClass;
+      runZones = zones;
+      runLength = 0;
+      runExample = digits;
+    }
+    runLength++;
+    if (digits.length <= MAX_E164_DIGITS) numbers[count++] = digitsValue(digits);
   }
   flush();
   if (invalid > MAX_INVALID_FINDINGS) {
@@ -115,6 +122,7 @@ export function examineRecipients(
       numbers: sortedUnique(numbers.subarray(0, count)),
     },
     diagnostics,
+    leftOut: left,
   };
 }
 

@@ -44,6 +44,8 @@ export interface LoadOptions {
   keepRecipients?: boolean;
   /** How callee numbers are checked (default: libphonenumber metadata, invalid numbers are errors). */
   numbers?: NumberChecks;
+  /** Numbers of a campaign that will not be called (suppressed: skip): checked, but not in its audience. */
+  leaveOut?: (campaign: Campaign) => ((calleeNumber: string) => boolean) | undefined;
 }
 
 export interface LoadedCampaign {
@@ -203,10 +205,11 @@ async function loadDocument(
       index < inlineCount || !csvFile
         ? locator.locate(["numberInfoList", index, "calleeNumber"])
         : { file: csvFile, line: csvLineOf(index - inlineCount), column: 1 };
-    const examined = examineRecipients(recipients, options.numbers!, positionOf);
+    const examined = examineRecipients(recipients, options.numbers!, positionOf, options.leaveOut?.(campaign));
     audience = examined.audience;
-    // Fewer distinct numbers than recipients: only then look for where the repeats are.
-    if (audience.numbers.length < recipients.length) diagnostics.push(...duplicateCallees(recipients, positionOf));
+    // Fewer distinct numbers than recipients called: only then look for where the repeats are.
+    if (audience.numbers.length < recipients.length - examined.leftOut)
+      diagnostics.push(...duplicateCallees(recipients, positionOf));
     diagnostics.push(...examined.diagnostics);
     diagnostics.push(...unknownTimeZone(campaign.timezone, locator.locate(["timezone"])));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));

@@ -1,6 +1,5 @@
-import { withDemoWorld } from "../app/demo.js";
+import { refuseDemoJson, withDemoWorld } from "../app/demo.js";
 import type { Interrupts } from "../app/interrupts.js";
-import { ToolError } from "../errors/index.js";
 import { demoDelivered, demoIntro, demoNext, demoStep } from "../views/demo.js";
 import { palette } from "../views/style.js";
 import { applyCommand } from "./apply.js";
@@ -20,13 +19,7 @@ export async function demoCommand(
   context: CliContext,
   interrupts: Interrupts,
 ): Promise<ExitCode> {
-  if (options.format === "json") {
-    throw new ToolError(
-      "usage",
-      "campaign demo is a walkthrough for people; it has no JSON output",
-      "run it without --format json; to script the loop, run campaign simulator and the commands the demo shows (validate, plan, apply, outcomes), each with --format json",
-    );
-  }
+  refuseDemoJson(options.format);
   const paint = palette(context.terminal.color);
   const say = (text: string) => context.terminal.out(text);
   const step = (title: string, command: string) => say(demoStep(title, command, paint));

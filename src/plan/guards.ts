@@ -8,21 +8,34 @@ import { ownEntry } from "./by-name.js";
  * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
  */
 export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
+  return [...blastRadiusFindings(input), ...callingHoursOf(input, input.toSubmit)];
+}
+
+/**
+ * Only the guards whose answer depends on the clock, for a check with the config the plan was
+ * made with: the calling hours of immediate sends (their rounds start now) and of recall-flow
+ * updates. Sizes and scheduled sends cannot have changed.
+ */
+export function clockGuardFindings(input: GuardInput & { now: number }): Diagnostic[] {
+  return callingHoursOf(
+    input,
+    input.toSubmit.filter((d) => !d.body.sendTime),
+  );
+}
+
+function callingHoursOf(input: GuardInput & { now: number }, toSubmit: readonly DesiredCampaign[]): Diagnostic[] {
   const toUpdate = (input.toUpdate ?? []).map((desired) => ({
     desired,
     startedAt: submittedAtOf(input.state, desired.taskName, input.now),
   }));
-  return [
-    ...blastRadiusFindings(input),
-    ...callingHoursFindings({
-      toSubmit: input.toSubmit,
-      toUpdate,
-      callingHours: input.guards.callingHours,
-      platformTimeZone: input.platformTimeZone,
-      now: input.now,
-      dialsPerMinute: input.guards.dialsPerMinute,
-    }),
-  ];
+  return callingHoursFindings({
+    toSubmit,
+    toUpdate,
+    callingHours: input.guards.callingHours,
+    platformTimeZone: input.platformTimeZone,
+    now: input.now,
+    dialsPerMinute: input.guards.dialsPerMinute,
+  });
 }
 
 /** When a submitted campaign's first round began: its submission (an immediate send), as the state recorded it. */

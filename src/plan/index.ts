@@ -4,4 +4,4 @@ export { describeDesired, settingsOf, type DesiredCampaign, type Hasher } from "
 export { canonicalJson } from "./canonical.js";
 export { nameIndex, ownEntry } from "./by-name.js";
 export { cancelAction, cancelSummary } from "./cancel.js";
-export { guardFindings, type GuardInput } from "./guards.js";
+export { clockGuardFindings, guardFindings, type GuardInput } from "./guards.js";

@@ -3,20 +3,20 @@ import type {
   CampaignPlan,
   CampaignState,
   Diagnostic,
-  FieldChange,
   PlanEntry,
-  PlanSummary,
   SuppressionListBinding,
 } from "../schema/generated/index.js";
 import { ownEntry } from "./by-name.js";
 import { cancelFindings, plannedCancel } from "./cancel.js";
-import { canonicalJson } from "./canonical.js";
 import type { DesiredCampaign } from "./desired.js";
 import { guardFindings, submittedAtOf, type GuardInput } from "./guards.js";
 import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
 import { plannedRounds } from "./rounds.js";
-import { quoteArg, renameFindings, resolveMoves, type MoveSource } from "./renames.js";
+import { renameFindings, resolveMoves, type MoveSource } from "./renames.js";
 import { withinPaths } from "./scope.js";
+import { blockedFinding, orphanFinding, unknownFinding } from "./entry-findings.js";
+import { changes, onlyRecallFlow } from "./field-changes.js";
+import { order, summarize } from "./summary.js";
 
 export interface PlanInput {
   desired: readonly DesiredCampaign[];
@@ -291,149 +291,5 @@ function previousOf(applied: CampaignState): NonNullable<PlanEntry["previous"]> 
       ? { error: `${applied.lastError.code ? `${applied.lastError.code} ` : ""}${applied.lastError.message}` }
       : {}),
     ...(applied.lastError?.hint ? { hint: applied.lastError.hint } : {}),
-  };
-}
-
-/** Field-level differences between what was submitted and what is declared now. */
-function changes(applied: CampaignState, desired: DesiredCampaign): FieldChange[] {
-  const before = applied.settings ?? {};
-  const after = desired.settings;
-  const out: FieldChange[] = [];
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  for (const key of keys) {
-    const b = before[key];
-    const a = after[key];
-    if (canonicalJson(b) === canonicalJson(a)) continue;
-    if (isObject(b) && isObject(a)) {
-      for (const sub of [...new Set([...Object.keys(b), ...Object.keys(a)])]) {
-        if (canonicalJson(b[sub]) !== canonicalJson(a[sub])) out.push(change(`${key}.${sub}`, b[sub], a[sub]));
-      }
-    } else out.push(change(key, b, a));
-  }
-  if (applied.recipientsHash !== desired.recipientsHash) {
-    out.push(
-      change(
-        "recipients",
-        applied.recipients,
-        desired.recipients === applied.recipients
-          ? `${desired.recipients} (different numbers or text variables)`
-          : desired.recipients,
-      ),
-    );
-  }
-  return out;
-}
-
-function change(field: string, before: unknown, after: unknown): FieldChange {
-  return { field, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
-function blockedFinding(
-  taskName: string,
-  applied: CampaignState,
-  at: { file: string; line: number; column: number },
-  entry: PlanEntry,
-): Diagnostic {
-  if (applied.status === "cancelled") {
-    return {
-      severity: "error",
-      code: "cancelled-campaign-declared",
-      message: `"${taskName}" was cancelled${applied.cancelledAt ? ` at ${applied.cancelledAt}` : ""}; a cancelled task cannot run again`,
-      hint: "keep cancel: true (or remove the file), and declare a new campaign with a new taskName",
-      ...at,
-    };
-  }
-  return {
-    severity: "error",
-    code: "submitted-campaign-changed",
-    message: `"${taskName}" was submitted${applied.taskId ? ` as task ${applied.taskId}` : ""}${applied.submittedAt ? ` at ${applied.submittedAt}` : ""} and has changed since; the platform cannot change a submitted task`,
-    hint: blockedHint(applied, entry),
-    ...at,
-  };
-}
-
-/** Whether everything that changed is inside recallFlow (which may change while it is pending). */
-function onlyRecallFlow(changes: readonly FieldChange[]): boolean {
-  return changes.length > 0 && changes.every((c) => c.field === "recallFlow" || c.field.startsWith("recallFlow."));
-}
-
-function blockedHint(applied: CampaignState, entry: PlanEntry): string {
-  const generic =
-    "revert the change, or declare a new campaign with a new taskName (and set cancel: true on the old one if it must not run)";
-  if (!onlyRecallFlow(entry.changes ?? [])) return generic;
-  if (applied.settings?.["recallFlow"] === undefined)
-    return `a recall flow cannot be added to a submitted task; ${generic}`;
-  if (!applied.recall)
-    return `a recall flow can change only while it is pending: run campaign plan --refresh to check, else ${generic}`;
-  return `its recall flow is ${applied.recall.status} (at ${applied.recall.refreshedAt}), so it can no longer change; ${generic}`;
-}
-
-function unknownFinding(
-  taskName: string,
-  applied: CampaignState,
-  at: { file: string; line: number; column: number },
-): Diagnostic {
-  return {
-    severity: "error",
-    code: "outcome-unknown",
-    message: `the outcome of submitting "${taskName}"${applied.attemptStartedAt ? ` at ${applied.attemptStartedAt}` : ""} is unknown (${applied.status === "pending" ? "the apply was interrupted" : (applied.lastError?.message ?? "no answer")}); it may or may not exist on the platform`,
-    hint: `ask the platform: campaign refresh (or campaign state resolve ${quoteArg(taskName)} --check); only when it cannot tell, look for the task yourself, then run: campaign state resolve ${quoteArg(taskName)} --submitted [--task-id ID]   or   --not-submitted`,
-    ...at,
-  };
-}
-
-function orphanFinding(
-  taskName: string,
-  applied: CampaignState,
-  at: { file: string; line: number; column: number },
-): Diagnostic {
-  const submitted = applied.status === "submitted" || applied.status === "cancelled";
-  return {
-    severity: "warning",
-    code: "orphaned",
-    message: submitted
-      ? `"${taskName}"${applied.taskId ? ` (task ${applied.taskId})` : ""} is no longer declared but ${applied.status === "cancelled" ? "its recall flow may still ring" : "is still scheduled on the platform"}`
-      : `"${taskName}" is no longer declared; it was never created on the platform (${applied.status})`,
-    hint: submitted
-      ? `removing the file does not cancel calls: to stop them, restore ${applied.sourcePath ?? "its campaign file"} with cancel: true and apply (reviewed like any change); if it was renamed, add renamedFrom: ${taskName} to the new file; once it has finished: campaign state forget ${quoteArg(taskName)}`
-      : `remove it from the state with: campaign state forget ${quoteArg(taskName)}`,
-    ...at,
-  };
-}
-
-const ORDER: Record<PlanEntry["action"], number> = {
-  create: 0,
-  retry: 1,
-  move: 2,
-  cancel: 3,
-  "update-recall": 4,
-  blocked: 5,
-  unknown: 6,
-  orphaned: 7,
-  unchanged: 8,
-};
-const order = (entry: PlanEntry): number => ORDER[entry.action];
-
-function summarize(entries: readonly PlanEntry[], findings: readonly Diagnostic[]): PlanSummary {
-  const count = (action: PlanEntry["action"]) => entries.filter((e) => e.action === action).length;
-  const toSubmit = entries.filter((e) => e.action === "create" || e.action === "retry");
-  const errors = findings.filter((f) => f.severity === "error").length;
-  return {
-    create: count("create"),
-    retry: count("retry"),
-    cancel: count("cancel"),
-    updateRecall: count("update-recall"),
-    move: count("move"),
-    unchanged: count("unchanged"),
-    blocked: count("blocked"),
-    orphaned: count("orphaned"),
-    unknown: count("unknown"),
-    campaigns: entries.filter((e) => e.action !== "orphaned").length,
-    recipientsToSubmit: toSubmit.reduce((n, e) => n + e.recipients, 0),
-    hasChanges: toSubmit.length + count("cancel") + count("update-recall") + count("move") > 0,
-    errors,
-    warnings: findings.length - errors,
   };
 }
