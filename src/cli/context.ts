@@ -1,5 +1,7 @@
 import type { AppContext } from "../app/context.js";
-import { palette, renderDiagnostics, type OutputFormat } from "../views/index.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+import type { OutputFormat } from "../views/format.js";
+import { palette } from "../views/style.js";
 import type { Terminal } from "./terminal.js";
 
 export type { OutputFormat };
