@@ -1,5 +1,6 @@
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { escapeControlChars } from "../privacy/index.js";
+import { palette } from "./style.js";
 
 export interface DiagnosticStyle {
   red(text: string): string;
@@ -8,7 +9,7 @@ export interface DiagnosticStyle {
   dim(text: string): string;
 }
 
-const plain: DiagnosticStyle = { red: (t) => t, yellow: (t) => t, bold: (t) => t, dim: (t) => t };
+const plain: DiagnosticStyle = palette(false);
 
 /** Compiler form, so editors and CI annotate it: `file:line:col: error CODE: message` + `  hint: …`. */
 export function renderDiagnostic(d: Diagnostic, style: DiagnosticStyle = plain): string {

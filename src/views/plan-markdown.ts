@@ -1,5 +1,6 @@
 import type { CampaignPlan, PlanEntry } from "../schema/generated/index.js";
 import { escapeControlChars } from "../privacy/index.js";
+import { palette } from "./style.js";
 import { cancelSummary } from "../plan/index.js";
 import { outsidePathsLine, planSummaryLine } from "./plan-summary.js";
 import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./plan-text.js";
@@ -15,13 +16,7 @@ const ICON: Record<PlanEntry["action"], string> = {
   unchanged: "unchanged",
   move: "➡️ rename",
 };
-const plain = {
-  red: (t: string) => t,
-  yellow: (t: string) => t,
-  green: (t: string) => t,
-  bold: (t: string) => t,
-  dim: (t: string) => t,
-};
+const plain = palette(false);
 
 const cell = (text: string): string => escapeControlChars(text.replace(/\n/g, " ")).replace(/\|/g, "\\|");
 

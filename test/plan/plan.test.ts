@@ -2,7 +2,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
 import { canonicalJson, describeDesired, plan, type DesiredCampaign } from "../../src/plan/index.js";
-import { planSummaryLine, renderPlanMarkdown, renderPlanText } from "../../src/views/index.js";
+import { palette, planSummaryLine, renderPlanMarkdown, renderPlanText } from "../../src/views/index.js";
 import {
   planSchema,
   validationReportSchema,
@@ -13,13 +13,7 @@ import { emptyState, hmacHasher } from "../../src/state/index.js";
 import { FIXED_NOW, loadDir, tempDir } from "../helpers.js";
 
 const hash = hmacHasher("0123456789abcdef0123456789abcdef");
-const plain = {
-  red: (t: string) => t,
-  yellow: (t: string) => t,
-  green: (t: string) => t,
-  bold: (t: string) => t,
-  dim: (t: string) => t,
-};
+const plain = palette(false);
 
 async function desiredFrom(files: Record<string, string>): Promise<DesiredCampaign[]> {
   const dir = await tempDir(files);
