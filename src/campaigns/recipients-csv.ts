@@ -5,6 +5,7 @@ import { maskSensitiveText } from "../privacy/index.js";
 import type { NumberInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 import { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
+import { readPlainCsv } from "./csv-plain.js";
 import { describeSchemaErrors } from "./schema-errors.js";
 import { closestName } from "./suggest.js";
 
@@ -32,24 +33,29 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
     // The header and one row past the platform's limit: a file of millions is refused, never built.
     to: MAX_RECIPIENTS_PER_TASK + 2,
   };
-  const records = parse(text, {
-    ...options,
-    on_skip: (error: CsvError | undefined) => {
-      if (!error) return undefined;
-      rowErrors++;
-      if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
-        diagnostics.push(
-          errorAt({
-            code: "csv-syntax",
-            message: maskSensitiveText(csvMessage(error)),
-            hint: "every row needs as many fields as the header; quote fields that contain commas",
-            at: { file, line: Number(error.lines) || 1, column: 1 },
-          }),
-        );
-      }
-      return undefined;
-    },
-  }) as string[][];
+  // The strict, common form is read in one fast pass; anything else by csv-parse, which also
+  // says what is wrong and where.
+  const records = readPlainCsv(text) ?? parseWithCsvParse();
+  function parseWithCsvParse(): string[][] {
+    return parse(text, {
+      ...options,
+      on_skip: (error: CsvError | undefined) => {
+        if (!error) return undefined;
+        rowErrors++;
+        if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
+          diagnostics.push(
+            errorAt({
+              code: "csv-syntax",
+              message: maskSensitiveText(csvMessage(error)),
+              hint: "every row needs as many fields as the header; quote fields that contain commas",
+              at: { file, line: Number(error.lines) || 1, column: 1 },
+            }),
+          );
+        }
+        return undefined;
+      },
+    }) as string[][];
+  }
   // Source lines are only needed to report a problem: a second pass with line info, on demand,
   // keeps the common (clean) case as fast as the parser itself.
   let recordLines: number[] | undefined;
