@@ -6,6 +6,7 @@ import type { NumberInfo } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 import { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
 import { readPlainCsv } from "./csv-plain.js";
+import { rowClearly } from "./row-check.js";
 import { describeSchemaErrors } from "./schema-errors.js";
 import { closestName } from "./suggest.js";
 
@@ -94,6 +95,10 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
     return { recipients: [], lineOf, diagnostics };
   }
   const validateRow = validators().numberInfo;
+  const positionOf = (index: number, name: string): SourcePosition => {
+    const line = lineOf(index);
+    return { file, line, column: fieldColumn(lines(line), columns.indexOf(name)) };
+  };
   const recipients: NumberInfo[] = [];
   const recipientRecords: number[] = [];
   for (let index = 1; index < records.length; index++) {
@@ -103,10 +108,6 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       const cell = record[i];
       if (cell !== undefined && cell !== "") entry[columns[i]!] = cell;
     }
-    const at = (name: string): SourcePosition => {
-      const line = lineOf(index);
-      return { file, line, column: fieldColumn(lines(line), columns.indexOf(name)) };
-    };
     if (entry["calleeNumber"] === undefined) {
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS)
@@ -115,16 +116,17 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
             code: "missing-field",
             message: "row has no calleeNumber",
             hint: "fill in the number or delete the row",
-            at: at("calleeNumber"),
+            at: positionOf(index, "calleeNumber"),
             field: "/calleeNumber",
           }),
         );
       continue;
     }
-    if (!validateRow(entry)) {
+    if (!rowClearly(entry, columns) && !validateRow(entry)) {
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
-        const locate = (path: readonly (string | number)[]): SourcePosition => at(String(path[0] ?? "calleeNumber"));
+        const locate = (path: readonly (string | number)[]): SourcePosition =>
+          positionOf(index, String(path[0] ?? "calleeNumber"));
         diagnostics.push(...describeSchemaErrors(validateRow.errors ?? [], entry, { locate, locateKey: locate }));
       }
       continue;
