@@ -40,11 +40,14 @@ export function duplicateTaskNames(campaigns: readonly NamedCampaign[]): Diagnos
 export function duplicateCallees(
   recipients: readonly NumberInfo[],
   positionOf: (index: number) => SourcePosition,
+  leftOut?: (calleeNumber: string) => boolean,
 ): Diagnostic[] {
   const firstIndex = new Map<string, number>();
   const out: Diagnostic[] = [];
   let more = 0;
   recipients.forEach((recipient, index) => {
+    // A number left out (suppressed: skip) is not called at all, let alone twice.
+    if (leftOut?.(recipient.calleeNumber)) return;
     const earlier = firstIndex.get(recipient.calleeNumber);
     if (earlier === undefined) {
       firstIndex.set(recipient.calleeNumber, index);

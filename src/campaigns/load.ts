@@ -205,11 +205,12 @@ async function loadDocument(
       index < inlineCount || !csvFile
         ? locator.locate(["numberInfoList", index, "calleeNumber"])
         : { file: csvFile, line: csvLineOf(index - inlineCount), column: 1 };
-    const examined = examineRecipients(recipients, options.numbers!, positionOf, options.leaveOut?.(campaign));
+    const leftOut = options.leaveOut?.(campaign);
+    const examined = examineRecipients(recipients, options.numbers!, positionOf, leftOut);
     audience = examined.audience;
     // Fewer distinct numbers than recipients called: only then look for where the repeats are.
     if (audience.numbers.length < recipients.length - examined.leftOut)
-      diagnostics.push(...duplicateCallees(recipients, positionOf));
+      diagnostics.push(...duplicateCallees(recipients, positionOf, leftOut));
     diagnostics.push(...examined.diagnostics);
     diagnostics.push(...unknownTimeZone(campaign.timezone, locator.locate(["timezone"])));
     diagnostics.push(...sendTimePassed(campaign.sendTime, options.now, options.timeZone, locator.locate(["sendTime"])));

@@ -56,7 +56,8 @@ export const COLUMNS: readonly Column[] = [
   {
     name: "received_at",
     type: { sqlite: "TEXT", pg: "timestamptz" },
-    constraint: "NOT NULL",
+    // PostgreSQL keeps its default: receivers of earlier releases insert without this column.
+    constraint: { sqlite: "NOT NULL", pg: "NOT NULL DEFAULT now()" },
     value: (_r, x) => x.receivedAt,
   },
   {

@@ -52,6 +52,26 @@ describe("suppression lists", () => {
     expect(task.task.numbers.map((n) => n.calleeNumber)).toEqual(["919700000001", "919700000003"]);
   });
 
+  test("suppressed: skip: a left-out number listed twice is no duplicate (it is not called at all); a called one is", async () => {
+    const { cli } = await workspace({
+      "campaigns/a.yaml": campaignYaml("skip-twice", "suppressed: skip\n", [
+        "919700000001",
+        "919700000002",
+        "919700000002",
+      ]),
+      "campaigns/b.yaml": campaignYaml("skip-and-repeat", "suppressed: skip\n", [
+        "919700000003",
+        "919700000003",
+        "919700000002",
+        "919700000002",
+      ]),
+    });
+    const plan = await cli("plan");
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).not.toContain("9197•••••002 is listed again");
+    expect(plan.stdout).toContain("calleeNumber 9197•••••003 is listed again");
+  });
+
   test("a list edited between plan and apply: apply refuses before any request (exit 3)", async () => {
     const { sim, dir, cli } = await workspace({
       "campaigns/a.yaml": campaignYaml("late-opt-out", "", ["919700000001"]),

@@ -207,6 +207,16 @@ describePg("PostgreSQL stores of the previous release", () => {
     });
   }
 
+  test("a store made by this release takes the inserts of the previous release (received_at left to its default)", async () => {
+    const schema = freshSchema();
+    await (await openPgReportStore(PG_URL, schema, { storeNumbers: false })).close();
+    // The previous release's insert names no received_at: a receiver of it shares this store during an upgrade.
+    await pgQuery(
+      `INSERT INTO "${schema}".reports (voice_id, outcome, record) VALUES ('old-receiver-1', 'connected', '{}'::jsonb)`,
+    );
+    expect(await pgQuery(`SELECT received_at IS NOT NULL AS set FROM "${schema}".reports`)).toEqual([{ set: true }]);
+  });
+
   test("a store newer than this release is refused naming the schema and its version, and left as it was", async () => {
     const schema = freshSchema();
     await (await openPgReportStore(PG_URL, schema, { storeNumbers: false })).close();

@@ -61,8 +61,9 @@ export function registerCampaignCommands(program: Command, run: Run, interrupts:
     .addHelpText(
       "after",
       "\nAsks for 'yes' on a terminal unless --auto-approve or a saved plan is given; never prompts without a terminal.\n" +
-        "Right before the first request the guards run again: size limits, suppression lists (unchanged since the plan)\n" +
-        "and calling hours in each callee's zone (an immediate send is checked against this moment).\n" +
+        "Right before the first request the guards run again where they can have changed: suppression lists (unchanged\n" +
+        "since the plan) and calling hours in each callee's zone (immediate sends and recall-flow updates, at this moment);\n" +
+        "for a saved plan, with the config read again, every guard (size limits too).\n" +
         "Exit codes: 0 all submitted · 1 a rejection or error · 3 saved plan stale or already applied · 4 state locked · 5 an outcome is unknown\n" +
         "Ctrl-C / SIGTERM: nothing new starts, requests in flight are aborted and recorded (unknown), the lock is released;\n" +
         "            exit 5 when an outcome is unknown, else 130.\n",
