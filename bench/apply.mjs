@@ -1,6 +1,6 @@
 // Apply of many campaigns against the simulator (its own process) at parallelism 8: submissions
 // per second of the apply engine — every write-ahead record durable (fsync) before its request —
-// against bare undici POSTs of the same signed bodies at the same concurrency. Target ≥ 0.9×.
+// against bare undici POSTs of the same signed bodies at the same concurrency. Targets (issue 21): ≥ 0.95× with the state file, ≥ 0.9× with PostgreSQL.
 // With --pg the state is in PostgreSQL (one transaction per group of records, CAS on the serial).
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -133,7 +133,7 @@ await withTempDir(async (dir) => {
       unit: "submissions/s",
       floor,
       higherIsBetter: true,
-      target: 0.9,
+      target: PG ? 0.9 : 0.95,
       extra: `${ours.serial} durable state writes (${PG ? "transactions" : "fsyncs"}) for ${CAMPAIGNS * 2} write-ahead and outcome records`,
     });
   } finally {
