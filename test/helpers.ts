@@ -169,3 +169,14 @@ export function reportRecord(voiceId: string, extra: Record<string, unknown> = {
     ...extra,
   };
 }
+
+/** A small seeded generator (mulberry32) for generated test inputs: the same ones on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "../helpers.js";
 import { rowClearly } from "../../src/campaigns/row-check.js";
 import { validators } from "../../src/schema/validators.js";
 
@@ -20,20 +21,10 @@ const VALUES = [
   "919700000001\n",
 ];
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("the quick row check", () => {
   test("clears only rows the validator clears, on 50,000 generated rows; clears the common row", () => {
     const validate = validators().numberInfo;
-    const next = random(3);
+    const next = seededRandom(3);
     let cleared = 0;
     for (let k = 0; k < 50_000; k++) {
       const keys = COLUMNS.filter((name) => (name === "calleeNumber" ? next() < 0.95 : next() < 0.3));
