@@ -27,6 +27,8 @@ export interface ParsedYamlFile {
   /** Where each document that could not be parsed starts: it counts as an invalid campaign. */
   brokenDocuments: SourcePosition[];
   diagnostics: Diagnostic[];
+  /** Where a key repeats in its map (also among the diagnostics): a JSON reader of the same text keeps the last one silently. */
+  duplicateKeys: SourcePosition[];
 }
 
 // JavaScript numbers hold integers exactly up to 2^53 (16 digits, not all of them): anything
@@ -61,11 +63,13 @@ export function parseYamlFile(file: string, text: string, kind = "campaign file"
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
   const brokenDocuments: SourcePosition[] = [];
+  const duplicateKeys: SourcePosition[] = [];
 
   docs.forEach((doc, index) => {
     // An unknown tag is a warning to the yaml package; here it is an error, reported once below.
     for (const problem of [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")]) {
       const report = problem.name === "YAMLWarning" ? warningAt : errorAt;
+      if (problem.code === "DUPLICATE_KEY") duplicateKeys.push(position(problem.pos[0]));
       diagnostics.push(
         report({
           code: "yaml-syntax",
@@ -90,7 +94,7 @@ export function parseYamlFile(file: string, text: string, kind = "campaign file"
     diagnostics.push(...inexactNumbers(doc, position));
     documents.push(sourceDocument(file, index, doc, value.value, position));
   });
-  return { documents, brokenDocuments, diagnostics };
+  return { documents, brokenDocuments, diagnostics, duplicateKeys };
 }
 
 function sourceDocument(

@@ -56,8 +56,12 @@ export async function parseConfig(absolute: string, file: string, text: string):
     }
     const prefix: FieldPath = basename(absolute) === "package.json" ? [CONFIG_MODULE] : [];
     if (prefix.length > 0) value = (value as Record<string, unknown> | null)?.[CONFIG_MODULE];
-    // JSON is YAML: the YAML parser gives the positions of the values JSON.parse read.
-    const document = parseYamlFile(file, text, "config file").documents[0];
+    // JSON is YAML: the YAML parser gives the positions of the values JSON.parse read, and finds
+    // the repeated keys JSON.parse would take the last of without a word.
+    const asYaml = parseYamlFile(file, text, "config file");
+    if (prefix.length === 0 && asYaml.duplicateKeys.length > 0)
+      return { ok: false, diagnostics: asYaml.duplicateKeys.map((at) => duplicateKeyError(text, at)) };
+    const document = asYaml.documents[0];
     return {
       ok: true,
       empty: value === undefined,
@@ -115,6 +119,17 @@ async function runJsConfig(absolute: string, file: string): Promise<unknown> {
       { file },
     );
   }
+}
+
+function duplicateKeyError(text: string, at: SourcePosition): Diagnostic {
+  const line = text.split("\n", at.line)[at.line - 1] ?? "";
+  const key = /^"((?:[^"\\]|\\.){0,200})"/.exec(line.slice(at.column - 1))?.[1];
+  return errorAt({
+    code: "config-duplicate-key",
+    message: `${key === undefined ? "this key" : `"${maskSensitiveText(key)}"`} appears twice in its object; a JSON reader silently keeps the last one`,
+    hint: "each key may appear once per object: remove one of them",
+    at,
+  });
 }
 
 /** JSON.parse's message, without the snippet it quotes (it could hold a secret), at file:line:col. */

@@ -87,6 +87,24 @@ describe("a syntax error names file:line:col and what is wrong", () => {
   });
 });
 
+describe("a key written twice in a JSON config is an error, not the last one silently", () => {
+  test("at the top and inside an object, each at its line; tab-indented JSON without repeats still loads", async () => {
+    const twice = JSON_CONFIG.replace(
+      '"campaignsDir": "campaigns",',
+      '"campaignsDir": "campaigns",\n  "campaignsDir": "other",',
+    );
+    expect(await diagnosticsOf({ "campaign.config.json": twice })).toEqual([
+      'campaign.config.json:3:3: error config-duplicate-key: "campaignsDir" appears twice in its object; a JSON reader silently keeps the last one',
+    ]);
+    const nested = JSON_CONFIG.replace('"parallelism": 4', '"parallelism": 4,\n    "parallelism": 64');
+    expect(await diagnosticsOf({ ".campaignrc.json": nested })).toEqual([
+      '.campaignrc.json:6:5: error config-duplicate-key: "parallelism" appears twice in its object; a JSON reader silently keeps the last one',
+    ]);
+    const tabs = JSON_CONFIG.replace(/^ {2,4}/gm, "\t");
+    expect(await diagnosticsOf({ "campaign.config.json": tabs })).toEqual([]);
+  });
+});
+
 describe("invalid UTF-8, FIFOs, directories and big files as config", () => {
   test.each([
     ["campaign.config.yaml", YAML_CONFIG],
