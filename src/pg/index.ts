@@ -9,11 +9,19 @@ export function maskPgUrl(url: string): string {
   return maskConnectionString(url, { whole: true });
 }
 
+/**
+ * How long one query may take before it fails, on the server (statement_timeout) and in the
+ * client (query_timeout, which also ends the wait for a server that stopped answering): no
+ * command, and no receiver stopping, waits on a stalled server for ever. Every query of the tool
+ * is short; a failed state write leaves its campaigns pending, never sent twice.
+ */
+export const QUERY_TIMEOUT_MS = 60_000;
+
 /** A pool for one URL; the first query proves the server answers, with an error a user can act on. */
 export async function openPool(
   url: string | undefined,
   purpose: string,
-  options: { max?: number } = {},
+  options: { max?: number; queryTimeoutMs?: number } = {},
 ): Promise<pg.Pool> {
   if (!url) {
     throw new ToolError(
@@ -27,6 +35,8 @@ export async function openPool(
     connectionString: url,
     max: options.max ?? 4,
     connectionTimeoutMillis: 10_000,
+    statement_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
     keepAlive: true,
     application_name: "laaffic-campaign",
   });
