@@ -61,19 +61,28 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   let next = 0;
   let fatal: unknown;
 
-  // Outcome records are written in the background: a worker moves on to its next campaign (whose
-  // write-ahead record joins the same group commit). A crash before one is durable leaves that
-  // campaign `pending`, which the next plan reports as unknown — never as something to resend.
+  // Outcome records travel with the next write-ahead record: a worker moving on to its next
+  // campaign commits both in one durable write, before that campaign's request. An outcome no
+  // write-ahead record takes along at once is written on its own (next turn of the event loop).
+  // A crash before one is durable leaves that campaign `pending`, which the next plan reports as
+  // unknown — never as something to resend.
   const recording: Promise<void>[] = [];
-  const record = (mutation: Parameters<StateWriter["commit"]>[0]): void => {
-    recording.push(input.writer.commit(mutation).catch((error: unknown) => void (fatal ??= error)));
+  const carried: Mutation[] = [];
+  const takeCarried = (): Mutation[] => carried.splice(0);
+  const flushCarried = (): void => {
+    const mutations = takeCarried();
+    if (mutations.length === 0) return;
+    recording.push(input.writer.commit(together(mutations)).catch((error: unknown) => void (fatal ??= error)));
+  };
+  const record = (mutation: Mutation): void => {
+    if (carried.push(mutation) === 1) setImmediate(flushCarried);
   };
 
   const submitOne = async (desired: DesiredCampaign): Promise<void> => {
     // A body loaded for planning only carries no recipients: never send such a thing.
     if (desired.body.numberInfoList.length !== desired.recipients)
       throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
-    await input.writer.commit(markPending(desired, input.planId, input.now()));
+    await input.writer.commit(together([...takeCarried(), markPending(desired, input.planId, input.now())]));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
     const startedAt = input.now();
     const result = await input.client.createTask(desired.body);
@@ -142,9 +151,15 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.parallelism, input.toSubmit.length)) }, worker));
+  flushCarried();
   await Promise.all(recording);
   if (fatal !== undefined) throw fatal;
   return [...outcomes.values()];
+}
+
+/** Several mutations as one durable write. */
+function together(mutations: readonly Mutation[]): Mutation {
+  return mutations.length === 1 ? mutations[0]! : (state) => mutations.flatMap((m) => m(state));
 }
 
 /** A mutation plus one more history line about the same campaign: the tool's words (an answer's shape is masked where it is read). */
