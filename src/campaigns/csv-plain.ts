@@ -10,6 +10,13 @@ const CR = 13;
 const SPACE = 32;
 const BOM = 0xfeff;
 
+export interface PlainCsv {
+  /** The records, header first. */
+  records: string[][];
+  /** The line a record ends on (1-based), as csv-parse's `info.lines` says it; worked out on first use. */
+  lineOf(index: number): number;
+}
+
 /**
  * The records (header first) when the text has the strict form — else undefined, and the caller
  * reads it with csv-parse (same result on the strict form; a test compares the two on generated
@@ -18,11 +25,12 @@ const BOM = 0xfeff;
  * it trimmed, no tab or other whitespace) or wholly quoted (`""` for a quote, nothing after the
  * closing quote but a comma or the line ending).
  */
-export function readPlainCsv(text: string): string[][] | undefined {
+export function readPlainCsv(text: string): PlainCsv | undefined {
   const n = text.length;
   const firstLf = text.indexOf("\n");
   const crlf = firstLf > 0 && text.charCodeAt(firstLf - 1) === CR;
   const records: string[][] = [];
+  const ends: number[] = [];
   let width = -1;
   let i = text.charCodeAt(0) === BOM ? 1 : 0;
   while (i < n) {
@@ -43,6 +51,7 @@ export function readPlainCsv(text: string): string[][] | undefined {
       if (text.charCodeAt(i) !== COMMA) break;
       i++;
     }
+    ends.push(i);
     i = recordEnd(text, i, crlf);
     // A line of spaces, or of one empty field: csv-parse decides what it is.
     if (i < 0 || (record.length === 1 && record[0] === "")) return undefined;
@@ -50,7 +59,22 @@ export function readPlainCsv(text: string): string[][] | undefined {
     else if (record.length !== width) return undefined;
     records.push(record);
   }
-  return records.length > 0 ? records : undefined;
+  if (records.length === 0) return undefined;
+  let lines: number[] | undefined;
+  return { records, lineOf: (index) => (lines ??= linesAt(text, ends))[index] ?? 1 };
+}
+
+/** The 1-based line of each offset (ascending), in one pass over the text. */
+function linesAt(text: string, offsets: readonly number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let from = 0;
+  for (const offset of offsets) {
+    for (let k = text.indexOf("\n", from); k !== -1 && k < offset; k = text.indexOf("\n", k + 1)) line++;
+    from = offset;
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** After a record: the start of the next one, or -1 when the line does not end as the file's lines do. */

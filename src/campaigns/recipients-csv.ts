@@ -20,6 +20,7 @@ export interface ParsedRecipients {
 const COLUMNS = ["calleeNumber", ...Array.from({ length: 10 }, (_, i) => `text${i + 1}`)];
 // A broken export can hold a million bad rows; the first hundred say enough.
 const MAX_ROW_DIAGNOSTICS = 100;
+const MAX_HEADER_DIAGNOSTICS = 20;
 
 /** Reads a recipients CSV (header row with calleeNumber and optional text1…text10). */
 export function parseRecipientsCsv(file: string, text: string): ParsedRecipients {
@@ -36,7 +37,8 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
   };
   // The strict, common form is read in one fast pass; anything else by csv-parse, which also
   // says what is wrong and where.
-  const records = readPlainCsv(text) ?? parseWithCsvParse();
+  const plain = readPlainCsv(text);
+  const records = plain?.records ?? parseWithCsvParse();
   function parseWithCsvParse(): string[][] {
     return parse(text, {
       ...options,
@@ -57,15 +59,17 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       },
     }) as string[][];
   }
-  // Source lines are only needed to report a problem: a second pass with line info, on demand,
-  // keeps the common (clean) case as fast as the parser itself.
+  // Source lines are only needed to report a problem: worked out on demand (the plain reader
+  // counts them itself; csv-parse by a second pass with line info), so the clean case stays fast.
   let recordLines: number[] | undefined;
-  const lineOf = (index: number): number => {
-    recordLines ??= (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map(
-      (r) => r.info.lines,
-    );
-    return recordLines[index] ?? 1;
-  };
+  const lineOf =
+    plain?.lineOf ??
+    ((index: number): number => {
+      recordLines ??= (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map(
+        (r) => r.info.lines,
+      );
+      return recordLines[index] ?? 1;
+    });
 
   const header = records[0];
   if (!header) {
@@ -154,11 +158,17 @@ function checkHeader(
   diagnostics: Diagnostic[],
 ): string[] | undefined {
   let ok = true;
+  let problems = 0;
   const seen = new Set<string>();
   const at = (index: number) => ({ file, line: headerLine(), column: fieldColumn(lines(headerLine()), index) });
   header.forEach((name, index) => {
-    if (!COLUMNS.includes(name)) {
+    const known = COLUMNS.includes(name);
+    if (!known || seen.has(name)) {
       ok = false;
+      // A hostile header can have a million columns: the first few say enough.
+      if (++problems > MAX_HEADER_DIAGNOSTICS) return;
+    }
+    if (!known) {
       const suggestion = closestName(name, COLUMNS);
       diagnostics.push(
         errorAt({
@@ -169,7 +179,6 @@ function checkHeader(
         }),
       );
     } else if (seen.has(name)) {
-      ok = false;
       diagnostics.push(
         errorAt({
           code: "duplicate-column",
@@ -181,6 +190,16 @@ function checkHeader(
     }
     seen.add(name);
   });
+  if (problems > MAX_HEADER_DIAGNOSTICS) {
+    diagnostics.push(
+      errorAt({
+        code: "csv-too-many-errors",
+        message: `${problems - MAX_HEADER_DIAGNOSTICS} more header cells are unknown or repeated (${problems} in all); only the first ${MAX_HEADER_DIAGNOSTICS} are listed`,
+        hint: "the header names at most the columns calleeNumber, text1 … text10, each once",
+        at: { file, line: headerLine(), column: 1 },
+      }),
+    );
+  }
   if (!seen.has("calleeNumber")) {
     diagnostics.push(
       errorAt({
