@@ -1,7 +1,7 @@
 import { refreshState, type RefreshResult } from "../apply/index.js";
 import { ToolError } from "../errors/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
-import { withLockedState } from "../state/index.js";
+import { combineMutations, withLockedState } from "../state/index.js";
 import { clientFromEnvironment } from "./client.js";
 import type { AppContext } from "./context.js";
 import { listenForStop, stopIfInterrupted, type Interrupts } from "./interrupts.js";
@@ -97,7 +97,7 @@ export async function refreshWorkspace(
             request.names,
           );
           const writer = openWriter(state);
-          if (result.mutations.length > 0) await writer.commit((s) => result.mutations.flatMap((m) => m(s)));
+          if (result.mutations.length > 0) await writer.commit(combineMutations(result.mutations));
           return { location: backend.location, before, after: writer.current(), result };
         } finally {
           await client.close();

@@ -3,7 +3,7 @@ import { maskSensitiveText } from "../privacy/index.js";
 import { ownEntry } from "../plan/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
 import type { CampaignState, RecallFlow } from "../schema/generated/index.js";
-import { updateCampaign, type StateWriter } from "../state/index.js";
+import { combineMutations, updateCampaign, type StateWriter } from "../state/index.js";
 import { cancelCampaign, type CancelChange, type FindFlow } from "./cancel.js";
 import type { ApplyEvent, ApplyOutcome } from "./engine.js";
 import { lastError } from "./engine.js";
@@ -191,7 +191,7 @@ async function refreshAfterCancel(input: ChangesInput, taskName: string): Promis
     },
     [taskName],
   );
-  if (refreshed.mutations.length > 0) await input.writer.commit((s) => refreshed.mutations.flatMap((m) => m(s)));
+  if (refreshed.mutations.length > 0) await input.writer.commit(combineMutations(refreshed.mutations));
   return refreshed.failures.map(
     (f) => `the refresh after the cancel failed (${f.message}); run campaign refresh to record the platform's status`,
   );

@@ -2,7 +2,14 @@ import { CREATE_CODE_NAME_TAKEN, outcomeUnknown, type ApiFailure, type LaafficCl
 import type { DesiredCampaign } from "../plan/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
 import type { LastError } from "../schema/generated/index.js";
-import { markFailed, markPending, markSubmitted, type Mutation, type StateWriter } from "../state/index.js";
+import {
+  combineMutations,
+  markFailed,
+  markPending,
+  markSubmitted,
+  type Mutation,
+  type StateWriter,
+} from "../state/index.js";
 import { findTaskByExactName, type NameLookup } from "./refresh.js";
 
 /** What the engine reports while it works; progress renderers and tests subscribe to these. */
@@ -72,7 +79,7 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   const flushCarried = (): void => {
     const mutations = takeCarried();
     if (mutations.length === 0) return;
-    recording.push(input.writer.commit(together(mutations)).catch((error: unknown) => void (fatal ??= error)));
+    recording.push(input.writer.commit(combineMutations(mutations)).catch((error: unknown) => void (fatal ??= error)));
   };
   const record = (mutation: Mutation): void => {
     if (carried.push(mutation) === 1) setImmediate(flushCarried);
@@ -82,7 +89,7 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
     // A body loaded for planning only carries no recipients: never send such a thing.
     if (desired.body.numberInfoList.length !== desired.recipients)
       throw new Error(`internal: ${desired.taskName} was loaded without its recipients`);
-    await input.writer.commit(together([...takeCarried(), markPending(desired, input.planId, input.now())]));
+    await input.writer.commit(combineMutations([...takeCarried(), markPending(desired, input.planId, input.now())]));
     input.emit({ type: "submitting", taskName: desired.taskName, recipients: desired.recipients });
     const startedAt = input.now();
     const result = await input.client.createTask(desired.body);
@@ -155,11 +162,6 @@ export async function executeApply(input: ApplyInput): Promise<ApplyOutcome[]> {
   await Promise.all(recording);
   if (fatal !== undefined) throw fatal;
   return [...outcomes.values()];
-}
-
-/** Several mutations as one durable write. */
-function together(mutations: readonly Mutation[]): Mutation {
-  return mutations.length === 1 ? mutations[0]! : (state) => mutations.flatMap((m) => m(state));
 }
 
 /** A mutation plus one more history line about the same campaign: the tool's words (an answer's shape is masked where it is read). */

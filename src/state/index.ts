@@ -40,6 +40,7 @@ export {
   forgetCampaign,
   moveCampaign,
   logEvent,
+  combineMutations,
   updateCampaign,
   type DefinitionRecord,
 } from "./transitions.js";

@@ -166,6 +166,11 @@ export function logEvent(entry: HistoryInput): Mutation {
   return () => [entry];
 }
 
+/** Several mutations applied in order as one: one durable write, one serial. */
+export function combineMutations(mutations: readonly Mutation[]): Mutation {
+  return mutations.length === 1 ? mutations[0]! : (state) => mutations.flatMap((m) => m(state));
+}
+
 /** Changes one campaign's record (which must exist), stamps it and logs what `change` says. */
 export function updateCampaign(taskName: string, now: number, change: (c: CampaignState) => HistoryInput): Mutation {
   return (state) => {

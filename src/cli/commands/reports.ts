@@ -3,6 +3,9 @@ import type { Interrupts } from "../../app/interrupts.js";
 import type { OutcomesOptions, ReceiveOptions, StoreOption } from "../reports.js";
 import type { Run } from "./run.js";
 
+const STORE_HELP =
+  "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)";
+
 /** The commands of status reports: receive, outcomes, reports import. */
 export function registerReportCommands(program: Command, run: Run, interrupts: Interrupts): void {
   program
@@ -10,10 +13,7 @@ export function registerReportCommands(program: Command, run: Run, interrupts: I
     .description("receive the platform's call status reports over HTTP and store them")
     .option("--port <n>", "port to listen on (default: receiver.port, 8766)")
     .option("--host <host>", "address to listen on (default: receiver.host, 127.0.0.1)")
-    .option(
-      "--store <path>",
-      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
-    )
+    .option("--store <path>", STORE_HELP)
     .addHelpText(
       "after",
       "\nPushes go to POST /reports/<token>; the token comes from CAMPAIGN_RECEIVER_TOKEN or is generated and printed.\nAnswers 200 only once a batch is stored durably; GET /health for probes.\n",
@@ -27,10 +27,7 @@ export function registerReportCommands(program: Command, run: Run, interrupts: I
     .command("outcomes")
     .description("outcomes per campaign from the received status reports")
     .argument("[name]", "one campaign (taskName)")
-    .option(
-      "--store <path>",
-      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
-    )
+    .option("--store <path>", STORE_HELP)
     .option(
       "--out <file>",
       "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files",
@@ -50,10 +47,7 @@ export function registerReportCommands(program: Command, run: Run, interrupts: I
     .command("import")
     .description("load saved status reports (a push body or NDJSON) into the store")
     .argument("<file>", "the file to import")
-    .option(
-      "--store <path>",
-      "SQLite report store (default: reports.path, .campaign/reports.db; reports.backend: postgres uses CAMPAIGN_PG_URL)",
-    )
+    .option("--store <path>", STORE_HELP)
     .action(async (file: string, importOptions: StoreOption) => {
       const { reportsImportCommand } = await import("../reports.js");
       await run((ctx, options) => reportsImportCommand(file, importOptions, options, ctx));
