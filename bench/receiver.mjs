@@ -1,7 +1,7 @@
 // Receiver ingest: reports per second with every acknowledged report durable (SQLite,
 // synchronous=FULL, one transaction per batch). The floor is what a durable store can do: the
-// same batches parsed and inserted straight into the same table with the same indexes and the
-// same durability (one fsynced transaction per batch), without HTTP — target ≥ 1× (group commit
+// same batches parsed, and the same rows inserted straight into the same table with the same
+// indexes and the same durability (one fsynced transaction per batch), without HTTP — target ≥ 1× (group commit
 // across concurrent pushes can beat the sequential floor). A server that answers without even
 // parsing is printed too, as an informative line: no floor for one that must not lose a report.
 // With --pg the receiver stores into PostgreSQL, and the floor is the least a durable, idempotent
@@ -68,13 +68,19 @@ async function drive(baseUrl, path, prefix) {
 }
 
 /**
- * The storage floor on SQLite: the same batches, parsed, inserted into the store's own table and
- * indexes (the tool's migrations make them) with the store's pragmas, one transaction per batch;
- * values taken straight from each record (no attribution, hashing or masking).
+ * The storage floor on SQLite: the same batches, parsed, and the very rows the store writes for
+ * them inserted into the store's own table and indexes (the tool's migrations make them) with the
+ * store's pragmas, one fsynced transaction per batch. The rows (salted callee hashes, masked
+ * numbers, the kept record) are computed with the tool's own functions before the clock starts,
+ * so the floor pays the database's work on the same data — random hash keys in the callee index
+ * included — and none of the receiver's checks, hashing or masking.
  */
 async function sqliteFloor(dir) {
   const { default: Database } = await import(join(ROOT, "node_modules/better-sqlite3/lib/index.js"));
   const { migrationSql } = await import(join(ROOT, "dist/reports/migrations.js"));
+  const { parseBatch } = await import(join(ROOT, "dist/reports/record.js"));
+  const { reportRow, COLUMNS } = await import(join(ROOT, "dist/reports/columns.js"));
+  const { calleeHasher, newSalt } = await import(join(ROOT, "dist/reports/callee-hash.js"));
   const db = new Database(join(dir, "floor.db"));
   for (const pragma of [
     "journal_mode = WAL",
@@ -84,26 +90,24 @@ async function sqliteFloor(dir) {
   ])
     db.pragma(pragma);
   for (const sql of migrationSql({ dialect: "sqlite", table: "reports", present: new Set() }, 0)) db.exec(sql);
-  const columns = db
-    .prepare("PRAGMA table_info(reports)")
-    .all()
-    .map((c) => c.name);
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO reports (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+    `INSERT OR IGNORE INTO reports (${COLUMNS.map((c) => c.name).join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
   );
-  const valuesOf = (r, receivedAt) => {
-    const v = { voice_id: r.voiceId, task_id: r.taskId, callee_hash: r.callee, outcome: "connected", intent: r.intent };
-    Object.assign(v, { talk_seconds: r.chargedDuration, ai_billed_seconds: r.aiAgentBillPeriod, cost: Number(r.cost) });
-    Object.assign(v, { ai_fee: Number(r.aiAgentQuoteFee), currency: r.currency, hangup_time: r.hangupTime });
-    Object.assign(v, { unreadable_times: 0, received_at: receivedAt, record: JSON.stringify(r) });
-    return columns.map((name) => v[name] ?? null);
-  };
-  const store = db.transaction((records, receivedAt) => {
-    for (const r of records) insert.run(valuesOf(r, receivedAt));
+  const store = db.transaction((rows) => {
+    for (const row of rows) insert.run(row);
   });
+  const context = { hashCallee: calleeHasher(newSalt()), storeNumbers: false, receivedAt: new Date().toISOString() };
   const bodies = Array.from({ length: REPORTS / BATCH }, (_, i) => batchBody("floor", i));
+  const rows = bodies.map((body) =>
+    parseBatch(JSON.parse(body).array, { timeZone: "Asia/Shanghai", now: Date.now() }).reports.map((r) =>
+      reportRow(r, context),
+    ),
+  );
   const start = performance.now();
-  for (const body of bodies) store(JSON.parse(body).array, new Date().toISOString());
+  for (let i = 0; i < bodies.length; i++) {
+    JSON.parse(bodies[i]); // the receiver parses each body too
+    store(rows[i]);
+  }
   const rate = REPORTS / ((performance.now() - start) / 1000);
   const stored = db.prepare("SELECT COUNT(*) AS n FROM reports").get().n;
   db.close();

@@ -50,6 +50,9 @@ const DATE = /(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])/y;
 // An MD5 signature (the Sign header) echoed back.
 const SIGNATURE = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/gi;
 const OTHER_DIGIT = /^\p{Nd}$/u;
+// Every decimal digit is ASCII or at U+0660 and above (astral ones as surrogates): text without
+// any such character holds no number, and is returned untouched without the scan (most of a push).
+const MAYBE_DIGIT = /[0-9\u0660-\uffff]/;
 /** Secrets shorter than this are not searched for: they would match ordinary text. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -74,6 +77,7 @@ export function visibleDigits(n: number): { head: number; tail: number } {
 }
 
 function maskNumberRuns(text: string): string {
+  if (text.length < MIN_DIGITS || !MAYBE_DIGIT.test(text)) return text;
   let out = "";
   let copied = 0;
   let i = 0;

@@ -169,6 +169,7 @@ const EXACT_FIELDS = new Set([
   "aiAgentQuoteFee",
 ]);
 const MAX_KEPT_DEPTH = 32;
+const REPLACED_FIELDS = new Set(["callee", "displayNum", "calledInfo"]);
 
 /**
  * What the store keeps of a record: numbers and text variables only when the config asks for them.
@@ -180,13 +181,18 @@ export function storedRecord(report: CallReport, storeNumbers: boolean): Record<
   if (storeNumbers) return report.raw;
   const kept: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [field, value] of Object.entries(report.raw)) {
+    // Written below (null stays null): not worth masking first. Set here to keep the field order.
+    if (REPLACED_FIELDS.has(field)) {
+      kept[field] = null;
+      continue;
+    }
     // Keys too: an unknown field named by a number is masked like the number.
     kept[maskSensitiveText(field)] =
       EXACT_FIELDS.has(field) && (value === null || typeof value !== "object") ? value : maskedValue(value, 0);
   }
   if (report.callee !== null) kept["callee"] = maskPhoneNumber(report.callee);
   if (report.displayNum !== null) kept["displayNum"] = maskPhoneNumber(report.displayNum);
-  if (kept["calledInfo"] !== undefined)
+  if (Object.hasOwn(report.raw, "calledInfo"))
     kept["calledInfo"] = "(not stored: set reports.storeNumbers to keep text variables)";
   return kept;
 }
