@@ -3,12 +3,14 @@
 // (json-schema-to-typescript) and the schema itself as a module, so the runtime
 // validator and the types can never drift apart. `--check` fails on any drift.
 import { readFile, readdir, writeFile, mkdir, rm } from "node:fs/promises";
-import { join, basename } from "node:path";
+import { join, basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile } from "json-schema-to-typescript";
 import { Ajv } from "ajv";
 import addFormatsPlugin from "ajv-formats";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
+import { format, resolveConfig } from "prettier";
+import { partialSchema, PARTIAL_SCHEMA_FILE } from "./partial-schema.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const schemasDir = join(root, "schemas");
@@ -93,6 +95,13 @@ const lines = wanted.map((w) => {
 const index = { name: "index.ts", text: banner.replace("NAME", "*.schema.json") + "\n" + lines.join("") };
 wanted.push(index, validatorsFile);
 
+// The editors' schema for bases and forEach templates, derived from the campaign schema.
+const partialFile = join(schemasDir, PARTIAL_SCHEMA_FILE);
+const partialText = await format(
+  JSON.stringify(partialSchema(JSON.parse(await readFile(join(schemasDir, "campaign.schema.json"), "utf8")))),
+  { ...(await resolveConfig(partialFile)), parser: "json" },
+);
+
 if (check) {
   const problems = [];
   let existing = [];
@@ -109,6 +118,9 @@ if (check) {
   for (const f of existing) {
     if (!wanted.some((w) => w.name === f)) problems.push(`${outDir}/${f} has no schema behind it`);
   }
+  const partialNow = await readFile(partialFile, "utf8").catch(() => null);
+  if (partialNow !== partialText)
+    problems.push(`schemas/${PARTIAL_SCHEMA_FILE} differs from what campaign.schema.json generates`);
   if (problems.length > 0) {
     for (const p of problems) console.error(`error generated-types-drift: ${p}`);
     console.error("  hint: run `npm run generate` and commit the result");
@@ -119,5 +131,7 @@ if (check) {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   for (const w of wanted) await writeFile(join(outDir, w.name), w.text);
+  await mkdir(dirname(partialFile), { recursive: true });
+  await writeFile(partialFile, partialText);
   console.log(`wrote ${wanted.length} files to src/schema/generated/`);
 }

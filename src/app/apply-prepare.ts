@@ -6,7 +6,13 @@ import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
 import { evaluatedGuards, type EvaluatedGuards } from "./guard-check.js";
 import { guardsOf, makePlan } from "./planning.js";
-import { campaignsAsPlanned, checkPlanState, readSavedPlan, verifySavedPlan } from "./saved-plan.js";
+import {
+  campaignsAsPlanned,
+  checkPlanEnvironment,
+  checkPlanState,
+  readSavedPlan,
+  verifySavedPlan,
+} from "./saved-plan.js";
 import { loadDesired, type Workspace } from "./workspace.js";
 
 /** What an apply is about to carry out: the reviewed plan, each change by kind, and its guards as evaluated. */
@@ -65,6 +71,7 @@ export async function fromSavedPlan(
   allowLarge: boolean,
 ): Promise<Prepared> {
   const unverified = await readSavedPlan(file, context.cwd);
+  checkPlanEnvironment(unverified, workspace.config.environment, file);
   // The keys that may have signed it here: the state's salt, or with no state yet the salt the
   // first apply creates the state with (beside the state, made by campaign plan).
   const { plan: saved, salt } = verifySavedPlan(

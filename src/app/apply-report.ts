@@ -1,10 +1,10 @@
 import type { ApplyOutcome } from "../apply/index.js";
 import type { DesiredCampaign } from "../plan/index.js";
-import type { ApplyReport } from "../schema/generated/index.js";
+import type { ApplyReport, CampaignPlan } from "../schema/generated/index.js";
 
 /** The result of an apply as its JSON document says it (schemas/apply-report.schema.json). */
 export function applyReport(
-  planId: string,
+  plan: Pick<CampaignPlan, "planId" | "environment">,
   outcomes: readonly ApplyOutcome[],
   desired: readonly DesiredCampaign[],
   unchanged: number,
@@ -13,7 +13,8 @@ export function applyReport(
   const count = (status: ApplyOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return {
     formatVersion: 1,
-    planId,
+    planId: plan.planId,
+    ...(plan.environment !== undefined ? { environment: plan.environment } : {}),
     summary: {
       submitted: count("submitted"),
       rejected: count("rejected"),

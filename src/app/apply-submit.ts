@@ -1,5 +1,7 @@
 import { executeApply, executeChanges, executeMoves, type ApplyOutcome, type Progress } from "../apply/index.js";
 import type { LaafficClient } from "../laaffic/index.js";
+import type { DesiredCampaign } from "../plan/index.js";
+import type { CampaignPlan } from "../schema/generated/index.js";
 import { emptyState, logEvent, newLineage, removeNewSalt, type LockedState } from "../state/index.js";
 import type { Prepared } from "./apply-prepare.js";
 import { clientFromEnvironment } from "./client.js";
@@ -65,7 +67,7 @@ async function submit(
   if (client && !stopRequested())
     outcomes.push(
       ...(await executeApply({
-        toSubmit,
+        toSubmit: withEstimates(toSubmit, plan),
         writer,
         client,
         lookup: { timeZone: api.timezone },
@@ -98,4 +100,18 @@ async function submit(
     }),
   );
   return outcomes;
+}
+
+/** Each create with the reviewed plan's cost estimate, kept in its state entry for campaign outcomes. */
+function withEstimates(toSubmit: readonly DesiredCampaign[], plan: CampaignPlan): DesiredCampaign[] {
+  const estimates = new Map(plan.entries.flatMap((e) => (e.estimate ? [[e.taskName, e.estimate] as const] : [])));
+  return toSubmit.map((desired) => {
+    const estimate = estimates.get(desired.taskName);
+    return estimate
+      ? {
+          ...desired,
+          estimate: { currency: estimate.currency, expected: estimate.cost.expected, worst: estimate.cost.worst },
+        }
+      : desired;
+  });
 }

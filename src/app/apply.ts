@@ -67,7 +67,7 @@ export async function applyCampaigns(input: ApplyInput, context: AppContext, por
         const { plan, toSubmit, changes } = prepared;
         if (toSubmit.length + changes.cancels.length + changes.recallUpdates.length + changes.moves.length === 0)
           return {
-            report: applyReport(plan.planId, [], [], plan.summary.unchanged),
+            report: applyReport(plan, [], [], plan.summary.unchanged),
             changed: false,
             interrupted: false,
           };
@@ -81,7 +81,7 @@ export async function applyCampaigns(input: ApplyInput, context: AppContext, por
         const outcomes = await carryOut(prepared, run, context);
         const affected = [...toSubmit, ...changes.moves.map((m) => m.desired)];
         return {
-          report: applyReport(plan.planId, outcomes, affected, plan.summary.unchanged),
+          report: applyReport(plan, outcomes, affected, plan.summary.unchanged),
           changed: true,
           interrupted: stop.signal.aborted,
         };

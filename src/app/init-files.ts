@@ -1,20 +1,21 @@
 // What `campaign init` writes, besides the copied schema and workflow: a starting config, an
 // example campaign that explains its fields, and the .gitignore lines for the tool's own files.
+// `**/`: beside each environment's state too (.campaign/staging/state.json.lock).
 const GITIGNORE_LINES = [
-  ".campaign/*.lock",
-  ".campaign/*.new-salt",
-  ".campaign/*.tmp",
-  ".campaign/.*.tmp",
-  ".campaign/reports.db*",
+  ".campaign/**/*.lock",
+  ".campaign/**/*.new-salt",
+  ".campaign/**/*.tmp",
+  ".campaign/**/.*.tmp",
+  ".campaign/**/reports.db*",
   "plan.json",
   "plan.md",
 ];
 
 export const CONFIG_TEMPLATE = `# laaffic-campaign configuration. Credentials never go here: set LAAFFIC_API_KEY and
-# LAAFFIC_API_SECRET in the environment (in CI: repository secrets).
+# LAAFFIC_API_SECRET in the environment (in CI: each GitHub environment's secrets).
 campaignsDir: campaigns
 state:
-  path: .campaign/state.json
+  path: .campaign/state.json # each environment keeps its own beside it: .campaign/<name>/state.json
   # backend: postgres # shared by several runners: URL from CAMPAIGN_PG_URL (README: Shared backends)
 api:
   baseUrl: https://api.laaffic.com # or LAAFFIC_BASE_URL
@@ -26,6 +27,15 @@ guards: # checked at plan time and again right before apply's first request
   callingHours: { start: "08:00", end: "21:00" } # in each callee's local time
   # suppressionLists: [lists/opt-out.txt] # numbers never to call
   # maxRecipientsPerApply: 100000 # more needs plan and apply with --allow-large
+# Every command that reads the state or calls the platform runs in one of these: --env NAME (or
+# CAMPAIGN_ENV). An environment overrides any key above (maps merged, lists and values replaced)
+# and has its own state and report store.
+environments:
+  staging: # a test account; its own credentials in CI (the GitHub environment "staging")
+    # api: { appId: YOUR_STAGING_APP_ID }
+    guards:
+      maxRecipientsPerApply: 100 # staging calls testers, not customers
+  production: {} # the keys above as they are; applied after a reviewer approves
 `;
 
 export const EXAMPLE_CAMPAIGN = `# yaml-language-server: $schema=../.campaign/campaign.schema.json

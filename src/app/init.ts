@@ -20,15 +20,15 @@ export async function init(
 ): Promise<InitReport> {
   const root = resolve(context.cwd, target ?? ".");
   const workflow = await readFile(join(PACKAGE_ROOT, "examples/github-actions/campaigns.yml"), "utf8");
+  const outcomesWorkflow = await readFile(join(PACKAGE_ROOT, "examples/github-actions/outcomes.yml"), "utf8");
+  const pinned = (text: string) => text.replace(/laaffic-campaign@[\w.-]+/g, `laaffic-campaign@${TOOL_VERSION}`);
   const schema = await readFile(join(PACKAGE_ROOT, "schemas/campaign.schema.json"), "utf8");
   const files: Record<string, string> = {
     "campaign.config.yaml": CONFIG_TEMPLATE,
     "campaigns/example.yaml": EXAMPLE_CAMPAIGN,
     ".campaign/campaign.schema.json": schema,
-    ".github/workflows/campaigns.yml": workflow.replace(
-      /laaffic-campaign@[\w.-]+/g,
-      `laaffic-campaign@${TOOL_VERSION}`,
-    ),
+    ".github/workflows/campaigns.yml": pinned(workflow),
+    ".github/workflows/outcomes.yml": pinned(outcomesWorkflow),
   };
   const shownRoot = target ?? ".";
   const existing = await checkTargets(root, shownRoot, [...Object.keys(files), ".gitignore"]);

@@ -1,6 +1,13 @@
 import { ToolError } from "../errors/index.js";
 import { ownEntry } from "../plan/index.js";
-import { calleeIndex, campaignOutcomes, type ReportStore } from "../reports/index.js";
+import {
+  calleeIndex,
+  campaignDetails,
+  campaignOutcomes,
+  type DetailedOutcomes,
+  type ReportStore,
+  type TaskAggregate,
+} from "../reports/index.js";
 import type { AppliedState, OutcomesReport } from "../schema/generated/index.js";
 import { hmacHasher } from "../state/index.js";
 import type { AppContext } from "./context.js";
@@ -8,7 +15,7 @@ import { toolFiles, writeOutput } from "./outputs.js";
 import { openReportStore, type StoreOption } from "./report-store.js";
 import { loadDesired, openWorkspace, withStateBackend, type Workspace, type WorkspaceOptions } from "./workspace.js";
 
-export type { OutcomesReport };
+export type { DetailedOutcomes, OutcomesReport };
 
 export interface OutcomesInput extends StoreOption {
   /** Write the rendered outcomes to this file (never over one of the tool's own files). */
@@ -25,6 +32,39 @@ export async function showOutcomes(
   options: WorkspaceOptions,
   context: AppContext,
   render: (report: OutcomesReport) => string,
+): Promise<{ report: OutcomesReport; text: string }> {
+  return outcomesRendered(name, input, options, context, async ({ report }) => render(report));
+}
+
+/** `campaign outcomes --format html`: the outcomes with each campaign's rounds and calls over time. */
+export async function showDetailedOutcomes(
+  name: string | undefined,
+  input: OutcomesInput,
+  options: WorkspaceOptions,
+  context: AppContext,
+  render: (outcomes: DetailedOutcomes) => string,
+): Promise<{ report: OutcomesReport; text: string }> {
+  return outcomesRendered(name, input, options, context, async ({ report, rows, state, store, byCallee }) => {
+    const details = campaignDetails(rows, await store.timeline(), state, byCallee);
+    return render({ report, details, generatedAt: new Date(context.now()).toISOString() });
+  });
+}
+
+interface Gathered {
+  report: OutcomesReport;
+  rows: TaskAggregate[];
+  state: AppliedState | undefined;
+  store: ReportStore;
+  byCallee: ReadonlyMap<string, string>;
+}
+
+/** State and store read, reports attributed, the result rendered and (with `out`) written; the store closed. */
+async function outcomesRendered(
+  name: string | undefined,
+  input: OutcomesInput,
+  options: WorkspaceOptions,
+  context: AppContext,
+  render: (gathered: Gathered) => Promise<string>,
 ): Promise<{ report: OutcomesReport; text: string }> {
   const workspace = await openWorkspace(options, context);
   const state = await withStateBackend(workspace, async (backend) => {
@@ -44,7 +84,7 @@ export async function showOutcomes(
       ? await declaredCallees(workspace, state, store, context)
       : new Map<string, string>();
     const report = campaignOutcomes(rows, state, name, byCallee);
-    const text = render(report);
+    const text = await render({ report, rows, state, store, byCallee });
     if (input.out !== undefined) {
       const protect = await toolFiles(workspace, context, input.store !== undefined ? { store: input.store } : {});
       await writeOutput(input.out, text, "outcomes", protect, context);

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { discoverCampaignFiles, nodeFileReader, parseYamlFile } from "../campaigns/index.js";
+import { discoverCampaignFiles, nodeFileReader, parseYamlFile, recipientsFileOf } from "../campaigns/index.js";
 import {
   appendOutputFile,
   checkOutputPath,
@@ -9,7 +9,7 @@ import {
   type ProtectedFile,
 } from "../files/index.js";
 import type { AppContext } from "./context.js";
-import type { Workspace } from "./workspace.js";
+import { otherEnvironmentStores, type Workspace } from "./workspace.js";
 
 /**
  * The files of this workspace no output may overwrite: config, state (with journal, lock, temp
@@ -32,6 +32,7 @@ export async function toolFiles(
       ? [{ path: settings.configFile, what: `the config file ${settings.configFile}` }]
       : []),
     ...(settings.guards.suppressionLists ?? []).map((path) => ({ path, what: `the suppression list ${path}` })),
+    ...otherEnvironmentStores(workspace.config, context),
   ];
   // Campaign files in campaignsDir are protected too when others were loaded (no need to read them then).
   const inputs = [
@@ -49,7 +50,10 @@ export async function toolFiles(
 
 /** Campaign files under campaignsDir (and the recipientsFile each names, read without loading the campaigns). */
 async function campaignInputs(campaignsDir: string, context: AppContext, withRecipients: boolean): Promise<string[]> {
-  const files = await discoverCampaignFiles([campaignsDir], context.cwd).catch(() => [] as string[]);
+  // Bases (partials) are inputs too, though never campaigns.
+  const files = await discoverCampaignFiles([campaignsDir], context.cwd, { partials: true }).catch(
+    () => [] as string[],
+  );
   const reader = nodeFileReader(context.cwd);
   const inputs = [...files];
   for (const file of withRecipients ? files : []) {
@@ -57,8 +61,11 @@ async function campaignInputs(campaignsDir: string, context: AppContext, withRec
     if (!read.ok) continue;
     // The loader's own parser (its limits, and no warnings of the yaml package on stderr).
     for (const document of parseYamlFile(file, read.text).documents) {
-      const recipientsFile = (document.value as { recipientsFile?: unknown } | null | undefined)?.recipientsFile;
-      if (typeof recipientsFile === "string") inputs.push(reader.resolve(file, recipientsFile));
+      // Either form: a path, or { path, columns, … }.
+      const recipientsFile = recipientsFileOf(
+        (document.value as { recipientsFile?: unknown } | null | undefined)?.recipientsFile,
+      );
+      if (recipientsFile) inputs.push(reader.resolve(file, recipientsFile.path));
     }
   }
   return inputs;

@@ -1,10 +1,12 @@
-import { plan, type DesiredCampaign } from "../plan/index.js";
+import { plan, type DesiredCampaign, type SeriesHistory } from "../plan/index.js";
 import type { AppliedState, CampaignPlan } from "../schema/generated/index.js";
 import { ensureNewSalt, hmacHasher, newId, newLineage, removeNewSalt } from "../state/index.js";
 import type { AppContext } from "./context.js";
+import { seriesHistories } from "./cost-history.js";
 import { evaluatedGuards, type EvaluatedGuards, type GuardSettings } from "./guard-check.js";
+import { optedOutDeclared } from "./opt-out-check.js";
 import { planScope } from "./project-paths.js";
-import { signPlan } from "./saved-plan.js";
+import { inEnvironment, signPlan } from "./saved-plan.js";
 import { TOOL_VERSION } from "./version.js";
 import { loadDesired, type Workspace } from "./workspace.js";
 
@@ -35,7 +37,9 @@ export async function makePlan(
   if (state) await removeNewSalt(workspace.absoluteStatePath);
   const newState = state ? undefined : { lineage: newLineage() };
   const loaded = await loadDesired(workspace, [...paths], hmacHasher(salt), context, { forSubmission });
-  const guards = guardsOf(workspace, options.allowLarge ?? false);
+  const series = new Set(loaded.desired.flatMap((d) => (d.series === undefined ? [] : [d.series])));
+  const history = await seriesHistories(workspace, state, series, context);
+  const guards = guardsOf(workspace, options.allowLarge ?? false, history);
   const made = plan({
     desired: loaded.desired,
     loadFindings: loaded.warnings,
@@ -49,9 +53,10 @@ export async function makePlan(
     ...(newState ? { newState } : {}),
     guards,
     suppressionLists: loaded.suppressionLists,
+    optedOut: await optedOutDeclared(workspace, state, loaded.desired, context),
   });
   return {
-    plan: signPlan(made, salt),
+    plan: signPlan(inEnvironment(made, workspace.config.environment), salt),
     desired: loaded.desired,
     salt,
     inputFiles: loaded.inputFiles,
@@ -66,12 +71,18 @@ function scopeOf(workspace: Workspace, paths: readonly string[], context: AppCon
 }
 
 /** The guards as the plan core and apply's last check take them. */
-export function guardsOf(workspace: Workspace, allowLarge: boolean): GuardSettings {
+export function guardsOf(
+  workspace: Workspace,
+  allowLarge: boolean,
+  history: ReadonlyMap<string, SeriesHistory> = new Map(),
+): GuardSettings {
   const { settings, source } = workspace.config;
   return {
     guards: settings.guards,
     guardsAt: (key) => source.locate(["guards", key]),
     allowLarge,
     platformTimeZone: settings.api.timezone,
+    // The budget guards price the worst case with the config's prices; the history adds the expected case.
+    costs: { pricing: settings.pricing, forecast: settings.forecast, history },
   };
 }

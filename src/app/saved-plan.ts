@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { resolve } from "node:path";
+import { ENVIRONMENT_NAME } from "../config/index.js";
 import { ToolError } from "../errors/index.js";
 import { FILE_LIMITS, readTextFile } from "../files/index.js";
 import { canonicalJson, type DesiredCampaign } from "../plan/index.js";
@@ -142,6 +143,31 @@ export function verifySavedPlan(
       "make the plan with the same campaign version that applies it",
     );
   return { plan: plan as unknown as CampaignPlan, salt };
+}
+
+/** A plan made in a named environment says so: after planId (every plan starts the same way), under its MAC. */
+export function inEnvironment(plan: CampaignPlan, environment: string | undefined): CampaignPlan {
+  if (environment === undefined) return plan;
+  const { formatVersion, planId, ...rest } = plan;
+  return { formatVersion, planId, environment, ...rest };
+}
+
+/**
+ * A saved plan is applied only in the environment it was made in. Checked before its MAC (a plan
+ * for another environment was signed with another state's salt): a refusal trusts nothing in it.
+ */
+export function checkPlanEnvironment(plan: UnverifiedPlan, environment: string | undefined, file: string): void {
+  const made = plan["environment"];
+  if (made === environment) return;
+  const name = typeof made === "string" && ENVIRONMENT_NAME.test(made) ? made : undefined;
+  const madeIn =
+    made === undefined ? "without an environment" : name ? `for environment ${name}` : "for an unknown environment";
+  const here = environment === undefined ? "this configuration declares no environments" : `this is ${environment}`;
+  throw new ToolError(
+    "plan-stale",
+    `the plan ${file} was made ${madeIn}; ${here}`,
+    `nothing was submitted; apply it where it was made${name ? ` (--env ${name})` : ""}, or make a plan here: campaign plan${environment ? ` --env ${environment}` : ""} --out FILE`,
+  );
 }
 
 /** The state must be exactly the one the plan was made against (Terraform's stale-plan rule). */

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import {
@@ -13,9 +14,10 @@ import {
   type LoadedCampaign,
   type NumberChecks,
 } from "../campaigns/index.js";
-import { loadConfig, type LoadedConfig } from "../config/index.js";
+import { configForEnvironment, environmentRequired, loadConfig, type LoadedConfig } from "../config/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
+import type { ProtectedFile } from "../files/index.js";
 import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/index.js";
 import type { GuardsConfig, SuppressionListBinding } from "../schema/generated/index.js";
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
@@ -54,12 +56,23 @@ export async function withStateBackend<T>(
 /** The shared flags that choose the workspace. */
 export interface WorkspaceOptions {
   config?: string | undefined;
+  /** --env NAME (else CAMPAIGN_ENV): one of the config's environments. */
+  environment?: string | undefined;
   state?: string | undefined;
 }
 
-/** Config loaded and checked; config errors are reported (events) and end the command. */
+/**
+ * Config loaded and checked; config errors are reported (events) and end the command. Every
+ * command that reads the state or calls the platform opens one: with environments declared, it
+ * runs in the one chosen, and without a choice it does not run.
+ */
 export async function openWorkspace(options: WorkspaceOptions, context: AppContext): Promise<Workspace> {
-  const config = await loadConfig({ cwd: context.cwd, configFile: options.config, env: context.env });
+  const config = await loadConfig({
+    cwd: context.cwd,
+    configFile: options.config,
+    env: context.env,
+    environment: options.environment,
+  });
   if (hasErrors(config.diagnostics)) {
     context.events.diagnostics(config.diagnostics);
     throw new ToolError(
@@ -69,8 +82,11 @@ export async function openWorkspace(options: WorkspaceOptions, context: AppConte
       { diagnostics: config.diagnostics },
     );
   }
+  if (config.environments.length > 0 && config.environment === undefined)
+    throw environmentRequired(config.environments, config.settings.configFile);
   const statePath = options.state ?? config.settings.statePath;
   refuseReservedStatePath(statePath, config, context.cwd);
+  if (options.state === undefined) await refuseStateLeftBehind(config, context);
   return {
     config,
     statePath,
@@ -107,6 +123,43 @@ function refuseReservedStatePath(statePath: string, config: LoadedConfig, cwd: s
   }
 }
 
+/**
+ * The state of before environments were declared (the state file above them) that no environment
+ * uses: planning an environment against its own, new state would submit every campaign in it again.
+ */
+async function refuseStateLeftBehind(config: LoadedConfig, context: AppContext): Promise<void> {
+  if (config.environment === undefined) return;
+  const above = configForEnvironment(config, undefined, context).settings;
+  if (above.state.backend !== "file") return;
+  const left = resolve(context.cwd, above.statePath);
+  const each = config.environments.map((name) => configForEnvironment(config, name, context).settings);
+  if (each.some((s) => s.state.backend === "file" && resolve(context.cwd, s.statePath) === left)) return;
+  const info = await stat(left).catch(() => undefined);
+  if (!info?.isFile()) return;
+  const own = config.settings.statePath;
+  throw new ToolError(
+    "state-conflict",
+    `the state ${above.statePath} is used by no environment: each environment has its own (${config.environment}: ${own}), so planning against it would submit every campaign in ${above.statePath} again`,
+    `keep it for the environment it records: set state.path: ${above.statePath} under environments.${config.environment} in the config (or move it to ${own}); delete it if it is no longer needed`,
+    { file: above.statePath },
+  );
+}
+
+/** The state and report store files of every other environment (and of the keys above them): no output here overwrites them. */
+export function otherEnvironmentStores(config: LoadedConfig, context: AppContext): ProtectedFile[] {
+  const others = [undefined, ...config.environments].filter((name) => name !== config.environment);
+  return config.environments.length === 0
+    ? []
+    : others.flatMap((name) => {
+        const { settings } = configForEnvironment(config, name, context);
+        const of = name === undefined ? "" : ` of environment ${name}`;
+        return [
+          { path: settings.statePath, what: `the state file${of} ${settings.statePath}`, siblings: true },
+          { path: settings.reports.path, what: `the report store${of} ${settings.reports.path}`, siblings: true },
+        ];
+      });
+}
+
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
 export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
   const { settings, source } = config;
@@ -135,7 +188,11 @@ export async function loadDesired(
   paths: string[],
   hash: Hasher,
   context: AppContext,
-  options: { forSubmission: boolean } = { forSubmission: true },
+  options: {
+    forSubmission: boolean;
+    /** Sees each valid campaign as loaded, its recipients still in file order (before suppression). */
+    onLoaded?: (campaign: LoadedCampaign) => void;
+  } = { forSubmission: true },
 ): Promise<DesiredLoad> {
   const { settings } = workspace.config;
   const searched = paths.length > 0 ? paths : [settings.campaignsDir];
@@ -150,8 +207,8 @@ export async function loadDesired(
   const checks = await numberChecks(settings.guards, { zones: true });
   const inputFiles = [...files];
   const describe = (campaign: LoadedCampaign): void => {
-    if (typeof campaign.campaign.recipientsFile === "string")
-      inputFiles.push(reader.resolve(campaign.source.file, campaign.campaign.recipientsFile));
+    options.onLoaded?.(campaign);
+    if (campaign.recipientsPath !== undefined) inputFiles.push(campaign.recipientsPath);
     // The audience (countries, zones, number set) was worked out without the skipped numbers (leaveOut).
     const skipped = applySuppression(campaign, lists, suppressionFindings);
     const sourcePath = projectPath(workspace.config.projectRoot, context.cwd, campaign.source.file);
@@ -194,7 +251,8 @@ export async function loadDesired(
     ]),
     paths: searched,
     suppressionLists: bindings,
-    inputFiles,
+    // Bases and forEach rows files are inputs too: no output may overwrite them.
+    inputFiles: [...inputFiles, ...loaded.inputFiles],
   };
 }
 

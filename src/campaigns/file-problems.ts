@@ -30,6 +30,8 @@ export interface Reference {
   file: string;
   referencedAt: SourcePosition;
   field: string;
+  /** What the path is relative to, when not the campaign file (a base's) or the config's directory. */
+  relativeTo?: string;
 }
 
 /**
@@ -43,9 +45,11 @@ export function referencedFileProblem(problem: FileProblem | OutsideProject, ref
       code: ref.name === "recipientsFile" ? "recipients-file-not-found" : "file-not-found",
       message: `${ref.name} ${ref.written} cannot be read (looked for ${ref.file})`,
       hint:
-        ref.name === "recipientsFile"
-          ? "the path is relative to the campaign file"
-          : "the path is relative to the config file's directory",
+        ref.relativeTo !== undefined
+          ? `the path is relative to ${ref.relativeTo}`
+          : ref.name === "recipientsFile"
+            ? "the path is relative to the campaign file"
+            : "the path is relative to the config file's directory",
       at: referencedAt,
       field,
     });

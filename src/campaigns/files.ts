@@ -5,12 +5,20 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ToolError } from "../errors/index.js";
 import { FILE_LIMITS, readTextFile } from "../files/index.js";
 import type { CampaignFileReader } from "./load.js";
+import { isPartialName } from "./partials.js";
 
 const CAMPAIGN_FILE = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
 
-/** Campaign files under the given paths (directories searched recursively), sorted, each once. */
-export async function discoverCampaignFiles(paths: readonly string[], cwd: string): Promise<string[]> {
+/**
+ * Campaign files under the given paths (directories searched recursively), sorted, each once.
+ * Partials (`_*` files and folders) are left out of a search unless `partials` asks for them.
+ */
+export async function discoverCampaignFiles(
+  paths: readonly string[],
+  cwd: string,
+  options: { partials?: boolean } = {},
+): Promise<string[]> {
   const found = new Set<string>();
   for (const path of paths) {
     const absolute = resolve(cwd, path);
@@ -22,13 +30,14 @@ export async function discoverCampaignFiles(paths: readonly string[], cwd: strin
         "pass campaign files or directories, or set campaignsDir in the config",
       );
     // A path named explicitly is read even when it is no regular file: the reader says what it is.
-    if (info.isDirectory()) for (const file of await walk(absolute)) found.add(displayPath(file, cwd));
+    if (info.isDirectory())
+      for (const file of await walk(absolute, options.partials === true)) found.add(displayPath(file, cwd));
     else found.add(displayPath(absolute, cwd));
   }
   return [...found].sort();
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, partials: boolean): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     throw new ToolError(
       "file-unreadable",
@@ -38,10 +47,12 @@ async function walk(dir: string): Promise<string[]> {
   });
   const files: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith(".") || SKIPPED_DIRS.has(entry.name)) continue;
+    // Partials (`_base.yaml`, `_shared/`) are read only where a campaign extends them.
+    if (entry.name.startsWith(".") || SKIPPED_DIRS.has(entry.name) || (!partials && isPartialName(entry.name)))
+      continue;
     const full = join(dir, entry.name);
     // Only regular files: a FIFO, socket or device in the tree is never opened, symlinks never followed.
-    if (entry.isDirectory()) files.push(...(await walk(full)));
+    if (entry.isDirectory()) files.push(...(await walk(full, partials)));
     else if (entry.isFile() && CAMPAIGN_FILE.test(entry.name)) files.push(full);
   }
   return files;
@@ -101,7 +112,7 @@ export function nodeFileReader(
         }
       }
       const maxBytes =
-        kind === "campaign file"
+        kind === "campaign file" || kind === "campaign base" || kind === "forEach rows file"
           ? FILE_LIMITS.campaignFile
           : kind === "recipients file"
             ? FILE_LIMITS.recipientsCsv

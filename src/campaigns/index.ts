@@ -15,3 +15,4 @@ export { validationReport, summaryLine } from "./report.js";
 export { createNumberClassifier, type NumberClassifier } from "./phone-numbers.js";
 export { createZoneLookup, loadPhoneTimeZones, type ZoneLookup } from "./time-zones.js";
 export { examineRecipients, type Audience, type NumberChecks, type ZoneGroup } from "./audience.js";
+export { recipientsFileOf } from "./recipients-source.js";

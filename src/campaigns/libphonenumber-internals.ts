@@ -2,8 +2,8 @@ import { Metadata } from "libphonenumber-js/max";
 
 /**
  * The one place that reads libphonenumber-js past its public API: the fast number classifier
- * (phone-numbers.ts) needs each numbering plan's patterns, which the library only uses inside
- * parsePhoneNumber. These methods of its Metadata class are undocumented (its typings show fewer)
+ * (phone-numbers.ts) needs each numbering plan's patterns, and the number reader (number-reader.ts)
+ * its prefixes, which the library only uses inside parsePhoneNumber. These methods of its Metadata class are undocumented (its typings show fewer)
  * and may change in any release; test/campaigns/libphonenumber-internals.test.ts fails when they do.
  */
 
@@ -20,6 +20,10 @@ export interface NumberingPlanRules {
   nationalNumberPattern: string;
   /** The plan's number types; undefined when it lists none (the general pattern alone decides). */
   types: readonly NumberTypeRule[] | undefined;
+  /** What the library strips (or rewrites) at the start of a national number: the trunk prefix and more. */
+  nationalPrefixForParsing: string | undefined;
+  /** The international dialling prefix dialled from this country (00, 011, 810…). */
+  IDDPrefix: string | undefined;
 }
 
 export interface PhoneMetadata {
@@ -38,6 +42,8 @@ interface RawNumberingPlan {
   hasTypes(): boolean;
   type(name: string): RawType | undefined;
   nationalNumberPattern(): string;
+  nationalPrefixForParsing(): string | 0 | undefined;
+  IDDPrefix(): string | 0 | undefined;
 }
 interface RawMetadata {
   numberingPlan: RawNumberingPlan;
@@ -85,6 +91,8 @@ export function openMaxMetadata(): PhoneMetadata {
               .filter((type): type is RawType => type !== undefined && type.pattern() !== "")
               .map((type) => ({ pattern: type.pattern(), possibleLengths: type.possibleLengths() }))
           : undefined,
+        nationalPrefixForParsing: plan.nationalPrefixForParsing() || undefined,
+        IDDPrefix: plan.IDDPrefix() || undefined,
       };
     },
   };

@@ -6,9 +6,16 @@ import { fileProblem, referencedFileProblem, type OutsideProject } from "./file-
 import { examineRecipients, type Audience, type NumberChecks } from "./audience.js";
 import { duplicateCallees, duplicateTaskNames, sendTimePassed, tooManyRecipients, unknownTimeZone } from "./checks.js";
 import { createNumberClassifier } from "./phone-numbers.js";
+import { readNumberFormats } from "./number-formats.js";
 import { parseRecipientsCsv } from "./recipients-csv.js";
+import { csvReading, recipientsFileOf, recipientsFileRefused } from "./recipients-source.js";
 import { describeSchemaErrors, type Locator } from "./schema-errors.js";
-import { parseYamlFile, type FieldPath, type SourceDocument } from "./yaml-documents.js";
+import { campaignNotes } from "./campaign-notes.js";
+import { documentCampaigns, type ExpandContext } from "./expand.js";
+import { baseFiles } from "./extends.js";
+import type { CampaignSource } from "./layers.js";
+import { partialNameWanted, partialSkipped } from "./partials.js";
+import { parseYamlFile, type FieldPath } from "./yaml-documents.js";
 
 /** The filesystem, passed in: loading itself does no I/O. */
 export interface CampaignFileReader {
@@ -18,7 +25,8 @@ export interface CampaignFileReader {
   resolve(fromFile: string, relative: string): string;
 }
 
-export type InputFileKind = "campaign file" | "recipients file" | "suppression list";
+export type InputFileKind =
+  "campaign file" | "campaign base" | "forEach rows file" | "recipients file" | "suppression list";
 export type { OutsideProject };
 
 export interface CampaignDefaultsSource {
@@ -50,14 +58,20 @@ export interface LoadOptions {
 
 export interface LoadedCampaign {
   taskName: string | undefined;
-  /** Where the campaign's document starts. */
+  /** Where the campaign's document starts (a forEach template's, for the campaigns it generates). */
   source: SourcePosition;
+  /** The forEach row a generated campaign comes from. */
+  row?: SourcePosition;
+  /** The recipients CSV, resolved from the file that names it (the campaign's, or a base's). */
+  recipientsPath?: string;
   valid: boolean;
-  /** The campaign as declared, config defaults merged under it. Meaningful only when valid. */
+  /** The campaign as declared, its bases and then config defaults merged under it. Meaningful only when valid. */
   campaign: Campaign;
   /** Inline numberInfoList entries followed by the recipientsFile rows (empty when not kept). */
   recipients: NumberInfo[];
   recipientCount: number;
+  /** Numbers numberFormat rewrote to digits (inline and in the recipientsFile); absent when none. */
+  numbersRewritten?: number;
   /** Countries, time zones and the set of numbers (kept when the recipients are dropped). */
   audience?: Audience;
   /** Where `renamedFrom` is written: findings about the rename point there. */
@@ -67,41 +81,66 @@ export interface LoadedCampaign {
 export interface LoadResult {
   campaigns: LoadedCampaign[];
   diagnostics: Diagnostic[];
+  /** Bases and forEach rows files read (besides the campaign files and recipients CSVs). */
+  inputFiles: string[];
 }
 
-/** Loads campaign files: parse, merge defaults, validate, read recipients, then cross-campaign checks. */
+/** Loads campaign files: parse, merge bases and defaults, generate forEach rows, validate, read recipients, then cross-campaign checks. */
 export async function loadCampaigns(options: LoadOptions): Promise<LoadResult> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
   options = { ...options, numbers: options.numbers ?? { classify: createNumberClassifier(), invalid: "error" } };
+  const context: ExpandContext = {
+    reader: options.reader,
+    bases: baseFiles(options.reader),
+    notes: campaignNotes(),
+    rowFiles: new Set(),
+  };
   // Files are read and parsed a few at a time (the CPU works while the disk reads), and the
   // results kept in file order so diagnostics and campaigns come out the same every run.
-  const perFile = await mapLimited(options.files, FILES_IN_FLIGHT, (file) => loadFile(file, options));
+  const perFile = await mapLimited(options.files, FILES_IN_FLIGHT, (file) => loadFile(file, options, context));
   for (const result of perFile) {
     campaigns.push(...result.campaigns);
     diagnostics.push(...result.diagnostics);
   }
+  diagnostics.push(...(await context.bases.diagnostics()));
+  const asCampaigns = new Set(options.files);
+  for (const file of context.rowFiles)
+    if (asCampaigns.has(file)) diagnostics.push(partialNameWanted(file, "forEach rows"));
+  // A campaign file may serve as a base too; one that is no valid campaign was meant as a base only.
+  for (const file of context.bases.files())
+    if (asCampaigns.has(file) && campaigns.some((c) => c.source.file === file && !c.valid))
+      diagnostics.push(partialNameWanted(file, "a base"));
   const named = campaigns.filter((c): c is LoadedCampaign & { taskName: string } => typeof c.taskName === "string");
-  const duplicates = duplicateTaskNames(named.map((c) => ({ taskName: c.taskName, at: c.source })));
-  for (const duplicate of duplicates) {
-    const campaign = named.find(
-      (c) =>
-        c.source.file === duplicate.file && c.source.line === duplicate.line && c.source.column === duplicate.column,
-    );
-    if (campaign) campaign.valid = false;
+  // A generated campaign is told apart by its row: its template's line is every row's.
+  const duplicates = duplicateTaskNames(named.map((c) => ({ taskName: c.taskName, at: c.row ?? c.source })));
+  const seen = new Set<string>();
+  for (const campaign of named) {
+    if (seen.has(campaign.taskName)) campaign.valid = false;
+    seen.add(campaign.taskName);
   }
   diagnostics.push(...duplicates);
   campaigns.sort((a, b) =>
     a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line,
   );
-  return { campaigns, diagnostics };
+  return {
+    campaigns,
+    diagnostics: context.notes.finish(diagnostics),
+    inputFiles: [...context.bases.files(), ...context.rowFiles],
+  };
 }
 
 const FILES_IN_FLIGHT = 8;
 
-async function loadFile(file: string, options: LoadOptions): Promise<LoadResult> {
+async function loadFile(
+  file: string,
+  options: LoadOptions,
+  context: ExpandContext,
+): Promise<Omit<LoadResult, "inputFiles">> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
+  const partial = partialSkipped(file);
+  if (partial) return { campaigns, diagnostics: [partial] };
   const read = await options.reader.readText(file, "campaign file");
   if (!read.ok) {
     diagnostics.push(fileProblem(read.problem, file));
@@ -119,20 +158,26 @@ async function loadFile(file: string, options: LoadOptions): Promise<LoadResult>
       }),
     );
   }
-  for (const start of parsed.brokenDocuments) {
-    campaigns.push({
-      taskName: undefined,
-      source: start,
-      valid: false,
-      campaign: {} as Campaign,
-      recipients: [],
-      recipientCount: 0,
-    });
-  }
+  const broken = (start: SourcePosition): LoadedCampaign => ({
+    taskName: undefined,
+    source: start,
+    valid: false,
+    campaign: {} as Campaign,
+    recipients: [],
+    recipientCount: 0,
+  });
+  campaigns.push(...parsed.brokenDocuments.map(broken));
   for (const document of parsed.documents) {
-    const loaded = await loadDocument(document, options, parsed.diagnostics);
-    diagnostics.push(...loaded.diagnostics);
-    campaigns.push(loaded.campaign);
+    const declared = await documentCampaigns(document, context);
+    diagnostics.push(...declared.diagnostics);
+    campaigns.push(...declared.broken.map(broken));
+    const fileDiagnostics =
+      declared.inexact.length > 0 ? [...parsed.diagnostics, ...declared.inexact] : parsed.diagnostics;
+    for (const source of declared.sources) {
+      const loaded = await loadDocument(source, options, fileDiagnostics);
+      diagnostics.push(...context.notes.note(loaded.diagnostics, source, loaded.campaign.taskName));
+      campaigns.push(loaded.campaign);
+    }
   }
   return { campaigns, diagnostics };
 }
@@ -151,7 +196,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 async function loadDocument(
-  document: SourceDocument,
+  document: CampaignSource,
   options: LoadOptions,
   fileDiagnostics: readonly Diagnostic[],
 ): Promise<{ campaign: LoadedCampaign; diagnostics: Diagnostic[] }> {
@@ -160,39 +205,53 @@ async function loadDocument(
   const isMapping = declared !== null && typeof declared === "object" && !Array.isArray(declared);
   const merged = isMapping ? { ...(options.defaults?.values ?? {}), ...(declared as object) } : declared;
   const locator = withDefaults(document, options.defaults);
+  // Numbers written as a CRM writes them (numberFormat) are digits before the schema checks them.
+  const numbers = readNumberFormats(merged, options.numbers!.classify, locator.locate);
+  diagnostics.push(...numbers.diagnostics);
 
   const validate = validators().campaign;
-  if (!validate(merged)) {
-    // An inexact number is already reported at its position; its type error would say it twice.
+  if (!validate(numbers.campaign)) {
+    // An inexact or unreadable number is already reported at its position; its schema error would say it twice.
     const taken = new Set(
-      fileDiagnostics.filter((d) => d.code === "inexact-number").map((d) => `${d.line}:${d.column}`),
+      [...fileDiagnostics.filter((d) => d.code === "inexact-number"), ...numbers.diagnostics].map(
+        (d) => `${d.file}:${d.line}:${d.column}`,
+      ),
     );
-    for (const d of describeSchemaErrors(validate.errors ?? [], merged, locator)) {
-      if (!taken.has(`${d.line}:${d.column}`)) diagnostics.push(d);
+    for (const d of describeSchemaErrors(validate.errors ?? [], numbers.campaign, locator)) {
+      if (!taken.has(`${d.file}:${d.line}:${d.column}`)) diagnostics.push(d);
     }
   }
-  const campaign = (isMapping ? merged : {}) as Campaign;
+  const campaign = (isMapping ? numbers.campaign : {}) as Campaign;
   const recipients: NumberInfo[] = Array.isArray(campaign.numberInfoList) ? [...campaign.numberInfoList] : [];
   const inlineCount = recipients.length;
   let csvFile: string | undefined;
   let csvLineOf: (index: number) => number = () => 1;
+  let rewritten = numbers.rewritten;
+  const source =
+    numbers.readFile && !recipientsFileRefused(diagnostics) ? recipientsFileOf(campaign.recipientsFile) : undefined;
 
-  if (typeof campaign.recipientsFile === "string" && /\.csv$/.test(campaign.recipientsFile)) {
-    csvFile = options.reader.resolve(document.file, campaign.recipientsFile);
+  if (source && /\.csv$/.test(source.path)) {
+    // Relative to the file it is written in: a base's recipientsFile lies beside the base.
+    const referencedAt = locator.locate(source.pathAt);
+    csvFile = options.reader.resolve(referencedAt.file, source.path);
     const read = await options.reader.readText(csvFile, "recipients file");
     if (!read.ok) {
       diagnostics.push(
         referencedFileProblem(read.problem, {
           name: "recipientsFile",
-          written: campaign.recipientsFile,
+          written: source.path,
           file: csvFile,
-          referencedAt: locator.locate(["recipientsFile"]),
-          field: "/recipientsFile",
+          referencedAt,
+          field: `/${source.pathAt.join("/")}`,
+          ...(referencedAt.file !== document.file
+            ? { relativeTo: `the file it is written in (${referencedAt.file})` }
+            : {}),
         }),
       );
     } else {
-      const rows = parseRecipientsCsv(csvFile, read.text);
+      const rows = parseRecipientsCsv(csvFile, read.text, csvReading(source, numbers.file, locator.locate));
       diagnostics.push(...rows.diagnostics);
+      rewritten += rows.rewritten;
       csvLineOf = rows.lineOf;
       for (const row of rows.recipients) recipients.push(row);
     }
@@ -225,10 +284,13 @@ async function loadDocument(
   const loaded: LoadedCampaign = {
     taskName,
     source: document.start,
+    ...(document.origin?.row ? { row: document.origin.row } : {}),
+    ...(csvFile !== undefined ? { recipientsPath: csvFile } : {}),
     valid: valid && !hasErrors(diagnostics),
     campaign,
     recipients,
     recipientCount: recipients.length,
+    ...(rewritten > 0 ? { numbersRewritten: rewritten } : {}),
     ...(audience ? { audience } : {}),
     ...(typeof campaign.renamedFrom === "string" ? { renamedFromAt: locator.locate(["renamedFrom"]) } : {}),
   };
@@ -241,7 +303,7 @@ async function loadDocument(
 }
 
 /** Errors in a value that came from the config's defaults point at the config file. */
-function withDefaults(document: SourceDocument, defaults: CampaignDefaultsSource | undefined): Locator {
+function withDefaults(document: CampaignSource, defaults: CampaignDefaultsSource | undefined): Locator {
   const fromDefaults = (path: FieldPath): boolean =>
     defaults !== undefined && path.length > 0 && !document.has(path.slice(0, 1)) && String(path[0]) in defaults.values;
   return {

@@ -2,28 +2,40 @@ import { parse } from "csv-parse/sync";
 import type { CsvError } from "csv-parse/sync";
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
-import type { NumberInfo } from "../schema/generated/index.js";
+import type { NumberInfo, RecipientColumns } from "../schema/generated/index.js";
 import { validators } from "../schema/validators.js";
 import { MAX_RECIPIENTS_PER_TASK } from "./checks.js";
+import { checkHeader, fieldColumn, lineReader, mapHeader, type HeaderContext } from "./csv-header.js";
 import { readPlainCsv } from "./csv-plain.js";
+import type { NumberReader } from "./number-reader.js";
+import { unreadableNumber } from "./number-formats.js";
 import { rowClearly } from "./row-check.js";
 import { describeSchemaErrors } from "./schema-errors.js";
-import { closestName } from "./suggest.js";
 
 export interface ParsedRecipients {
   recipients: NumberInfo[];
   /** Source line of the recipient at this index (worked out on first use). */
   lineOf(index: number): number;
   diagnostics: Diagnostic[];
+  /** Numbers whose text numberFormat changed (the digits differ from what the file holds). */
+  rewritten: number;
 }
 
-const COLUMNS = ["calleeNumber", ...Array.from({ length: 10 }, (_, i) => `text${i + 1}`)];
+/** How the file is read beyond the plain form (recipientsFile as an object). */
+export interface CsvReading {
+  /** recipientsFile.columns: our field → the file's column. */
+  columns?: RecipientColumns;
+  /** Where each mapped field is written (the YAML), for errors about it. */
+  mappedAt?: (field: string) => SourcePosition;
+  /** numberFormat: how the numbers are written; absent = digits, read as they stand. */
+  readNumber?: NumberReader;
+}
+
 // A broken export can hold a million bad rows; the first hundred say enough.
 const MAX_ROW_DIAGNOSTICS = 100;
-const MAX_HEADER_DIAGNOSTICS = 20;
 
-/** Reads a recipients CSV (header row with calleeNumber and optional text1…text10). */
-export function parseRecipientsCsv(file: string, text: string): ParsedRecipients {
+/** Reads a recipients CSV (header row with calleeNumber and optional text1…text10, or the columns mapped to them). */
+export function parseRecipientsCsv(file: string, text: string, reading: CsvReading = {}): ParsedRecipients {
   const diagnostics: Diagnostic[] = [];
   const lines = lineReader(text);
   let rowErrors = 0;
@@ -81,10 +93,14 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
         at: { file, line: 1, column: 1 },
       }),
     );
-    return { recipients: [], lineOf, diagnostics };
+    return { recipients: [], lineOf, diagnostics, rewritten: 0 };
   }
-  const columns = checkHeader(file, header, () => lineOf(0), lines, diagnostics);
-  if (!columns) return { recipients: [], lineOf, diagnostics };
+  const context: HeaderContext = { file, header, line: () => lineOf(0), text: lines, diagnostics };
+  const read = reading.columns
+    ? mapHeader(context, reading.columns, reading.mappedAt ?? (() => ({ file, line: 1, column: 1 })))
+    : checkHeader(context);
+  if (!read) return { recipients: [], lineOf, diagnostics, rewritten: 0 };
+  const { names, indexes } = read;
 
   if (records.length > MAX_RECIPIENTS_PER_TASK + 1) {
     const line = lineOf(MAX_RECIPIENTS_PER_TASK + 1);
@@ -96,21 +112,23 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
         at: { file, line, column: 1 },
       }),
     );
-    return { recipients: [], lineOf, diagnostics };
+    return { recipients: [], lineOf, diagnostics, rewritten: 0 };
   }
   const validateRow = validators().numberInfo;
   const positionOf = (index: number, name: string): SourcePosition => {
     const line = lineOf(index);
-    return { file, line, column: fieldColumn(lines(line), columns.indexOf(name)) };
+    return { file, line, column: fieldColumn(lines(line), indexes[names.indexOf(name)] ?? 0) };
   };
+  const { readNumber } = reading;
+  let rewritten = 0;
   const recipients: NumberInfo[] = [];
   const recipientRecords: number[] = [];
   for (let index = 1; index < records.length; index++) {
     const record = records[index]!;
     const entry: Record<string, string> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const cell = record[i];
-      if (cell !== undefined && cell !== "") entry[columns[i]!] = cell;
+    for (let i = 0; i < names.length; i++) {
+      const cell = record[indexes[i]!];
+      if (cell !== undefined && cell !== "") entry[names[i]!] = cell;
     }
     if (entry["calleeNumber"] === undefined) {
       rowErrors++;
@@ -126,7 +144,20 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
         );
       continue;
     }
-    if (!rowClearly(entry, columns) && !validateRow(entry)) {
+    if (readNumber) {
+      const written = entry["calleeNumber"];
+      const digits = readNumber(written);
+      if (typeof digits !== "string") {
+        if (++rowErrors <= MAX_ROW_DIAGNOSTICS)
+          diagnostics.push(unreadableNumber(written, digits, positionOf(index, "calleeNumber"), "/calleeNumber"));
+        continue;
+      }
+      if (digits !== written) {
+        entry["calleeNumber"] = digits;
+        rewritten++;
+      }
+    }
+    if (!rowClearly(entry, names) && !validateRow(entry)) {
       rowErrors++;
       if (rowErrors <= MAX_ROW_DIAGNOSTICS) {
         const locate = (path: readonly (string | number)[]): SourcePosition =>
@@ -147,93 +178,7 @@ export function parseRecipientsCsv(file: string, text: string): ParsedRecipients
       }),
     );
   }
-  return { recipients, lineOf: (i) => lineOf(recipientRecords[i] ?? 0), diagnostics };
-}
-
-function checkHeader(
-  file: string,
-  header: string[],
-  headerLine: () => number,
-  lines: (n: number) => string,
-  diagnostics: Diagnostic[],
-): string[] | undefined {
-  let ok = true;
-  let problems = 0;
-  const seen = new Set<string>();
-  const at = (index: number) => ({ file, line: headerLine(), column: fieldColumn(lines(headerLine()), index) });
-  header.forEach((name, index) => {
-    const known = COLUMNS.includes(name);
-    if (!known || seen.has(name)) {
-      ok = false;
-      // A hostile header can have a million columns: the first few say enough.
-      if (++problems > MAX_HEADER_DIAGNOSTICS) return;
-    }
-    if (!known) {
-      const suggestion = closestName(name, COLUMNS);
-      diagnostics.push(
-        errorAt({
-          code: "unknown-column",
-          message: `unknown column ${maskSensitiveText(name) || "(empty)"}${suggestion ? ` — did you mean ${suggestion}?` : ""}`,
-          hint: `columns allowed: calleeNumber, text1 … text10`,
-          at: at(index),
-        }),
-      );
-    } else if (seen.has(name)) {
-      diagnostics.push(
-        errorAt({
-          code: "duplicate-column",
-          message: `column ${name} appears twice`,
-          hint: "keep one of them",
-          at: at(index),
-        }),
-      );
-    }
-    seen.add(name);
-  });
-  if (problems > MAX_HEADER_DIAGNOSTICS) {
-    diagnostics.push(
-      errorAt({
-        code: "csv-too-many-errors",
-        message: `${problems - MAX_HEADER_DIAGNOSTICS} more header cells are unknown or repeated (${problems} in all); only the first ${MAX_HEADER_DIAGNOSTICS} are listed`,
-        hint: "the header names at most the columns calleeNumber, text1 … text10, each once",
-        at: { file, line: headerLine(), column: 1 },
-      }),
-    );
-  }
-  if (!seen.has("calleeNumber")) {
-    diagnostics.push(
-      errorAt({
-        code: "missing-column",
-        message: "recipients file has no calleeNumber column",
-        hint: "the header row must name a calleeNumber column",
-        at: { file, line: headerLine(), column: 1 },
-      }),
-    );
-    return undefined;
-  }
-  return ok ? header : undefined;
-}
-
-/** Lines of the file by 1-based number, split only when an error needs one. */
-function lineReader(text: string): (line: number) => string {
-  let lines: string[] | undefined;
-  return (line) => {
-    lines ??= text.split(/\r?\n/);
-    return lines[line - 1] ?? "";
-  };
-}
-
-/** 1-based column where field `index` starts in a CSV line (quotes respected). */
-function fieldColumn(line: string, index: number): number {
-  if (index <= 0) return 1;
-  let field = 0;
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === "," && !quoted && ++field === index) return i + 2;
-  }
-  return 1;
+  return { recipients, lineOf: (i) => lineOf(recipientRecords[i] ?? 0), diagnostics, rewritten };
 }
 
 function csvMessage(error: CsvError): string {

@@ -25,6 +25,7 @@ export function validationReport(
       taskName: c.taskName ?? null,
       file: c.source.file,
       line: c.source.line,
+      ...(c.row ? { row: { file: c.row.file, line: c.row.line } } : {}),
       valid: c.valid,
       recipients: c.valid ? c.recipientCount : 0,
     })),

@@ -64,10 +64,16 @@ function describe(error: SchemaError, value: unknown, locator: Locator): Diagnos
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closestName(unknown, known);
       const childPath = [...path, unknown];
+      // recipientsFile.columns written the other way round (phone: calleeNumber): our field comes first.
+      const reversed = field === "recipientsFile.columns" ? valueAt(value, childPath) : undefined;
       return report(
         "unknown-field",
         `unknown field ${maskSensitiveText(unknown)}${suggestion ? ` — did you mean ${suggestion}?` : ""}`,
-        suggestion ? `rename it to ${suggestion}` : `allowed here: ${known.join(", ")}`,
+        typeof reversed === "string" && known.includes(reversed)
+          ? `the field comes first, then the file's column: ${reversed}: ${maskSensitiveText(unknown)}`
+          : suggestion
+            ? `rename it to ${suggestion}`
+            : `allowed here: ${known.join(", ")}`,
         locator.locateKey(childPath),
         pathToPointer(shownPath(childPath)),
       );
@@ -217,7 +223,9 @@ function patternError(name: string, field: string, actual: unknown, report: Repo
     const hint = /^\d(\.\d+)?e\+?\d+$/i.test(text)
       ? "a spreadsheet turned the number into scientific notation; format the column as text and export again"
       : /[^\d]/.test(text)
-        ? "remove '+', spaces, dashes and brackets: digits only"
+        ? name === "calleeNumber"
+          ? "remove '+', spaces, dashes and brackets: digits only (or set numberFormat: international, or national with country, to have numbers read as written)"
+          : "remove '+', spaces, dashes and brackets: digits only"
         : `it has ${text.length} digits`;
     return report("invalid-phone-number", `${field} "${shown}" is not ${range}`, hint);
   }
@@ -229,9 +237,15 @@ function patternError(name: string, field: string, actual: unknown, report: Repo
     );
   }
   if (name === "taskName") return taskNameError(text, report);
-  if (name === "recipientsFile") {
-    return report("invalid-value", `recipientsFile "${shownText}" must name a .csv file`);
+  if (name === "recipientsFile" || field === "recipientsFile.path") {
+    return report("invalid-value", `${field} "${shownText}" must name a .csv file`);
   }
+  if (name === "country")
+    return report(
+      "invalid-value",
+      `${field} "${shownText}" is not an ISO 3166-1 alpha-2 country code`,
+      "two capital letters, e.g. IN, GB, US",
+    );
   if (name === "blackoutDates")
     return report(
       "invalid-value",

@@ -227,7 +227,9 @@ function refusedNodes(
         errorAt({
           code: "yaml-merge-key",
           message: `YAML merge keys (<<) are not supported in a ${kind}`,
-          hint: "write the fields out in each campaign (config defaults apply to every campaign; shared bases are coming as extends)",
+          hint: kind.startsWith("campaign")
+            ? "put shared fields into a base and write extends: _base.yaml (or the config's defaults, which apply to every campaign)"
+            : "write the values out",
           at: position(pair.key.range[0]),
         }),
       );

@@ -26,6 +26,7 @@ export async function applyCommand(
     {
       args,
       config: options.config,
+      environment: options.environment,
       state: options.state,
       autoApprove: Boolean(commandOptions.autoApprove),
       parallelism: commandOptions.parallelism,

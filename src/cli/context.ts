@@ -5,12 +5,17 @@ import { palette } from "../views/style.js";
 import type { Terminal } from "./terminal.js";
 
 export type { OutputFormat };
+export type ReportFormat = "csv" | "html";
 
 /** Options every command shares (DESIGN.md: shared flags). */
 export interface GlobalOptions {
   config?: string;
+  /** --env NAME: one of the config's environments (else CAMPAIGN_ENV). */
+  environment?: string;
   state?: string;
   format: OutputFormat;
+  /** --format csv or html: files only `campaign outcomes` writes (`format` is text then, for anything else it prints). */
+  reportFormat?: ReportFormat;
   color: boolean;
   quiet: boolean;
 }

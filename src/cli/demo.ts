@@ -26,7 +26,13 @@ export async function demoCommand(
   return withDemoWorld(context, async (world) => {
     // Each step is the command a user would run, in the demo's project with the simulator's account.
     const demo: CliContext = { ...context, cwd: world.dir, env: world.env };
-    const text: GlobalOptions = { ...options, format: "text", config: undefined, state: undefined };
+    const text: GlobalOptions = {
+      ...options,
+      format: "text",
+      config: undefined,
+      environment: undefined,
+      state: undefined,
+    };
     say(demoIntro(world, paint));
     step("1. validate the campaign files", "campaign validate");
     if ((await validateCommand([], text, demo)) !== ExitCode.ok) return ExitCode.error;

@@ -20,6 +20,8 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case "file-unreadable":
     case "config-invalid":
     case "config-not-found":
+    case "environment-required":
+    case "unknown-environment":
     case "invalid-input":
     case "state-corrupt":
     case "state-too-new":

@@ -1,5 +1,12 @@
 import { Command, Option } from "commander";
-import { cliContext, type GlobalOptions, type OutputFormat, type ProcessContext } from "./context.js";
+import { ToolError } from "../errors/index.js";
+import {
+  cliContext,
+  type GlobalOptions,
+  type OutputFormat,
+  type ProcessContext,
+  type ReportFormat,
+} from "./context.js";
 import type { Interrupts } from "../app/interrupts.js";
 import { registerCampaignCommands } from "./commands/campaigns.js";
 import { registerReportCommands } from "./commands/reports.js";
@@ -30,10 +37,18 @@ export function buildProgram(
       "configuration file (default: searched as campaign.config.*, .campaignrc*, package.json#campaign)",
     )
     .option(
-      "--state <file>",
-      "applied-state file (default: state.path, .campaign/state.json); picks the file backend even when state.backend is postgres",
+      "--env <name>",
+      "the environment (one of the config's environments:) to run in; also CAMPAIGN_ENV. Once environments are declared, every command that reads the state or calls the platform needs one",
     )
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option(
+      "--state <file>",
+      "applied-state file (default: state.path, .campaign/state.json; in an environment .campaign/<env>/state.json); picks the file backend even when state.backend is postgres",
+    )
+    .addOption(
+      new Option("--format <format>", "output format (csv: outcomes --recipients only; html: outcomes only)")
+        .choices(["text", "json", "markdown", "csv", "html"])
+        .default("text"),
+    )
     .option("--json", "same as --format json")
     .option("--no-color", "never colour the output (NO_COLOR is respected too)")
     .option("--quiet", "print errors and the summary only")
@@ -45,16 +60,19 @@ export function buildProgram(
   const globals = (): GlobalOptions => {
     const o = program.opts<{
       config?: string;
+      env?: string;
       state?: string;
-      format: OutputFormat;
+      format: OutputFormat | ReportFormat;
       json?: boolean;
       color: boolean;
       quiet?: boolean;
     }>();
     return {
       config: o.config,
+      ...(o.env !== undefined ? { environment: o.env } : {}),
       state: o.state,
-      format: o.json ? "json" : o.format,
+      format: o.json ? "json" : o.format === "csv" || o.format === "html" ? "text" : o.format,
+      ...(!o.json && (o.format === "csv" || o.format === "html") ? { reportFormat: o.format } : {}),
       color: o.color,
       quiet: Boolean(o.quiet),
     };
@@ -65,6 +83,16 @@ export function buildProgram(
     setExit(await action(ctx, options));
   };
 
+  // csv and html are files of `campaign outcomes` only: any other command refuses them before it runs.
+  program.hook("preAction", (_program, action) => {
+    const { reportFormat } = globals();
+    if (reportFormat !== undefined && action.name() !== "outcomes")
+      throw new ToolError(
+        "usage",
+        `--format ${reportFormat} is only for campaign outcomes`,
+        "use --format text, json or markdown",
+      );
+  });
   registerCampaignCommands(program, run, interrupts);
   registerStateCommands(program, run, interrupts);
   registerReportCommands(program, run, interrupts);

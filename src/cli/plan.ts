@@ -21,7 +21,14 @@ export async function planCommand(
 ): Promise<ExitCode> {
   const { out } = commandOptions;
   const { plan, savedTo } = await planCampaigns(
-    { paths, config: options.config, state: options.state, out, allowLarge: Boolean(commandOptions.allowLarge) },
+    {
+      paths,
+      config: options.config,
+      environment: options.environment,
+      state: options.state,
+      out,
+      allowLarge: Boolean(commandOptions.allowLarge),
+    },
     context,
     commandOptions.refresh
       ? {

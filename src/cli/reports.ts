@@ -1,17 +1,15 @@
 import { importReports } from "../app/reports-import.js";
-import { showOutcomes, type OutcomesInput } from "../app/outcomes.js";
 import { receive, type ReceiveInput } from "../app/receive.js";
 import type { Interrupts } from "../app/interrupts.js";
 import type { StoreOption } from "../app/report-store.js";
-import { renderOutcomes } from "../views/outcomes.js";
 import { renderReportsImport } from "../views/reports-import.js";
 import { renderReceiverStarted } from "../views/started.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode } from "./exit-codes.js";
 
 export type { StoreOption };
+export { outcomesCommand, type OutcomesOptions } from "./outcomes.js";
 export type ReceiveOptions = ReceiveInput;
-export type OutcomesOptions = OutcomesInput;
 
 /** `campaign receive`: the HTTP endpoint the platform pushes status reports to, until a signal. */
 export async function receiveCommand(
@@ -23,23 +21,6 @@ export async function receiveCommand(
   const serving = await receive(receiveOptions, options, context, interrupts);
   context.terminal.out(renderReceiverStarted(serving.started, options.format));
   await serving.untilStopped();
-  return ExitCode.ok;
-}
-
-/** `campaign outcomes [NAME]`: per-campaign outcomes from the received reports. */
-export async function outcomesCommand(
-  name: string | undefined,
-  outcomesOptions: OutcomesOptions,
-  options: GlobalOptions,
-  context: CliContext,
-): Promise<ExitCode> {
-  const { text } = await showOutcomes(name, outcomesOptions, options, context, (report) =>
-    renderOutcomes(report, options.format),
-  );
-  if (outcomesOptions.out !== undefined)
-    context.terminal.err(`Wrote the outcomes (${options.format}) to ${outcomesOptions.out}.\n`);
-  // With --out in JSON, stdout still gets the document (as plan --out does): it is never empty.
-  if (outcomesOptions.out === undefined || options.format === "json") context.terminal.out(text);
   return ExitCode.ok;
 }
 

@@ -1,4 +1,5 @@
-export { loadConfig, type LoadedConfig } from "./load.js";
+export { configForEnvironment, loadConfig, type ConfigOptions, type LoadedConfig } from "./load.js";
+export { environmentRequired, ENVIRONMENT_NAME } from "./environment-names.js";
 export {
   checkConfig,
   resolveSettings,

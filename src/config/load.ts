@@ -4,12 +4,14 @@
 // not a regular file.
 import { stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { errorAt, type Diagnostic } from "../diagnostics/index.js";
+import { errorAt, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { CampaignConfig } from "../schema/generated/index.js";
 import { displayPath } from "../campaigns/files.js";
 import { CONFIG_MODULE, parseConfig, readConfigText, type ConfigRead } from "./read.js";
 import { checkConfig, resolveSettings, type ConfigSource, type Settings } from "./settings.js";
+import { chooseEnvironment, declaredEnvironments } from "./environment-names.js";
+import { environmentConfig, environmentProblems, environmentSource, withoutEnvironments } from "./environments.js";
 
 export { CONFIG_MODULE };
 const SEARCH_PLACES = [
@@ -31,58 +33,86 @@ const SEARCH_PLACES = [
 
 export interface LoadedConfig {
   settings: Settings;
+  /** The settings' source: each key located where it was written (in the chosen environment, or above it). */
   source: ConfigSource;
   diagnostics: Diagnostic[];
   /** Absolute: the config file's directory, else the working directory. Referenced files stay inside it. */
   projectRoot: string;
+  /** The environment chosen (--env, CAMPAIGN_ENV), whose overrides the settings hold. */
+  environment: string | undefined;
+  /** The environments the config declares (none: there is one, unnamed). */
+  environments: readonly string[];
+  /** The config file as read, every environment in it. */
+  document: ConfigSource;
 }
 
 type Found = { absolute: string; file: string; read: ConfigRead };
 
-/** Finds (or reads the given) config file, validates it and resolves the settings. */
-export async function loadConfig(options: {
+export interface ConfigOptions {
   cwd: string;
-  configFile?: string;
   env: Record<string, string | undefined>;
-}): Promise<LoadedConfig> {
+}
+
+/** Finds (or reads the given) config file, validates it and resolves the settings of the chosen environment. */
+export async function loadConfig(
+  options: ConfigOptions & { configFile?: string | undefined; environment?: string | undefined },
+): Promise<LoadedConfig> {
   const found = options.configFile
     ? await readGiven(resolve(options.cwd, options.configFile), options)
     : await search(options.cwd);
+  const unread = (file: string | undefined, diagnostics: Diagnostic[], projectRoot: string): LoadedConfig => {
+    const source = sourceAt(file ?? "(no config file)", {});
+    const document = file === undefined ? { ...source, file: undefined } : source;
+    return {
+      settings: fromProjectRoot(resolveSettings({}, file, options.env), projectRoot, options.cwd),
+      source: document,
+      diagnostics,
+      projectRoot,
+      environment: undefined,
+      environments: [],
+      document,
+    };
+  };
   if (found === undefined) {
-    const source = sourceAt("(no config file)", {});
-    return {
-      settings: resolveSettings({}, undefined, options.env),
-      source: { ...source, file: undefined },
-      diagnostics: checkConfig(source),
-      projectRoot: options.cwd,
-    };
+    const config = unread(undefined, checkConfig(sourceAt("(no config file)", {})), options.cwd);
+    return { ...config, environment: chooseEnvironment([], options.environment, options.env, undefined) };
   }
-  if ("diagnostics" in found) {
-    const file = found.diagnostics[0]!.file;
-    return {
-      settings: resolveSettings({}, file, options.env),
-      source: sourceAt(file, {}),
-      diagnostics: found.diagnostics,
-      projectRoot: options.cwd,
-    };
-  }
+  if ("diagnostics" in found) return unread(found.diagnostics[0]!.file, found.diagnostics, options.cwd);
   const { read, file } = found;
   const projectRoot = dirname(found.absolute);
-  if (!read.ok)
-    return {
-      settings: resolveSettings({}, file, options.env),
-      source: sourceAt(file, {}),
-      diagnostics: read.diagnostics,
-      projectRoot,
-    };
-  const source: ConfigSource = { file, value: read.value, locate: read.locate, locateKey: read.locateKey };
-  const diagnostics = checkConfig(source);
+  if (!read.ok) return unread(file, read.diagnostics, projectRoot);
+  const document: ConfigSource = { file, value: read.value, locate: read.locate, locateKey: read.locateKey };
+  const environments = declaredEnvironments(read.value);
+  const config: LoadedConfig = {
+    ...unread(file, checkConfig(document), projectRoot),
+    source: document,
+    document,
+    environments,
+  };
+  if (hasErrors(config.diagnostics)) return config;
+  // Rules across environments need each one's settings; they are errors of the config like any other.
+  const each = environments.map((name) => ({ name, settings: configForEnvironment(config, name, options).settings }));
+  const across = environmentProblems(document, each, options.cwd);
+  if (across.length > 0) return { ...config, diagnostics: [...config.diagnostics, ...across] };
+  const chosen = chooseEnvironment(environments, options.environment, options.env, file);
+  return configForEnvironment(config, chosen, options);
+}
+
+/** The loaded config as environment `name` (undefined: the keys above every environment) sees it. */
+export function configForEnvironment(
+  config: LoadedConfig,
+  name: string | undefined,
+  options: ConfigOptions,
+): LoadedConfig {
+  const whole = config.document.value as CampaignConfig;
+  const value = name === undefined ? withoutEnvironments(whole) : environmentConfig(whole, name);
   const settings = fromProjectRoot(
-    resolveSettings(diagnostics.length === 0 ? (read.value as CampaignConfig) : {}, file, options.env),
-    projectRoot,
+    resolveSettings(value, config.document.file, options.env),
+    config.projectRoot,
     options.cwd,
   );
-  return { settings, source, diagnostics, projectRoot };
+  const source = name === undefined ? config.document : environmentSource(config.document, name, value);
+  return { ...config, settings, source, environment: name };
 }
 
 /**

@@ -1,12 +1,20 @@
 import { errorAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import type { FieldPath } from "../campaigns/yaml-documents.js";
+import { pathToPointer, valueAt } from "../campaigns/field-path.js";
 import { describeSchemaErrors } from "../campaigns/schema-errors.js";
 import { isValidTimeZone } from "../campaigns/platform-time.js";
-import type { CampaignConfig, CampaignDefaults, GuardsConfig } from "../schema/generated/index.js";
+import type {
+  CampaignConfig,
+  CampaignDefaults,
+  ForecastConfig,
+  GuardsConfig,
+  PricingConfig,
+} from "../schema/generated/index.js";
 import { ToolError } from "../errors/index.js";
 import { validators } from "../schema/validators.js";
 import { maskConnectionString, maskSensitiveText } from "../privacy/index.js";
 import { ASSUMED_PLATFORM_TIME_ZONE } from "../laaffic/assumptions.js";
+import { declaredEnvironments, environmentShapeProblems, isEnvironmentShapeError } from "./environment-names.js";
 
 /** The configuration with defaults applied and environment overrides resolved. */
 export interface Settings {
@@ -37,8 +45,13 @@ export interface Settings {
   reports: {
     path: string;
     storeNumbers: boolean;
+    /** reports.optOutIntents: the intent codes that mean "do not call me again" (none: no opt-out checks). */
+    optOutIntents: string[];
   } & StoreLocation<"sqlite" | "postgres">;
   guards: GuardsConfig;
+  /** pricing and forecast: the plan's cost estimate (absent: durations only, cost unknown). */
+  pricing: PricingConfig | undefined;
+  forecast: ForecastConfig;
 }
 
 export interface StoreLocation<Backend extends string> {
@@ -49,6 +62,8 @@ export interface StoreLocation<Backend extends string> {
 }
 
 export const DEFAULT_PG_SCHEMA = "laaffic_campaign";
+export const DEFAULT_STATE_PATH = ".campaign/state.json";
+export const DEFAULT_REPORTS_PATH = ".campaign/reports.db";
 
 export interface ConfigSource {
   file: string | undefined;
@@ -66,43 +81,56 @@ const SECRET_KEY = /^(api[-_]?)?(key|secret|password|token|sign)$/i;
 
 /** Validates a loaded config; returns diagnostics in file:line:col form. */
 export function checkConfig(source: ConfigSource): Diagnostic[] {
-  const diagnostics = secretsInConfig(source);
+  // The top level and each environment's overrides are held to the same rules.
+  const layers: FieldPath[] = [[], ...declaredEnvironments(source.value).map((name) => ["environments", name])];
+  const diagnostics = layers.flatMap((prefix) => secretsInConfig(source, prefix));
   const validate = validators().config;
   if (!validate(source.value)) {
     const secretPaths = new Set(diagnostics.map((d) => d.field));
-    for (const d of describeSchemaErrors(validate.errors ?? [], source.value, source)) {
+    // Environment names and nesting are said in their own words (ajv's speak of "property names").
+    const errors = (validate.errors ?? []).filter((e) => !isEnvironmentShapeError(e));
+    for (const d of describeSchemaErrors(errors, source.value, source)) {
       if (!secretPaths.has(d.field)) diagnostics.push(d);
     }
   }
-  const baseUrl = (source.value as CampaignConfig | null)?.api?.baseUrl;
-  const baseUrlWrong =
-    typeof baseUrl === "string" && diagnostics.every((d) => d.field !== "/api/baseUrl")
-      ? baseUrlProblem(baseUrl)
-      : undefined;
-  if (typeof baseUrl === "string" && baseUrlWrong !== undefined) {
-    diagnostics.push(
-      errorAt({
-        code: "invalid-value",
-        message: `api.baseUrl "${shownUrl(baseUrl)}" ${baseUrlWrong}`,
-        hint: 'e.g. "https://api.laaffic.com"',
-        at: source.locate(["api", "baseUrl"]),
-        field: "/api/baseUrl",
-      }),
-    );
-  }
-  const tz = (source.value as CampaignConfig | null)?.api?.timezone;
-  if (typeof tz === "string" && !isValidTimeZone(tz)) {
-    diagnostics.push(
-      errorAt({
-        code: "invalid-value",
-        message: `api.timezone "${maskSensitiveText(tz)}" is not a known IANA time zone`,
-        hint: 'e.g. "Asia/Shanghai" or "UTC"',
-        at: source.locate(["api", "timezone"]),
-        field: "/api/timezone",
-      }),
-    );
-  }
+  diagnostics.push(...environmentShapeProblems(source));
+  for (const prefix of layers) diagnostics.push(...valueChecks(source, prefix, diagnostics));
   return diagnostics;
+}
+
+/** What the schema cannot say: a base URL a URL parser takes, a time zone the runtime knows. */
+function valueChecks(source: ConfigSource, prefix: FieldPath, found: readonly Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const layer = valueAt(source.value, prefix) as CampaignConfig | null | undefined;
+  const name = (key: string) => [...prefix, "api", key].join(".");
+  const baseUrl = layer?.api?.baseUrl;
+  const baseUrlField = pathToPointer([...prefix, "api", "baseUrl"]);
+  const baseUrlWrong =
+    typeof baseUrl === "string" && found.every((d) => d.field !== baseUrlField) ? baseUrlProblem(baseUrl) : undefined;
+  if (typeof baseUrl === "string" && baseUrlWrong !== undefined) {
+    out.push(
+      errorAt({
+        code: "invalid-value",
+        message: `${name("baseUrl")} "${shownUrl(baseUrl)}" ${baseUrlWrong}`,
+        hint: 'e.g. "https://api.laaffic.com"',
+        at: source.locate([...prefix, "api", "baseUrl"]),
+        field: baseUrlField,
+      }),
+    );
+  }
+  const tz = layer?.api?.timezone;
+  if (typeof tz === "string" && !isValidTimeZone(tz)) {
+    out.push(
+      errorAt({
+        code: "invalid-value",
+        message: `${name("timezone")} "${maskSensitiveText(tz)}" is not a known IANA time zone`,
+        hint: 'e.g. "Asia/Shanghai" or "UTC"',
+        at: source.locate([...prefix, "api", "timezone"]),
+        field: pathToPointer([...prefix, "api", "timezone"]),
+      }),
+    );
+  }
+  return out;
 }
 
 /** A password in a URL, whatever it holds (`/`, `@`, `#`): a `:` between `//` and the last `@`, or a password setting. */
@@ -112,27 +140,29 @@ function urlHoldsPassword(url: string): boolean {
   return (at > start && url.slice(start, at).includes(":")) || /(^|[?&\s])(ssl)?password=/i.test(url);
 }
 
-function secretsInConfig(source: ConfigSource): Diagnostic[] {
+function secretsInConfig(source: ConfigSource, prefix: FieldPath): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const layer = valueAt(source.value, prefix) as Record<string, Record<string, unknown> | undefined> | null | undefined;
   for (const section of ["state", "reports"]) {
-    const url = (source.value as Record<string, Record<string, unknown> | undefined> | null)?.[section]?.["url"];
+    const url = layer?.[section]?.["url"];
     if (typeof url === "string" && urlHoldsPassword(url)) {
+      const here = [...prefix, section, "url"];
       out.push(
         errorAt({
           code: "secret-in-config",
-          message: `${section}.url holds a password, which must not be in a config file`,
+          message: `${here.join(".")} holds a password, which must not be in a config file`,
           hint: "drop the password from the URL and set CAMPAIGN_PG_URL (or PGPASSWORD) in the environment instead",
-          at: source.locate([section, "url"]),
-          field: `/${section}/url`,
+          at: source.locate(here),
+          field: pathToPointer(here),
         }),
       );
     }
   }
-  const scan = (value: unknown, path: string[]): void => {
+  const scan = (value: unknown, path: FieldPath, depth: number): void => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
       const here = [...path, key];
-      if (SECRET_KEY.test(key) && path.length <= 1) {
+      if (SECRET_KEY.test(key) && depth <= 1) {
         const isSecret = /secret|password|sign/i.test(key);
         out.push(
           errorAt({
@@ -140,13 +170,13 @@ function secretsInConfig(source: ConfigSource): Diagnostic[] {
             message: `${here.join(".")} must not be in a config file: credentials are read from the environment only`,
             hint: `remove it and set ${isSecret ? "LAAFFIC_API_SECRET" : "LAAFFIC_API_KEY"} in the environment (in CI: a repository secret)`,
             at: source.locateKey(here),
-            field: "/" + here.join("/"),
+            field: pathToPointer(here),
           }),
         );
-      } else if (path.length === 0 && key === "api") scan((value as Record<string, unknown>)[key], here);
+      } else if (depth === 0 && key === "api") scan((value as Record<string, unknown>)[key], here, 1);
     }
   };
-  scan(source.value, []);
+  scan(layer, prefix, 0);
   return out;
 }
 
@@ -161,7 +191,7 @@ export function resolveSettings(
     configFile: file,
     campaignsDir: config.campaignsDir ?? "campaigns",
     allowPathsOutsideProject: config.allowPathsOutsideProject ?? false,
-    statePath: config.state?.path ?? ".campaign/state.json",
+    statePath: config.state?.path ?? DEFAULT_STATE_PATH,
     state: {
       backend: config.state?.backend ?? "file",
       url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.state?.url,
@@ -185,13 +215,16 @@ export function resolveSettings(
       maxBodyBytes: config.receiver?.maxBodyBytes ?? 16 * 1024 * 1024,
     },
     reports: {
-      path: config.reports?.path ?? ".campaign/reports.db",
+      path: config.reports?.path ?? DEFAULT_REPORTS_PATH,
       storeNumbers: config.reports?.storeNumbers ?? false,
+      optOutIntents: config.reports?.optOutIntents ?? [],
       backend: config.reports?.backend ?? "sqlite",
       url: nonEmpty(env["CAMPAIGN_PG_URL"]) ?? config.reports?.url,
       schema: config.reports?.schema ?? DEFAULT_PG_SCHEMA,
     },
     guards: config.guards ?? {},
+    pricing: config.pricing,
+    forecast: config.forecast ?? {},
   };
 }
 

@@ -11,6 +11,8 @@ export type ErrorCode =
   | "file-unreadable"
   | "config-invalid"
   | "config-not-found"
+  | "environment-required"
+  | "unknown-environment"
   | "invalid-input"
   | "state-corrupt"
   | "state-too-new"

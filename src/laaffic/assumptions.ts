@@ -20,6 +20,13 @@ export const ASSUMED_SIGNATURE_SKEW_SECONDS = 300;
 export const ASSUMED_DIALS_PER_MINUTE_PER_CALLOUT_RATE = 30;
 
 /**
+ * Longest call of a campaign that leaves maxCalls out, for the cost estimate's worst case and the
+ * budget guards. Gap: the docs give no default for maxCalls (their example sends 300); the top of
+ * the range assumed for it (1-999, as the sibling voice API) keeps a budget guard on the safe side.
+ */
+export const ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET = 999;
+
+/**
  * Minutes either side of a submission searched for its task by `campaign refresh`. Gap: "the
  * query window's time field (created or send time)" — a generous window, never one narrow query.
  */

@@ -2,13 +2,15 @@ import type { AppliedState, Diagnostic, GuardsConfig } from "../schema/generated
 import { callingHoursFindings } from "./calling-hours.js";
 import type { DesiredCampaign } from "./desired.js";
 import { ownEntry } from "./by-name.js";
+import { estimateOf, type EstimateSettings } from "./estimate.js";
+import { ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET } from "../laaffic/assumptions.js";
 
 /**
  * Every guard on what is about to be submitted: at plan time, and again right before apply's
  * first request with apply's clock (a plan approved at 17:00 may be applied at 21:30).
  */
 export function guardFindings(input: GuardInput & { now: number }): Diagnostic[] {
-  return [...blastRadiusFindings(input), ...callingHoursOf(input, input.toSubmit)];
+  return [...blastRadiusFindings(input), ...budgetFindings(input), ...callingHoursOf(input, input.toSubmit)];
 }
 
 /**
@@ -57,23 +59,17 @@ export interface GuardInput {
   allowLarge: boolean;
   /** The zone sendTime is written in (api.timezone), for the calling-hours guard. */
   platformTimeZone: string;
+  /** Prices, forecast and the series' history, for the budget guards (and the plan's estimates). */
+  costs?: CostSettings;
 }
+
+export type CostSettings = Omit<EstimateSettings, "clock">;
 
 /** Blast-radius guards: how many people one campaign, one apply, or one series step may call. */
 export function blastRadiusFindings(input: GuardInput): Diagnostic[] {
   const { guards } = input;
   const findings: Diagnostic[] = [];
-  const report = (code: string, message: string, at: { file: string; line: number; column: number }): void => {
-    findings.push({
-      severity: input.allowLarge ? "warning" : "error",
-      code,
-      message: input.allowLarge ? `${message} — allowed by --allow-large` : message,
-      hint: input.allowLarge
-        ? "the plan records that it was made with --allow-large; apply must be run with it too"
-        : "split the campaign, or, when this size is intended, plan and apply with --allow-large",
-      ...at,
-    });
-  };
+  const report = sizeLimitReporter(input, findings);
   for (const desired of input.toSubmit) {
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (guards.maxRecipientsPerCampaign !== undefined && desired.recipients > guards.maxRecipientsPerCampaign) {
@@ -118,4 +114,85 @@ export function lastOfSeries(
     if (!best || c.submittedAt > best.at) best = { name, recipients: c.recipients, at: c.submittedAt };
   }
   return best;
+}
+
+type At = { file: string; line: number; column: number };
+
+/** A size limit passed: an error, or with --allow-large a warning that says so. */
+function sizeLimitReporter(
+  input: GuardInput,
+  findings: Diagnostic[],
+): (code: string, message: string, at: At, hint?: string) => void {
+  return (code, message, at, hint) =>
+    findings.push({
+      severity: input.allowLarge ? "warning" : "error",
+      code,
+      message: input.allowLarge ? `${message} — allowed by --allow-large` : message,
+      hint: input.allowLarge
+        ? "the plan records that it was made with --allow-large; apply must be run with it too"
+        : (hint ?? "split the campaign, or, when this size is intended, plan and apply with --allow-large"),
+      ...at,
+    });
+}
+
+/**
+ * Budget guards, on the worst case (every callee, every round, maxCalls seconds each) in
+ * pricing.currency. A worst case that cannot be priced cannot be shown to be within the budget:
+ * it is reported like one that is not.
+ */
+export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[] {
+  const { guards } = input;
+  if (guards.maxCostPerCampaign === undefined && guards.maxCostPerApply === undefined) return [];
+  const findings: Diagnostic[] = [];
+  const report = sizeLimitReporter(input, findings);
+  const costs: CostSettings = input.costs ?? { pricing: undefined, forecast: {}, history: new Map() };
+  const clock = { platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: guards.dialsPerMinute };
+  const currency = costs.pricing?.currency;
+  const money = (n: number): string => `${n.toFixed(2)} ${currency ?? ""}`.trim();
+  const unpricedHint = "set pricing.currency and a price in pricing.perMinute for every callee country";
+  const worst = input.toSubmit.map((desired) => {
+    const estimate = estimateOf(desired, { ...costs, clock });
+    // Only a worst case in the budget's own currency can be compared with it.
+    return { desired, estimate, cost: estimate.currency === currency ? estimate.cost.worst : null };
+  });
+  for (const { desired, estimate, cost } of worst) {
+    const at = { file: desired.source.file, line: desired.source.line, column: 1 };
+    if (guards.maxCostPerCampaign === undefined) continue;
+    if (cost === null)
+      report(
+        "blast-radius-cost-unpriced",
+        `"${desired.taskName}": its worst case cannot be priced (${whyUnpriced(estimate.unpriced, currency)}), so guards.maxCostPerCampaign cannot be checked`,
+        at,
+        unpricedHint,
+      );
+    else if (cost > guards.maxCostPerCampaign)
+      report(
+        "blast-radius-cost-campaign",
+        `"${desired.taskName}" could cost up to ${money(cost)} (${estimate.attempts.worst} attempts × ${desired.body.maxCalls ?? ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET} s, every round); guards.maxCostPerCampaign is ${money(guards.maxCostPerCampaign)}`,
+        at,
+      );
+  }
+  if (guards.maxCostPerApply !== undefined && worst.length > 0) {
+    const unpriced = worst.filter((w) => w.cost === null);
+    const total = worst.reduce((sum, w) => sum + (w.cost ?? 0), 0);
+    if (unpriced.length > 0)
+      report(
+        "blast-radius-cost-unpriced",
+        `this apply's worst case cannot be priced (${unpriced.length} campaign(s), e.g. "${unpriced[0]!.desired.taskName}": ${whyUnpriced(unpriced[0]!.estimate.unpriced, currency)}), so guards.maxCostPerApply cannot be checked`,
+        input.guardsAt("maxCostPerApply"),
+        unpricedHint,
+      );
+    else if (total > guards.maxCostPerApply)
+      report(
+        "blast-radius-cost-apply",
+        `this apply could cost up to ${money(total)} in ${worst.length} campaign${worst.length === 1 ? "" : "s"} (worst case); guards.maxCostPerApply is ${money(guards.maxCostPerApply)}`,
+        input.guardsAt("maxCostPerApply"),
+      );
+  }
+  return findings;
+}
+
+function whyUnpriced(countries: readonly string[], currency: string | undefined): string {
+  if (currency === undefined) return "no pricing.currency";
+  return countries.length > 0 ? `no price for ${countries.join(", ")}` : "its history is billed in another currency";
 }

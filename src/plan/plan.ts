@@ -8,13 +8,16 @@ import type {
 } from "../schema/generated/index.js";
 import { ownEntry } from "./by-name.js";
 import { cancelFindings, plannedCancel } from "./cancel.js";
-import type { DesiredCampaign } from "./desired.js";
+import { withRows, type DesiredCampaign } from "./desired.js";
 import { guardFindings, submittedAtOf, type GuardInput } from "./guards.js";
 import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
 import { plannedRounds } from "./rounds.js";
+import { estimateOf } from "./estimate.js";
+import type { CostSettings } from "./guards.js";
 import { renameFindings, resolveMoves, type MoveSource } from "./renames.js";
 import { withinPaths } from "./scope.js";
 import { blockedFinding, orphanFinding, unknownFinding } from "./entry-findings.js";
+import { optOutFindings, type OptedOutRecipients } from "./opt-outs.js";
 import { changes, onlyRecallFlow } from "./field-changes.js";
 import { order, summarize } from "./summary.js";
 
@@ -39,7 +42,11 @@ export interface PlanInput {
   newState?: { lineage: string };
   guards?: Omit<GuardInput, "toSubmit" | "state">;
   suppressionLists?: SuppressionListBinding[];
+  /** Declared numbers whose latest status report is an opt-out (reports.optOutIntents): warned about where they would be called. */
+  optedOut?: readonly OptedOutRecipients[];
 }
+
+const NO_COSTS: CostSettings = { pricing: undefined, forecast: {}, history: new Map() };
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
 export function plan(input: PlanInput): CampaignPlan {
@@ -96,6 +103,7 @@ export function plan(input: PlanInput): CampaignPlan {
       input.scope,
     ),
   );
+  findings.push(...optOutFindings(input.optedOut ?? [], creating, declared));
   if (input.guards) {
     const toSubmit = input.desired.filter((d) => creating.has(d.taskName));
     const toUpdate = entries.filter((e) => e.action === "update-recall").map((e) => declared.get(e.taskName)!);
@@ -106,7 +114,11 @@ export function plan(input: PlanInput): CampaignPlan {
       dialsPerMinute: input.guards.guards.dialsPerMinute,
     };
     for (const entry of entries) {
-      if (creating.has(entry.taskName)) entry.rounds = plannedRounds(declared.get(entry.taskName)!, clock);
+      if (creating.has(entry.taskName)) {
+        const desired = declared.get(entry.taskName)!;
+        entry.rounds = plannedRounds(desired, clock);
+        entry.estimate = estimateOf(desired, { ...(input.guards.costs ?? NO_COSTS), clock });
+      }
       // An update's rounds are timed from the task's real start.
       else if (entry.action === "update-recall")
         entry.rounds = plannedRounds(declared.get(entry.taskName)!, {
@@ -116,6 +128,9 @@ export function plan(input: PlanInput): CampaignPlan {
     }
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }
+  // The loader's findings name their campaign and row already.
+  const loaded = input.loadFindings.length;
+  findings.splice(loaded, Infinity, ...withRows(findings.slice(loaded), input.desired));
   return {
     formatVersion: 1,
     planId: input.planId,
@@ -146,6 +161,7 @@ function entryFor(
     taskName: desired.taskName,
     file: desired.source.file,
     line: desired.source.line,
+    ...(desired.row ? { row: desired.row } : {}),
     recipients: desired.recipients,
     definitionHash: desired.definitionHash,
   };
@@ -186,7 +202,7 @@ function entryFor(
 
 /** cancel: true on a campaign the platform has: what is left to stop, or unchanged when nothing is. */
 function cancelEntry(
-  base: Pick<PlanEntry, "taskName" | "file" | "line" | "recipients" | "definitionHash">,
+  base: Pick<PlanEntry, "taskName" | "file" | "line" | "row" | "recipients" | "definitionHash">,
   applied: CampaignState,
   previous: PlanEntry["previous"],
   platform: PlanEntry["platform"] | undefined,
@@ -268,13 +284,22 @@ function preview(
   state: AppliedState | undefined,
 ): Pick<
   PlanEntry,
-  "fields" | "recipientSample" | "textVariables" | "suppressedSkipped" | "countries" | "recipientDiff"
+  | "fields"
+  | "recipientSample"
+  | "textVariables"
+  | "recipientColumns"
+  | "numbersRewritten"
+  | "suppressedSkipped"
+  | "countries"
+  | "recipientDiff"
 > {
   const diff = recipientDiff(desired, declared, state);
   return {
     fields: desired.settings,
     recipientSample: desired.sample,
     textVariables: desired.textVariables,
+    ...(desired.recipientColumns ? { recipientColumns: desired.recipientColumns } : {}),
+    ...(desired.numbersRewritten ? { numbersRewritten: desired.numbersRewritten } : {}),
     countries: desired.countries,
     ...(diff ? { recipientDiff: diff } : {}),
     ...(desired.suppressedSkipped ? { suppressedSkipped: desired.suppressedSkipped } : {}),

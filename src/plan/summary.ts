@@ -1,4 +1,4 @@
-import type { Diagnostic, PlanEntry, PlanSummary } from "../schema/generated/index.js";
+import type { CostEstimateTotal, Diagnostic, PlanEntry, PlanSummary } from "../schema/generated/index.js";
 
 // The order entries are listed in: what will be sent first, then what blocks, then the rest.
 const ORDER: Record<PlanEntry["action"], number> = {
@@ -33,5 +33,25 @@ export function summarize(entries: readonly PlanEntry[], findings: readonly Diag
     hasChanges: toSubmit.length + count("cancel") + count("update-recall") + count("move") > 0,
     errors,
     warnings: findings.length - errors,
+    ...(toSubmit.some((e) => e.estimate) ? { estimate: estimateTotal(toSubmit) } : {}),
+  };
+}
+
+/** The creates' estimates together: a sum only where every one is known and in one currency. */
+function estimateTotal(toSubmit: readonly PlanEntry[]): CostEstimateTotal {
+  const estimates = toSubmit.flatMap((e) => (e.estimate ? [e.estimate] : []));
+  const currencies = new Set(estimates.map((e) => e.currency));
+  const currency = currencies.size === 1 ? [...currencies][0]! : null;
+  const sum = (pick: (e: (typeof estimates)[number]) => number | null): number | null =>
+    currency === null || estimates.some((e) => pick(e) === null)
+      ? null
+      : Math.round(estimates.reduce((n, e) => n + pick(e)!, 0) * 10_000) / 10_000;
+  const ends = estimates.map((e) => e.lastCallBy.expected).sort();
+  return {
+    currency,
+    campaigns: estimates.length,
+    expected: sum((e) => e.cost.expected),
+    worst: sum((e) => e.cost.worst),
+    lastCallBy: ends[ends.length - 1] ?? null,
   };
 }

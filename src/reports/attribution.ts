@@ -26,3 +26,24 @@ export function calleeIndex(
   for (const [hash, name] of owner) if (name !== null) index.set(hash, name);
   return index;
 }
+
+/**
+ * Which declared numbers are opted-out callees: a number is hashed (the costly part) only when its
+ * last digits are those of some opted-out callee's masked form, so a plan over a million numbers
+ * with a few opt-outs hashes a few thousand. A mask that does not end in digits turns that off.
+ */
+export function optOutMatcher<T extends { calleeHash: string; calleeMasked: string | null }>(
+  optedOut: readonly T[],
+  hashCallee: (callee: string) => string,
+): (calleeNumber: number) => T | undefined {
+  const byHash = new Map(optedOut.map((o) => [o.calleeHash, o]));
+  const runs = optedOut.map((o) => /\d+$/.exec(o.calleeMasked ?? "")?.[0] ?? "");
+  // A loop, not Math.min(...runs): a million arguments would overflow the stack.
+  const digits = runs.reduce((fewest, run) => Math.min(fewest, run.length), 3);
+  const modulus = 10 ** digits;
+  const tails = new Set(runs.map((run) => Number(run.slice(-digits))));
+  return (calleeNumber) => {
+    if (byHash.size === 0 || (digits > 0 && !tails.has(calleeNumber % modulus))) return undefined;
+    return byHash.get(hashCallee(String(calleeNumber)));
+  };
+}

@@ -13,9 +13,7 @@ export function campaignOutcomes(
   only?: string,
   byCallee: ReadonlyMap<string, string> = new Map(),
 ): OutcomesReport {
-  const byTask = new Map<number, string>();
-  for (const [name, campaign] of Object.entries(state?.campaigns ?? {}))
-    if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
+  const nameOf = campaignOf(state, byCallee);
   const outcomes = new Map<string, CampaignOutcome>();
   const rounds = new Map<string, Set<number>>();
   const unmatched = new Map<number, number>();
@@ -49,8 +47,7 @@ export function campaignOutcomes(
   for (const row of rows) {
     unreadableTimes += row.unreadableTimes;
     const root = row.sourceTaskId ?? row.taskId;
-    const name =
-      root === null ? (row.calleeHash === null ? undefined : byCallee.get(row.calleeHash)) : byTask.get(root);
+    const name = nameOf(row);
     if (name === undefined) {
       if (root === null) withoutTaskId += row.calls;
       else unmatched.set(root, (unmatched.get(root) ?? 0) + row.calls);
@@ -92,6 +89,21 @@ export function campaignOutcomes(
     campaigns,
     unmatched: only === undefined ? [...noTaskId, ...unmatchedTasks] : noTaskId,
     unreadableTimes,
+  };
+}
+
+/** A report group's campaign: its task's (a recall round's: its parent's), or for one without task id its callee's. */
+export function campaignOf(
+  state: AppliedState | undefined,
+  byCallee: ReadonlyMap<string, string>,
+): (row: Pick<TaskAggregate, "taskId" | "sourceTaskId" | "calleeHash">) => string | undefined {
+  const byTask = new Map<number, string>();
+  for (const [name, campaign] of Object.entries(state?.campaigns ?? {}))
+    if (typeof campaign.taskId === "number") byTask.set(campaign.taskId, name);
+  return (row) => {
+    const root = row.sourceTaskId ?? row.taskId;
+    if (root !== null) return byTask.get(root);
+    return row.calleeHash === null ? undefined : byCallee.get(row.calleeHash);
   };
 }
 

@@ -4,6 +4,18 @@ import { calleeHasher, newSalt } from "./callee-hash.js";
 import { COLUMNS, reportRow } from "./columns.js";
 import { checkedVersion, metaTableSql, migrationSql, SALT_KEY, SCHEMA_VERSION, VERSION_KEY } from "./migrations.js";
 import type { OutcomeClass } from "./record.js";
+import {
+  bounded,
+  calleeOutcomeOf,
+  calleeOutcomesParams,
+  calleeOutcomesSql,
+  optedOutOf,
+  optedOutParams,
+  optedOutSql,
+  timelineParams,
+  timelineRowOf,
+  timelineSql,
+} from "./queries.js";
 import { UNATTRIBUTED_CALLEE, type IngestResult, type ReportStore, type TaskAggregate } from "./store.js";
 
 /**
@@ -34,6 +46,8 @@ export async function openPgReportStore(
     throw error;
   }
   const hashCallee = calleeHasher(salt);
+  const rows = async (sql: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
+    (await pool.query(sql, params)).rows as Record<string, unknown>[];
   const insert = `INSERT INTO ${s}.reports (${COLUMNS.map((c) => c.name).join(", ")}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c.type.pg}[]`).join(", ")}) ON CONFLICT (voice_id) DO NOTHING`;
 
   return {
@@ -56,15 +70,16 @@ export async function openPgReportStore(
     async aggregate() {
       // Summed in the database: only one row per task, outcome and intent comes back.
       const result =
-        await pool.query(`SELECT task_id AS "taskId", source_task_id AS "sourceTaskId", ${UNATTRIBUTED_CALLEE} AS "calleeHash", outcome, intent, COUNT(*)::int AS calls,
+        await pool.query(`SELECT task_id AS "taskId", source_task_id AS "sourceTaskId", ${UNATTRIBUTED_CALLEE} AS "calleeHash", recall_round AS "recallRound", outcome, intent, COUNT(*)::int AS calls,
           COALESCE(SUM(talk_seconds), 0)::bigint AS "billedLineSeconds", COALESCE(SUM(ai_billed_seconds), 0)::bigint AS "aiAgentBilledSeconds",
           COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(ai_fee), 0) AS "aiAgentFee", MAX(currency) AS currency, MAX(hangup_time) AS "lastHangupTime",
           COALESCE(SUM(unreadable_times), 0)::bigint AS "unreadableTimes"
-        FROM ${s}.reports GROUP BY task_id, source_task_id, 3, outcome, intent`);
+        FROM ${s}.reports GROUP BY task_id, source_task_id, 3, recall_round, outcome, intent`);
       return result.rows.map((row: Record<string, unknown>): TaskAggregate => ({
         taskId: row["taskId"] === null ? null : Number(row["taskId"]),
         sourceTaskId: row["sourceTaskId"] === null ? null : Number(row["sourceTaskId"]),
         calleeHash: row["calleeHash"] as string | null,
+        recallRound: row["recallRound"] === null ? null : Number(row["recallRound"]),
         outcome: row["outcome"] as OutcomeClass,
         intent: row["intent"] as string | null,
         calls: Number(row["calls"]),
@@ -78,6 +93,20 @@ export async function openPgReportStore(
       }));
     },
     count: async () => Number((await pool.query(`SELECT COUNT(*) AS n FROM ${s}.reports`)).rows[0].n),
+    calleeOutcomes: async (query) =>
+      (await rows(calleeOutcomesSql("pg", `${s}.reports`), calleeOutcomesParams("pg", query))).map(calleeOutcomeOf),
+    optedOut: async (intents) =>
+      bounded(
+        await rows(optedOutSql("pg", `${s}.reports`), optedOutParams("pg", intents)),
+        optedOutOf,
+        "opted-out callees",
+      ),
+    timeline: async () =>
+      bounded(
+        await rows(timelineSql("pg", `${s}.reports`), timelineParams()),
+        timelineRowOf,
+        "hours of calls per task",
+      ),
     hashCallee,
     close: () => pool.end(),
   };

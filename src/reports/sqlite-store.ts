@@ -7,6 +7,18 @@ import { calleeHasher, newSalt } from "./callee-hash.js";
 import { COLUMNS, reportRow } from "./columns.js";
 import { checkedVersion, metaTableSql, migrationSql, SALT_KEY, SCHEMA_VERSION, VERSION_KEY } from "./migrations.js";
 import type { CallReport, OutcomeClass } from "./record.js";
+import {
+  bounded,
+  calleeOutcomeOf,
+  calleeOutcomesParams,
+  calleeOutcomesSql,
+  optedOutOf,
+  optedOutParams,
+  optedOutSql,
+  timelineParams,
+  timelineRowOf,
+  timelineSql,
+} from "./queries.js";
 import { UNATTRIBUTED_CALLEE, type IngestResult, type ReportStore, type TaskAggregate } from "./store.js";
 
 export interface SqliteStoreOptions {
@@ -94,10 +106,12 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
 
   // talk_seconds holds chargedDuration (billed line time): the column keeps its first name.
   const aggregate =
-    db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, outcome, intent, COUNT(*) AS calls,
+    db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, recall_round AS recallRound, outcome, intent, COUNT(*) AS calls,
       SUM(talk_seconds) AS billedLineSeconds, SUM(ai_billed_seconds) AS aiAgentBilledSeconds, SUM(cost) AS cost, SUM(ai_fee) AS aiAgentFee,
       MAX(currency) AS currency, MAX(hangup_time) AS lastHangupTime, SUM(unreadable_times) AS unreadableTimes
-    FROM reports GROUP BY task_id, source_task_id, calleeHash, outcome, intent`);
+    FROM reports GROUP BY task_id, source_task_id, calleeHash, recall_round, outcome, intent`);
+  const all = (sql: string, params: unknown[]): Record<string, unknown>[] =>
+    reading(display, () => db.prepare(sql).all(...params)) as Record<string, unknown>[];
 
   return {
     ingest: (reports) =>
@@ -111,6 +125,16 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
       ),
     count: async () =>
       (reading(display, () => db.prepare("SELECT COUNT(*) AS n FROM reports").get()) as { n: number }).n,
+    calleeOutcomes: async (query) =>
+      all(calleeOutcomesSql("sqlite", "reports"), calleeOutcomesParams("sqlite", query)).map(calleeOutcomeOf),
+    optedOut: async (intents) =>
+      bounded(
+        all(optedOutSql("sqlite", "reports"), optedOutParams("sqlite", intents)),
+        optedOutOf,
+        "opted-out callees",
+      ),
+    timeline: async () =>
+      bounded(all(timelineSql("sqlite", "reports"), timelineParams()), timelineRowOf, "hours of calls per task"),
     hashCallee,
     close: async () => void db.close(),
   };

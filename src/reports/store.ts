@@ -11,6 +11,8 @@ export interface TaskAggregate {
   sourceTaskId: number | null;
   /** Only for reports with neither taskId nor sourceTaskId: the callee's salted hash, to attribute by number. */
   calleeHash: string | null;
+  /** outRecallCount: 0 for the first round, 1… for recall rounds; null when the report did not say. */
+  recallRound: number | null;
   outcome: OutcomeClass;
   intent: string | null;
   calls: number;
@@ -28,6 +30,12 @@ export interface ReportStore {
   ingest(reports: readonly CallReport[]): Promise<IngestResult>;
   aggregate(): Promise<TaskAggregate[]>;
   count(): Promise<number>;
+  /** Per callee of a campaign: its reports folded to attempts and the latest outcome (at most two rows a callee). */
+  calleeOutcomes(query: CalleeQuery): Promise<CalleeOutcome[]>;
+  /** The callees whose latest report of any task (by hangup time, then arrival) has one of these intents (at most MAX_QUERY_ROWS). */
+  optedOut(intents: readonly string[]): Promise<OptedOutCallee[]>;
+  /** Calls per task, hour and outcome (reports whose hangup time was read; at most MAX_QUERY_ROWS rows). */
+  timeline(): Promise<TimelineRow[]>;
   /** A number's salted hash as this store keeps it (its own salt, separators dropped), to compare declared numbers with callees. */
   hashCallee(callee: string): string;
   close(): Promise<void>;
@@ -35,3 +43,51 @@ export interface ReportStore {
 
 /** SQL for the aggregate queries: reports without any task id are grouped by callee, so outcomes can attribute them by number. */
 export const UNATTRIBUTED_CALLEE = "CASE WHEN task_id IS NULL AND source_task_id IS NULL THEN callee_hash END";
+
+/** Which reports `calleeOutcomes` folds: a campaign's tasks and its declared callees. */
+export interface CalleeQuery {
+  /** The campaign's task ids: reports of these tasks, and of their recall rounds (sourceTaskId). */
+  taskIds: readonly number[];
+  /** The callees' salted hashes (hashCallee): only their reports are read. Reports with no task id are read too. */
+  calleeHashes: readonly string[];
+}
+
+/** One callee's reports, folded: what the per-recipient outcomes show. */
+export interface CalleeOutcome {
+  calleeHash: string;
+  /** Reports with neither taskId nor sourceTaskId (their own row): the caller decides whether they are the campaign's. */
+  unattributed: boolean;
+  attempts: number;
+  connectedCalls: number;
+  billedLineSeconds: number;
+  /** The latest hangup time read (epoch ms), or null. */
+  lastCallAt: number | null;
+  /** The latest report's outcome and intent: of the last recall round, then by hangup time, then arrival. */
+  outcome: OutcomeClass;
+  intent: string | null;
+}
+
+/** A callee whose latest report says "do not call me again". */
+export interface OptedOutCallee {
+  calleeHash: string;
+  /** As the store keeps it (masked), for messages about numbers no campaign file declares. */
+  calleeMasked: string | null;
+  intent: string;
+}
+
+export interface TimelineRow {
+  taskId: number | null;
+  sourceTaskId: number | null;
+  /** As in TaskAggregate: only for reports without any task id. */
+  calleeHash: string | null;
+  /** The start of the hour (epoch ms, UTC) the calls hung up in. */
+  hour: number;
+  outcome: OutcomeClass;
+  calls: number;
+}
+
+/** The most rows a store query returns; more is an error that says so, never a silent cut. */
+export const MAX_QUERY_ROWS = 1_000_000;
+/** The most task ids and callee hashes a `calleeOutcomes` query takes (a campaign has at most 200,000 recipients). */
+export const MAX_QUERY_TASKS = 1_000;
+export const MAX_QUERY_CALLEES = 400_000;

@@ -1,6 +1,6 @@
 import { nameIndex, ownEntry } from "../plan/by-name.js";
 import { maskSensitiveText } from "../privacy/index.js";
-import type { AppliedState, CampaignState, LastError } from "../schema/generated/index.js";
+import type { AppliedState, CampaignState, LastError, RecordedEstimate } from "../schema/generated/index.js";
 import type { HistoryInput, Mutation } from "./writer.js";
 
 /** What the state keeps of a campaign definition: hashes, a count and masked settings. */
@@ -11,6 +11,8 @@ export interface DefinitionRecord {
   recipients: number;
   settings: Record<string, unknown>;
   series?: string;
+  /** The reviewed plan's cost estimate (kept for campaign outcomes). */
+  estimate?: RecordedEstimate;
   /** Of the definition without taskName (rename detection). */
   identityFreeHash?: string;
   /** The campaign file relative to the project root (plans over some paths). */
@@ -36,6 +38,7 @@ export function markPending(definition: DefinitionRecord, planId: string, now: n
       updatedAt: iso(now),
       planId,
       ...(definition.series !== undefined ? { series: definition.series } : {}),
+      ...(definition.estimate !== undefined ? { estimate: definition.estimate } : {}),
       ...(definition.identityFreeHash !== undefined ? { identityFreeHash: definition.identityFreeHash } : {}),
       ...(definition.sourcePath !== undefined ? { sourcePath: definition.sourcePath } : {}),
     };

@@ -8,7 +8,10 @@ export function renderApplyReport(raw: ApplyReport, style: TextStyle): string {
   // Names and platform messages are escaped before they are painted.
   const report = escapeControlCharsDeep(raw);
   const s = report.summary;
-  const lines: string[] = [""];
+  const lines: string[] = [
+    "",
+    ...(report.environment !== undefined ? [`Apply in environment ${report.environment}:`] : []),
+  ];
   for (const o of report.outcomes) {
     if (o.status === "submitted")
       lines.push(
@@ -52,7 +55,9 @@ export function renderApplyResult(
   style: TextStyle,
 ): string {
   if (format === "json") return jsonView(result.report);
-  return result.changed ? renderApplyReport(result.report, style) : "\nNo changes. Nothing to submit.\n";
+  if (result.changed) return renderApplyReport(result.report, style);
+  const environment = result.report.environment;
+  return `\nNo changes${environment === undefined ? "" : ` in environment ${environment}`}. Nothing to submit.\n`;
 }
 
 /** The question apply asks on a terminal before it changes anything: what it will do, and that only `yes` goes. */
@@ -68,5 +73,6 @@ export function approvalQuestion(plan: CampaignPlan): string {
   ]
     .filter(Boolean)
     .join(", ");
-  return `\nApply: ${what} on the platform? Calls cannot be taken back.\n  Only 'yes' will be accepted: `;
+  const where = plan.environment === undefined ? "the platform" : `the platform of environment ${plan.environment}`;
+  return `\nApply: ${what} on ${where}? Calls cannot be taken back.\n  Only 'yes' will be accepted: `;
 }

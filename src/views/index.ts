@@ -23,6 +23,9 @@ export { migrateNextStep, renderForceUnlockText, renderMigrateText, renderStateC
 export { REFRESH_INTERRUPTED_NOTE, refreshJson, renderRefreshText } from "./refresh.js";
 // campaign outcomes, reports import, receive and simulator (started documents)
 export { renderOutcomes, renderOutcomesMarkdown, renderOutcomesText } from "./outcomes.js";
+export { renderOutcomesHtml } from "./outcomes-html.js";
+export { renderRecipientOutcomes } from "./recipient-outcomes.js";
+export { renderOutcomesExport } from "./outcomes-export.js";
 export { renderReportsImport } from "./reports-import.js";
 export { renderReceiverStarted, renderSimulatorStarted } from "./started.js";
 // campaign doctor, init, demo

@@ -15,7 +15,7 @@ export function renderOutcomes(report: OutcomesReport, format: OutputFormat): st
   }
 }
 
-const OUTCOME_LABELS: Record<OutcomeClass, string> = {
+export const OUTCOME_LABELS: Record<OutcomeClass, string> = {
   connected: "connected",
   noAnswer: "no answer",
   busy: "busy",
@@ -36,7 +36,7 @@ function topIntents(o: CampaignOutcome, n = 5): string {
 }
 
 /** What could not be attributed or read, in plain words: it leads the output, before any figure. */
-function caveats(report: OutcomesReport): string[] {
+export function caveats(report: OutcomesReport): string[] {
   const lines: string[] = [];
   const noTaskId = report.unmatched.filter((u) => u.reason === "no-task-id").reduce((n, u) => n + u.calls, 0);
   if (noTaskId > 0)

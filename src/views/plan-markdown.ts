@@ -3,7 +3,17 @@ import { escapeControlChars } from "../privacy/index.js";
 import { palette } from "./style.js";
 import { cancelSummary } from "../plan/index.js";
 import { outsidePathsLine, planSummaryLine } from "./plan-summary.js";
-import { countriesLine, formatValue, recipientDiffLine, renderPlanText, roundsLine } from "./plan-text.js";
+import { estimateBasisLine, estimateLine, estimatesZone, estimateTotalLine } from "./estimate.js";
+import {
+  countriesLine,
+  entrySource,
+  formatValue,
+  numbersRewrittenLine,
+  recipientDiffLine,
+  renderPlanText,
+  roundsLine,
+  textVariablesLine,
+} from "./plan-text.js";
 
 const ICON: Record<PlanEntry["action"], string> = {
   create: "🟢 create",
@@ -24,11 +34,13 @@ const cell = (text: string): string => escapeControlChars(text.replace(/\n/g, " 
 export function renderPlanMarkdown(plan: CampaignPlan): string {
   const s = plan.summary;
   const status = s.errors > 0 ? "❌" : s.hasChanges ? "📞" : "✅";
-  const out = [`### ${status} ${planSummaryLine(s)}`, ""];
+  const environment = plan.environment === undefined ? "" : `\`${plan.environment}\` — `;
+  const out = [`### ${status} ${environment}${planSummaryLine(s)}`, ""];
   out.push(
     `${s.recipientsToSubmit} recipients in ${s.create + s.retry} campaigns would be submitted; ${s.errors} errors, ${s.warnings} warnings.`,
     "",
   );
+  if (s.estimate) out.push(cell(estimateTotalLine(s.estimate, estimatesZone(plan.entries))), "");
   const outside = plan.outsidePaths ? outsidePathsLine(plan.outsidePaths) : undefined;
   if (outside) out.push(cell(outside), "");
   const changed = plan.entries.filter((e) => e.action !== "unchanged");
@@ -36,7 +48,13 @@ export function renderPlanMarkdown(plan: CampaignPlan): string {
     out.push("| | campaign | recipients | where | note |", "|---|---|---:|---|---|");
     for (const e of changed)
       out.push(
-        `| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${e.file ? `\`${cell(e.file)}:${e.line}\`` : ""} | ${cell(note(e))} |`,
+        `| ${ICON[e.action]} | \`${cell(e.taskName)}\` | ${e.recipients} | ${
+          e.file
+            ? entrySource(e)
+                .map((w) => `\`${cell(w)}\``)
+                .join(", ")
+            : ""
+        } | ${cell(note(e))} |`,
       );
     out.push("");
   }
@@ -89,8 +107,12 @@ function note(entry: PlanEntry): string {
       const countries =
         entry.countries && Object.keys(entry.countries).length > 0 ? `; ${countriesLine(entry.countries)}` : "";
       const diff = entry.recipientDiff ? `; vs ${recipientDiffLine(entry.recipientDiff)}` : "";
+      // Read from a file's own columns, or numbers rewritten: a reviewer sees what the file became.
+      const columns = entry.recipientColumns && entry.textVariables?.length ? `; ${textVariablesLine(entry)} set` : "";
+      const rewritten = entry.numbersRewritten ? `; ${numbersRewrittenLine(entry.numbersRewritten)}` : "";
       const rounds = entry.rounds ? `; rounds ${roundsLine(entry.rounds)}` : "";
-      return `${when}${countries}${diff}${rounds}`;
+      const estimate = entry.estimate ? `; ${estimateLine(entry.estimate)} (${estimateBasisLine(entry.estimate)})` : "";
+      return `${when}${countries}${columns}${rewritten}${diff}${rounds}${estimate}`;
     }
   }
 }

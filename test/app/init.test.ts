@@ -16,6 +16,7 @@ describe("init", () => {
       "campaigns/example.yaml created",
       ".campaign/campaign.schema.json created",
       ".github/workflows/campaigns.yml created",
+      ".github/workflows/outcomes.yml created",
       ".gitignore created",
     ]);
     expect(await readFile(join(dir, "repo", "campaigns", "example.yaml"), "utf8")).toContain("taskName:");

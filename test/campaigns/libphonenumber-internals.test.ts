@@ -23,7 +23,14 @@ describe("libphonenumber-js internals the number classifier reads", () => {
     for (const name of ["selectNumberingPlan", "countryCallingCodes", "nonGeographic"])
       expect(typeof metadata[name], `Metadata.${name}`).toBe("function");
     (metadata.selectNumberingPlan as (country: string) => void)("GB");
-    for (const name of ["leadingDigits", "hasTypes", "type", "nationalNumberPattern"])
+    for (const name of [
+      "leadingDigits",
+      "hasTypes",
+      "type",
+      "nationalNumberPattern",
+      "nationalPrefixForParsing",
+      "IDDPrefix",
+    ])
       expect(typeof metadata.numberingPlan[name], `NumberingPlan.${name}`).toBe("function");
     const type = (metadata.numberingPlan.type as (name: string) => Record<string, unknown>)("MOBILE");
     for (const name of ["pattern", "possibleLengths"]) expect(typeof type[name], `Type.${name}`).toBe("function");
@@ -59,6 +66,24 @@ describe("libphonenumber-js internals the number classifier reads", () => {
       nationalNumberPattern: "(?:00|[1-9]\\d)\\d{6}",
       types: [{ pattern: "(?:00|[1-9]\\d)\\d{6}", possibleLengths: [8] }],
     });
+  });
+
+  test("prefixes the number reader asks about: the trunk prefix to strip and the international prefix", () => {
+    const metadata = openMaxMetadata();
+    expect(metadata.numberingPlan("IN")).toMatchObject({ nationalPrefixForParsing: "0", IDDPrefix: "00" });
+    expect(metadata.numberingPlan("US")).toMatchObject({ nationalPrefixForParsing: "1", IDDPrefix: "011" });
+    expect(metadata.numberingPlan("RU")).toMatchObject({ nationalPrefixForParsing: "8", IDDPrefix: "810" });
+    // A plan without them says undefined, not the metadata's 0.
+    expect(metadata.numberingPlan("IT").nationalPrefixForParsing).toBeUndefined();
+    expect(metadata.numberingPlan("800").IDDPrefix).toBeUndefined();
+    for (const country of getCountries()) {
+      const plan = metadata.numberingPlan(country);
+      for (const pattern of [plan.nationalPrefixForParsing, plan.IDDPrefix])
+        expect(
+          pattern === undefined || (typeof pattern === "string" && new RegExp(pattern) instanceof RegExp),
+          country,
+        ).toBe(true);
+    }
   });
 
   test("every plan is well formed, and says of each country's example mobile what isValid() says", () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -20,10 +21,54 @@ describe("campaign init", () => {
       title: "Campaign",
     });
     expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(
-      "node_modules/\n# laaffic-campaign\n.campaign/*.lock\n.campaign/*.new-salt\n.campaign/*.tmp\n.campaign/.*.tmp\n.campaign/reports.db*\nplan.json\nplan.md\n",
+      "node_modules/\n# laaffic-campaign\n.campaign/**/*.lock\n.campaign/**/*.new-salt\n.campaign/**/*.tmp\n.campaign/**/.*.tmp\n.campaign/**/reports.db*\nplan.json\nplan.md\n",
     );
-    const plan = await runCli(["plan"], dir);
+    const plan = await runCli(["plan", "--env", "staging"], dir);
+    expect(plan.stdout.split("\n")[0]).toBe(
+      "Campaign plan for environment staging: no state yet — this is the first apply.",
+    );
     expect(plan.stdout).toContain("Plan: 1 to create, 0 unchanged.");
+  });
+
+  test("the scaffolded config declares staging and production: plan needs one of them, each with its own state", async () => {
+    const dir = await tempDir();
+    expect((await runCli(["init"], dir)).code).toBe(0);
+    const config = parse(await readFile(join(dir, "campaign.config.yaml"), "utf8")) as {
+      environments: Record<string, unknown>;
+    };
+    expect(Object.keys(config.environments)).toEqual(["staging", "production"]);
+    const none = await runCli(["plan"], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      "no environment chosen: the configuration campaign.config.yaml declares the environments staging, production",
+    );
+    const production = await runCli(["plan", "--out", "plan.json"], dir, { CAMPAIGN_ENV: "production" });
+    expect(production.code).toBe(0);
+    expect(production.stdout.split("\n")[0]).toBe(
+      "Campaign plan for environment production: no state yet — this is the first apply.",
+    );
+    // The plan before any state binds to the salt beside the environment's own state.
+    await expect(readFile(join(dir, ".campaign/production/state.json.new-salt"), "utf8")).resolves.toBeTruthy();
+    await expect(readFile(join(dir, ".campaign/staging/state.json.new-salt"), "utf8")).rejects.toThrow();
+  });
+
+  test("the .gitignore lines ignore the lock, salt and report store beside every environment's state, not the state", async (context) => {
+    const dir = await tempDir();
+    expect((await runCli(["init"], dir)).code).toBe(0);
+    const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+    if (git("init", "-q").status !== 0) return context.skip();
+    const ignored = (path: string) => git("check-ignore", "-q", "--no-index", path).status === 0;
+    for (const path of [
+      ".campaign/state.json.lock",
+      ".campaign/staging/state.json.lock",
+      ".campaign/production/state.json.new-salt",
+      ".campaign/staging/.state.json.1234.tmp",
+      ".campaign/staging/reports.db",
+      ".campaign/staging/reports.db-wal",
+    ])
+      expect([path, ignored(path)]).toEqual([path, true]);
+    for (const path of [".campaign/staging/state.json", ".campaign/production/state.json.journal"])
+      expect([path, ignored(path)]).toEqual([path, false]);
   });
 
   test("refuses to overwrite unless --force, and says so before writing anything", async () => {
@@ -46,38 +91,80 @@ describe("campaign init", () => {
 });
 
 describe("GitHub Actions workflow", () => {
-  test("parses; plans on pull requests with the documented flags; applies on main without overlap, state committed back", async () => {
-    const workflow = parse(await readFile(join(REPO, "examples/github-actions/campaigns.yml"), "utf8")) as {
+  interface Job {
+    if: string;
+    needs?: string;
+    environment?: string;
+    env?: Record<string, string>;
+    strategy?: { matrix: { environment: string[] } };
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    steps: {
+      name?: string;
+      run?: string;
+      env?: Record<string, string>;
+      if?: string;
+      uses?: string;
+      with?: Record<string, string>;
+    }[];
+  }
+  const workflow = async () =>
+    parse(await readFile(join(REPO, "examples/github-actions/campaigns.yml"), "utf8")) as {
       on: { pull_request: unknown; push: { branches: string[] } };
-      jobs: Record<
-        string,
-        {
-          if: string;
-          concurrency?: { group: string; "cancel-in-progress": boolean };
-          steps: { name?: string; run?: string; env?: Record<string, string>; if?: string; uses?: string }[];
-        }
-      >;
+      jobs: Record<string, Job>;
     };
-    expect(workflow.on.push.branches).toEqual(["main"]);
-    expect(workflow.on.pull_request).toBeDefined();
-    const plan = workflow.jobs["plan"]!;
+
+  test("plans every environment on pull requests (a matrix), with the documented flags", async () => {
+    const { on, jobs } = await workflow();
+    expect(on.push.branches).toEqual(["main"]);
+    expect(on.pull_request).toBeDefined();
+    const plan = jobs["plan"]!;
     expect(plan.if).toBe("github.event_name == 'pull_request'");
+    expect(plan.strategy?.matrix.environment).toEqual(["staging", "production"]);
+    expect(plan.env).toEqual({ CAMPAIGN_ENV: "${{ matrix.environment }}" });
+    expect(plan.environment).toBeUndefined(); // a plan waits for no approval
     expect(plan.steps.map((s) => s.run ?? "").join("\n")).toContain(
       "plan --detailed-exitcode --format markdown --out plan.json",
     );
-    expect(plan.steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
-    const apply = workflow.jobs["apply"]!;
-    expect(apply.if).toBe("github.event_name == 'push'");
-    expect(apply.concurrency).toMatchObject({ "cancel-in-progress": false });
-    const applyStep = apply.steps.find((s) => s.name === "Apply")!;
-    expect(applyStep.run).toBe("$CAMPAIGN apply --auto-approve");
-    expect(applyStep.env).toEqual({
-      LAAFFIC_API_KEY: "${{ secrets.LAAFFIC_API_KEY }}",
-      LAAFFIC_API_SECRET: "${{ secrets.LAAFFIC_API_SECRET }}",
-    });
-    const commit = apply.steps.find((s) => s.name === "Commit the state")!;
-    expect(commit.if).toBe("always()");
-    expect(commit.run).toContain("git add -A .campaign/");
+    const upload = plan.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!;
+    expect(upload.with?.["name"]).toBe("campaign-plan-${{ matrix.environment }}");
+  });
+
+  test("applies staging on merge, then production behind the production environment's approval; state committed back", async () => {
+    const { jobs } = await workflow();
+    const staging = jobs["apply-staging"]!;
+    const production = jobs["apply-production"]!;
+    for (const [job, name] of [
+      [staging, "staging"],
+      [production, "production"],
+    ] as const) {
+      expect(job.if).toBe("github.event_name == 'push'");
+      expect(job.environment).toBe(name);
+      expect(job.env).toEqual({ CAMPAIGN_ENV: name });
+      expect(job.concurrency).toMatchObject({ "cancel-in-progress": false });
+      expect(job.concurrency?.group).toContain(name);
+      const applyStep = job.steps.find((s) => s.name === "Apply")!;
+      expect(applyStep.run).toBe("$CAMPAIGN apply --auto-approve");
+      expect(applyStep.env).toEqual({
+        LAAFFIC_API_KEY: "${{ secrets.LAAFFIC_API_KEY }}",
+        LAAFFIC_API_SECRET: "${{ secrets.LAAFFIC_API_SECRET }}",
+      });
+      const commit = job.steps.find((s) => s.name === "Commit the state")!;
+      expect(commit.if).toBe("always()");
+      expect(commit.run).toContain("git add -A .campaign/");
+    }
+    expect(staging.needs).toBeUndefined();
+    expect(production.needs).toBe("apply-staging");
+  });
+
+  test("the workflow's environments are the ones campaign init declares", async () => {
+    const dir = await tempDir();
+    expect((await runCli(["init"], dir)).code).toBe(0);
+    const config = parse(await readFile(join(dir, "campaign.config.yaml"), "utf8")) as {
+      environments: Record<string, unknown>;
+    };
+    const { jobs } = await workflow();
+    expect(jobs["plan"]!.strategy?.matrix.environment).toEqual(Object.keys(config.environments));
+    expect(await readFile(join(dir, ".github/workflows/campaigns.yml"), "utf8")).toContain("environment: production");
   });
 
   test("the flags the workflow uses exist in the CLI", async () => {
@@ -87,5 +174,6 @@ describe("GitHub Actions workflow", () => {
     for (const flag of ["--detailed-exitcode", "--out"]) expect(planHelp.stdout).toContain(flag);
     expect((await runCli(["--help"], dir)).stdout).toContain("--format <format>");
     expect((await runCli(["apply", "--help"], dir)).stdout).toContain("--auto-approve");
+    expect((await runCli(["--help"], dir)).stdout).toMatch(/--env <name>.*CAMPAIGN_ENV/s);
   });
 });

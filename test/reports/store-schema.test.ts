@@ -85,6 +85,7 @@ describe("SQLite stores of the previous release", () => {
           taskId: null,
           sourceTaskId: null,
           calleeHash: oldHash(SALT, "919700000001"),
+          recallRound: null,
           outcome: "connected",
           intent: "101",
           calls: 1,

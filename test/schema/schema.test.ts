@@ -10,7 +10,7 @@ const REPO = join(import.meta.dirname, "..", "..");
 
 // Draft-07 keywords: the schema must work in any editor or validator, not only in ajv.
 const DRAFT7 = new Set(
-  "$schema $id $ref $comment title description default examples type enum const properties additionalProperties required items minItems maxItems uniqueItems minimum maximum minLength maxLength pattern format allOf anyOf oneOf not if then else definitions readOnly".split(
+  "$schema $id $ref $comment title description default examples type enum const properties additionalProperties required items minItems maxItems uniqueItems minimum maximum minLength maxLength pattern format allOf anyOf oneOf not if then else definitions readOnly minProperties maxProperties propertyNames".split(
     " ",
   ),
 );

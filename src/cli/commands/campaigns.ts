@@ -12,7 +12,7 @@ export function registerCampaignCommands(program: Command, run: Run, interrupts:
     .argument("[paths...]", "campaign files or directories (default: campaignsDir from the config, else campaigns/)")
     .addHelpText(
       "after",
-      "\nExample:\n  campaign validate campaigns/\n  campaign validate --format json campaigns/reminders.yaml\n",
+      "\nFiles and folders named _* are partials: bases read only where a campaign extends them (extends: _base.yaml).\nA campaign with forEach: rows.csv is a template, one campaign per row (${column} filled in).\n\nExample:\n  campaign validate campaigns/\n  campaign validate --format json campaigns/reminders.yaml\n",
     )
     .action(async (paths: string[]) => {
       const { validateCommand } = await import("../validate.js");

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Interrupts } from "../../app/interrupts.js";
-import type { OutcomesOptions, ReceiveOptions, StoreOption } from "../reports.js";
+import type { OutcomesOptions } from "../outcomes.js";
+import type { ReceiveOptions, StoreOption } from "../reports.js";
 import type { Run } from "./run.js";
 
 const STORE_HELP =
@@ -25,19 +26,36 @@ export function registerReportCommands(program: Command, run: Run, interrupts: I
 
   program
     .command("outcomes")
-    .description("outcomes per campaign from the received status reports")
+    .description("outcomes per campaign, or per recipient, from the received status reports")
     .argument("[name]", "one campaign (taskName)")
     .option("--store <path>", STORE_HELP)
     .option(
       "--out <file>",
-      "write the outcomes (in --format) to this file instead of stdout; never over the state, store, config or campaign files",
+      "write the result (in --format) to this file instead of stdout; never over the state, store, config, campaign or suppression-list files",
+    )
+    .option(
+      "--recipients",
+      "one row per recipient NAME's files declare: masked number, text variables, attempts, latest outcome and intent, last call, billed time (--format text|csv|json|markdown)",
+    )
+    .option("--reveal", "with --recipients: show the full numbers (masked otherwise)")
+    .option(
+      "--unreached",
+      "write the recipients of NAME no call reached (not called yet included) to --out as a recipients CSV with the source's own columns: the next campaign's recipientsFile",
+    )
+    .option(
+      "--outcomes <list>",
+      "with --unreached: only those whose latest call ended so: no-answer, busy, voicemail, failed, not-called (comma-separated)",
+    )
+    .option(
+      "--opt-outs",
+      "write the numbers whose latest report has one of reports.optOutIntents (and no suppression list holds yet) to --out, as a suppression list",
     )
     .addHelpText(
       "after",
-      "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\n\nExample:\n  campaign outcomes --format markdown --out outcomes.md\n",
+      "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\nRecipients are joined with the reports by the store's salted hash of each number: the store keeps no numbers. --unreached and --opt-outs\nwrite full numbers to their file (it is what they are for) and print counts only.\n\nExamples:\n  campaign outcomes --format markdown --out outcomes.md\n  campaign outcomes --format html --out report.html        one self-contained page with charts (no numbers)\n  campaign outcomes dues-north --recipients --format csv\n  campaign outcomes dues-north --unreached --outcomes no-answer,busy --out campaigns/dues-north-again.csv\n  campaign outcomes --opt-outs --out lists/opt-outs-2026-11.txt\n",
     )
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
-      const { outcomesCommand } = await import("../reports.js");
+      const { outcomesCommand } = await import("../outcomes.js");
       await run((ctx, options) => outcomesCommand(name, outcomesOptions, options, ctx));
     });
 

@@ -6,6 +6,10 @@
 export interface ApplyReport {
   formatVersion: 1;
   planId: string;
+  /**
+   * The named environment (the config's environments) applied to; absent when the config declares none.
+   */
+  environment?: string;
   summary: ApplySummary;
   outcomes: ApplyOutcomeReport[];
 }
@@ -71,6 +75,11 @@ export const applyReportSchema: Record<string, unknown> = {
     },
     "planId": {
       "type": "string"
+    },
+    "environment": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9_-]{0,31}$",
+      "description": "The named environment (the config's environments) applied to; absent when the config declares none."
     },
     "summary": {
       "type": "object",

@@ -29,7 +29,10 @@ export interface CampaignConfig {
   defaults?: CampaignDefaults;
   receiver?: ReceiverConfig;
   reports?: ReportsConfig;
+  pricing?: PricingConfig;
+  forecast?: ForecastConfig;
   guards?: GuardsConfig;
+  environments?: Environments;
 }
 export interface StateConfig {
   /**
@@ -137,6 +140,48 @@ export interface ReportsConfig {
    * Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form.
    */
   storeNumbers?: boolean;
+  /**
+   * The intent codes that mean "do not call me again". A callee whose latest report has one is an opt-out: `campaign outcomes --opt-outs --out FILE` writes those numbers as a suppression list, and the plan warns about any campaign that would call one that no suppression list holds yet.
+   *
+   * @maxItems 100
+   */
+  optOutIntents?: string[];
+}
+/**
+ * What a billed minute costs, for the plan's cost estimate and the budget guards (guards.maxCostPerCampaign, guards.maxCostPerApply). The history of a campaign's series in the report store, where there is one, is preferred for the price it paid per country.
+ */
+export interface PricingConfig {
+  /**
+   * ISO 4217 code of every price here and of the budget guards, e.g. USD.
+   */
+  currency: string;
+  /**
+   * Price of a billed minute of line time by the callee's country (ISO 3166 alpha-2, e.g. IN: 0.05). A country not listed has no price: its cost is unknown.
+   */
+  perMinute: {
+    [k: string]: number;
+  };
+  /**
+   * Price of a billed minute of the AI agent, added to the line price (default 0).
+   */
+  aiAgentPerMinute?: number;
+  /**
+   * Seconds a call's billed time is rounded up to (60 = per started minute). Left out, 60 is assumed.
+   */
+  billingIncrement?: number;
+}
+/**
+ * What the cost estimate assumes where the report store holds no history of a campaign's series (description). Each figure left out is a named assumption in the plan.
+ */
+export interface ForecastConfig {
+  /**
+   * Share of call attempts that connect (0-1). Left out, 0.5 is assumed.
+   */
+  connectRate?: number;
+  /**
+   * Average talk time of a connected call, seconds (at most the campaign's maxCalls). Left out, 60 is assumed.
+   */
+  averageCallSeconds?: number;
 }
 /**
  * Guard rails checked at plan time (findings) and again by apply right before the first request.
@@ -146,6 +191,14 @@ export interface GuardsConfig {
    * A campaign with more recipients is an error unless apply runs with --allow-large (and the plan was made with it).
    */
   maxRecipientsPerCampaign?: number;
+  /**
+   * A campaign whose worst case (every callee, every round, maxCalls seconds each) costs more, in pricing.currency, is an error unless plan and apply run with --allow-large. A campaign whose worst case cannot be priced (a country without a price) is an error too.
+   */
+  maxCostPerCampaign?: number;
+  /**
+   * An apply whose campaigns' worst cases cost more in all, in pricing.currency, is an error unless plan and apply run with --allow-large; so is one that cannot be priced.
+   */
+  maxCostPerApply?: number;
   /**
    * More recipients submitted by one apply is an error unless --allow-large.
    */
@@ -204,6 +257,12 @@ export interface CountryCallingHours {
   end?: string;
   days?: CallingDays;
   blackoutDates?: BlackoutDates;
+}
+/**
+ * Named environments (e.g. staging, production), each a set of overrides of the keys above, merged over them (maps deeply; lists and values replaced). Once any is declared, every command that reads the state or calls the platform needs --env NAME (or CAMPAIGN_ENV). Each has its own state (.campaign/<name>/state.json; PostgreSQL: schema <schema>_<name>) and report store unless it sets state.path / state.schema / reports.path / reports.schema itself.
+ */
+export interface Environments {
+  [k: string]: CampaignConfig;
 }
 
 export const configSchema: Record<string, unknown> = {
@@ -418,6 +477,79 @@ export const configSchema: Record<string, unknown> = {
           "type": "boolean",
           "default": false,
           "description": "Keep raw callee numbers and text variables in the store; otherwise only a salted hash and the masked form."
+        },
+        "optOutIntents": {
+          "type": "array",
+          "maxItems": 100,
+          "uniqueItems": true,
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 32
+          },
+          "description": "The intent codes that mean \"do not call me again\". A callee whose latest report has one is an opt-out: `campaign outcomes --opt-outs --out FILE` writes those numbers as a suppression list, and the plan warns about any campaign that would call one that no suppression list holds yet."
+        }
+      }
+    },
+    "pricing": {
+      "type": "object",
+      "title": "PricingConfig",
+      "additionalProperties": false,
+      "required": [
+        "currency",
+        "perMinute"
+      ],
+      "description": "What a billed minute costs, for the plan's cost estimate and the budget guards (guards.maxCostPerCampaign, guards.maxCostPerApply). The history of a campaign's series in the report store, where there is one, is preferred for the price it paid per country.",
+      "properties": {
+        "currency": {
+          "type": "string",
+          "pattern": "^[A-Z]{3}$",
+          "description": "ISO 4217 code of every price here and of the budget guards, e.g. USD."
+        },
+        "perMinute": {
+          "type": "object",
+          "description": "Price of a billed minute of line time by the callee's country (ISO 3166 alpha-2, e.g. IN: 0.05). A country not listed has no price: its cost is unknown.",
+          "maxProperties": 300,
+          "propertyNames": {
+            "pattern": "^[A-Z]{2}$"
+          },
+          "additionalProperties": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1000
+          }
+        },
+        "aiAgentPerMinute": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1000,
+          "description": "Price of a billed minute of the AI agent, added to the line price (default 0)."
+        },
+        "billingIncrement": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 3600,
+          "description": "Seconds a call's billed time is rounded up to (60 = per started minute). Left out, 60 is assumed."
+        }
+      }
+    },
+    "forecast": {
+      "type": "object",
+      "title": "ForecastConfig",
+      "additionalProperties": false,
+      "description": "What the cost estimate assumes where the report store holds no history of a campaign's series (description). Each figure left out is a named assumption in the plan.",
+      "properties": {
+        "connectRate": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1,
+          "description": "Share of call attempts that connect (0-1). Left out, 0.5 is assumed."
+        },
+        "averageCallSeconds": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 3600,
+          "description": "Average talk time of a connected call, seconds (at most the campaign's maxCalls). Left out, 60 is assumed."
         }
       }
     },
@@ -431,6 +563,16 @@ export const configSchema: Record<string, unknown> = {
           "type": "integer",
           "minimum": 1,
           "description": "A campaign with more recipients is an error unless apply runs with --allow-large (and the plan was made with it)."
+        },
+        "maxCostPerCampaign": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "A campaign whose worst case (every callee, every round, maxCalls seconds each) costs more, in pricing.currency, is an error unless plan and apply run with --allow-large. A campaign whose worst case cannot be priced (a country without a price) is an error too."
+        },
+        "maxCostPerApply": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "An apply whose campaigns' worst cases cost more in all, in pricing.currency, is an error unless plan and apply run with --allow-large; so is one that cannot be priced."
         },
         "maxRecipientsPerApply": {
           "type": "integer",
@@ -531,6 +673,18 @@ export const configSchema: Record<string, unknown> = {
           "default": "error",
           "description": "What a callee number that libphonenumber's metadata does not know as valid for its country prefix is: an error (default) or a warning (for number ranges newer than the metadata)."
         }
+      }
+    },
+    "environments": {
+      "type": "object",
+      "title": "Environments",
+      "description": "Named environments (e.g. staging, production), each a set of overrides of the keys above, merged over them (maps deeply; lists and values replaced). Once any is declared, every command that reads the state or calls the platform needs --env NAME (or CAMPAIGN_ENV). Each has its own state (.campaign/<name>/state.json; PostgreSQL: schema <schema>_<name>) and report store unless it sets state.path / state.schema / reports.path / reports.schema itself.",
+      "maxProperties": 32,
+      "propertyNames": {
+        "pattern": "^[a-z][a-z0-9_-]{0,31}$"
+      },
+      "additionalProperties": {
+        "$ref": "#"
       }
     }
   },

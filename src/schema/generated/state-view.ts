@@ -32,6 +32,7 @@ export interface CampaignState {
    * The campaign's description: campaigns sharing one form a series (growth guard).
    */
   series?: string;
+  estimate?: RecordedEstimate;
   /**
    * Salted hash of the definition without taskName: a new campaign with the same one is this campaign renamed (looks-like-rename). Absent in states written before it existed.
    */
@@ -97,6 +98,14 @@ export interface RecallStatus {
     | "absent";
   finishNum?: number;
   refreshedAt: string;
+}
+/**
+ * The reviewed plan's cost estimate when the campaign was submitted, for campaign outcomes to set against the cost reported.
+ */
+export interface RecordedEstimate {
+  currency: string | null;
+  expected: number | null;
+  worst: number | null;
 }
 export interface HistoryEntry {
   serial: number;

@@ -41,6 +41,7 @@ export interface CampaignState {
    * The campaign's description: campaigns sharing one form a series (growth guard).
    */
   series?: string;
+  estimate?: RecordedEstimate;
   /**
    * Salted hash of the definition without taskName: a new campaign with the same one is this campaign renamed (looks-like-rename). Absent in states written before it existed.
    */
@@ -106,6 +107,14 @@ export interface RecallStatus {
     | "absent";
   finishNum?: number;
   refreshedAt: string;
+}
+/**
+ * The reviewed plan's cost estimate when the campaign was submitted, for campaign outcomes to set against the cost reported.
+ */
+export interface RecordedEstimate {
+  currency: string | null;
+  expected: number | null;
+  worst: number | null;
 }
 export interface HistoryEntry {
   serial: number;
@@ -253,6 +262,40 @@ export const stateSchema: Record<string, unknown> = {
         "series": {
           "type": "string",
           "description": "The campaign's description: campaigns sharing one form a series (growth guard)."
+        },
+        "estimate": {
+          "type": "object",
+          "title": "RecordedEstimate",
+          "additionalProperties": false,
+          "required": [
+            "currency",
+            "expected",
+            "worst"
+          ],
+          "description": "The reviewed plan's cost estimate when the campaign was submitted, for campaign outcomes to set against the cost reported.",
+          "properties": {
+            "currency": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "maxLength": 8
+            },
+            "expected": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "worst": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            }
+          }
         },
         "identityFreeHash": {
           "type": "string",

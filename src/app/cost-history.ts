@@ -1,0 +1,105 @@
+import { ToolError } from "../errors/index.js";
+import type { SeriesHistory } from "../plan/index.js";
+import type { TaskAggregate } from "../reports/index.js";
+import type { AppliedState } from "../schema/generated/index.js";
+import type { AppContext } from "./context.js";
+import { openReportStore } from "./report-store.js";
+import type { Workspace } from "./workspace.js";
+
+/**
+ * What the report store tells of each series the plan submits to (campaigns sharing a
+ * `description`), for the cost estimate: the reports of the series' submitted tasks, recall
+ * rounds included. No store yet, or no submitted campaign of those series: no history. A store
+ * that cannot be read is said (a notice), and the estimate falls back to the config.
+ */
+export async function seriesHistories(
+  workspace: Workspace,
+  state: AppliedState | undefined,
+  series: ReadonlySet<string>,
+  context: AppContext,
+): Promise<Map<string, SeriesHistory>> {
+  const tasks = seriesTasks(state, series);
+  if (tasks.size === 0) return new Map();
+  let rows: TaskAggregate[];
+  try {
+    const store = await openReportStore(workspace, {}, context, { mustExist: true });
+    try {
+      rows = await store.aggregate();
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (error instanceof ToolError && error.code === "not-found") return new Map();
+    if (!(error instanceof ToolError)) throw error;
+    context.events.notice(
+      `note: the cost estimate uses no history: ${error.message} (the report store could not be read)\n`,
+    );
+    return new Map();
+  }
+  return historiesOf(rows, tasks);
+}
+
+interface SeriesTask {
+  series: string;
+  /** Recipients × recall rounds: the attempts its recall rounds could have made. */
+  recallOpportunities: number;
+}
+
+/** The submitted tasks of the given series, by task id. */
+function seriesTasks(state: AppliedState | undefined, series: ReadonlySet<string>): Map<number, SeriesTask> {
+  const tasks = new Map<number, SeriesTask>();
+  for (const campaign of Object.values(state?.campaigns ?? {})) {
+    if (campaign.series === undefined || !series.has(campaign.series) || typeof campaign.taskId !== "number") continue;
+    const recallNum = (campaign.settings?.["recallFlow"] as { recallNum?: unknown } | undefined)?.recallNum;
+    tasks.set(campaign.taskId, {
+      series: campaign.series,
+      recallOpportunities: campaign.recipients * (typeof recallNum === "number" ? recallNum : 0),
+    });
+  }
+  return tasks;
+}
+
+/** Folds the store's aggregates into one history per series (reports of other tasks are left out). */
+export function historiesOf(
+  rows: readonly TaskAggregate[],
+  tasks: ReadonlyMap<number, SeriesTask>,
+): Map<string, SeriesHistory> {
+  const sums = new Map<string, SeriesHistory & { currencies: Set<string>; reported: Set<number> }>();
+  for (const row of rows) {
+    // A recall round's report names its parent task as sourceTaskId.
+    const taskId = row.sourceTaskId ?? row.taskId;
+    const task = taskId === null ? undefined : tasks.get(taskId);
+    if (task === undefined || taskId === null) continue;
+    let sum = sums.get(task.series);
+    if (!sum) {
+      sum = {
+        calls: 0,
+        connected: 0,
+        billedSeconds: 0,
+        recallCalls: 0,
+        recallOpportunities: 0,
+        currency: null,
+        pricePerMinute: new Map(),
+        currencies: new Set(),
+        reported: new Set(),
+      };
+      sums.set(task.series, sum);
+    }
+    if (!sum.reported.has(taskId)) {
+      sum.reported.add(taskId);
+      sum.recallOpportunities += task.recallOpportunities;
+    }
+    sum.calls += row.calls;
+    if (row.outcome === "connected") {
+      sum.connected += row.calls;
+      sum.billedSeconds += row.billedLineSeconds;
+    }
+    const recall = row.sourceTaskId !== null || (row.recallRound ?? 0) > 0;
+    if (recall) sum.recallCalls += row.calls;
+    if (row.currency !== null) sum.currencies.add(row.currency);
+  }
+  const histories = new Map<string, SeriesHistory>();
+  for (const [series, { currencies, reported: _reported, ...history }] of sums)
+    histories.set(series, { ...history, currency: currencies.size === 1 ? [...currencies][0]! : null });
+  return histories;
+}
