@@ -1,6 +1,7 @@
 import { ToolError } from "../errors/index.js";
 import type { SeriesHistory } from "../plan/index.js";
-import type { TaskAggregate } from "../reports/index.js";
+import { openMaxMetadata } from "../campaigns/index.js";
+import type { PrefixCost, TaskAggregate } from "../reports/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
 import { openReportStore } from "./report-store.js";
@@ -21,10 +22,12 @@ export async function seriesHistories(
   const tasks = seriesTasks(state, series);
   if (tasks.size === 0) return new Map();
   let rows: TaskAggregate[];
+  let costs: PrefixCost[];
   try {
     const store = await openReportStore(workspace, {}, context, { mustExist: true });
     try {
       rows = await store.aggregate();
+      costs = await store.prefixCosts();
     } finally {
       await store.close();
     }
@@ -36,7 +39,7 @@ export async function seriesHistories(
     );
     return new Map();
   }
-  return historiesOf(rows, tasks);
+  return historiesOf(rows, costs, tasks, openMaxMetadata().callingCodes);
 }
 
 interface SeriesTask {
@@ -59,10 +62,16 @@ function seriesTasks(state: AppliedState | undefined, series: ReadonlySet<string
   return tasks;
 }
 
-/** Folds the store's aggregates into one history per series (reports of other tasks are left out). */
+/**
+ * Folds the store's aggregates into one history per series (reports of other tasks are left out),
+ * with the price it paid per billed line minute by country: a callee's country code (the head of
+ * its masked number) prices every country that shares the code.
+ */
 export function historiesOf(
   rows: readonly TaskAggregate[],
+  costs: readonly PrefixCost[],
   tasks: ReadonlyMap<number, SeriesTask>,
+  callingCodes: ReadonlyMap<string, readonly string[]>,
 ): Map<string, SeriesHistory> {
   const sums = new Map<string, SeriesHistory & { currencies: Set<string>; reported: Set<number> }>();
   for (const row of rows) {
@@ -98,8 +107,36 @@ export function historiesOf(
     if (recall) sum.recallCalls += row.calls;
     if (row.currency !== null) sum.currencies.add(row.currency);
   }
+  const byCode = new Map<string, Map<string, { cost: number; seconds: number }>>();
+  for (const cost of costs) {
+    const task = tasks.get(cost.taskId);
+    const code = codeOf(cost.prefix, callingCodes);
+    if (task === undefined || code === undefined) continue;
+    const series = byCode.get(task.series) ?? new Map<string, { cost: number; seconds: number }>();
+    byCode.set(task.series, series);
+    const sum = series.get(code) ?? { cost: 0, seconds: 0 };
+    sum.cost += cost.cost;
+    sum.seconds += cost.billedLineSeconds;
+    series.set(code, sum);
+  }
   const histories = new Map<string, SeriesHistory>();
-  for (const [series, { currencies, reported: _reported, ...history }] of sums)
-    histories.set(series, { ...history, currency: currencies.size === 1 ? [...currencies][0]! : null });
+  for (const [series, { currencies, reported: _reported, ...history }] of sums) {
+    // Prices only from reports billed in one currency: a sum across currencies means nothing.
+    const currency = currencies.size === 1 ? [...currencies][0]! : null;
+    const pricePerMinute = new Map<string, number>();
+    if (currency !== null)
+      for (const [code, sum] of byCode.get(series) ?? [])
+        if (sum.seconds > 0)
+          for (const country of callingCodes.get(code) ?? [])
+            pricePerMinute.set(country, sum.cost / (sum.seconds / 60));
+    histories.set(series, { ...history, currency, pricePerMinute });
+  }
   return histories;
+}
+
+/** The country calling code a number's leading digits start with (codes are prefix-free: at most one fits). */
+function codeOf(prefix: string, callingCodes: ReadonlyMap<string, readonly string[]>): string | undefined {
+  for (let length = 1; length <= Math.min(3, prefix.length); length++)
+    if (callingCodes.has(prefix.slice(0, length))) return prefix.slice(0, length);
+  return undefined;
 }

@@ -27,6 +27,10 @@ guards: # checked at plan time and again right before apply's first request
   callingHours: { start: "08:00", end: "21:00" } # in each callee's local time
   # suppressionLists: [lists/opt-out.txt] # numbers never to call
   # maxRecipientsPerApply: 100000 # more needs plan and apply with --allow-large
+  # maxCostPerApply: 500 # budget on the worst case, in pricing.currency (--allow-large to go past)
+# pricing: # each create's cost estimate in the plan (without it: minutes and finish times only)
+#   currency: USD
+#   perMinute: { IN: 0.05 } # a billed minute by callee country
 # Every command that reads the state or calls the platform runs in one of these: --env NAME (or
 # CAMPAIGN_ENV). An environment overrides any key above (maps merged, lists and values replaced)
 # and has its own state and report store.

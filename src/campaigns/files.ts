@@ -75,13 +75,18 @@ export interface ProjectBounds {
  * Where `absolute` really leads when that is outside `root` (after `..`, and symlinks followed),
  * else undefined. A path that does not exist is left to the reader to report.
  */
-export async function outsideProject(absolute: string, root: string): Promise<string | undefined> {
+export async function outsideProject(
+  absolute: string,
+  root: string,
+  realRoot: Promise<string> = realRootOf(root),
+): Promise<string | undefined> {
   if (!within(absolute, root)) return absolute;
   const real = await realpath(absolute).catch(() => undefined);
   if (real === undefined) return undefined;
-  const realRoot = await realpath(root).catch(() => root);
-  return within(real, realRoot) ? undefined : real;
+  return within(real, await realRoot) ? undefined : real;
 }
+
+const realRootOf = (root: string): Promise<string> => realpath(root).catch(() => root);
 
 function within(path: string, root: string): boolean {
   const rel = relative(root, path);
@@ -93,12 +98,14 @@ export function nodeFileReader(
   cwd: string,
   bounds: ProjectBounds = { root: cwd, allowOutside: false },
 ): CampaignFileReader {
+  // The root's real path, looked up once for every file a load reads (a plan reads thousands).
+  let realRoot: Promise<string> | undefined;
   return {
     readText: async (path, kind) => {
       const absolute = resolve(cwd, path);
       // Campaign files are what the user names; the files they (or the config) refer to must stay inside.
       if (kind !== "campaign file" && !bounds.allowOutside) {
-        const outside = await outsideProject(absolute, bounds.root);
+        const outside = await outsideProject(absolute, bounds.root, (realRoot ??= realRootOf(bounds.root)));
         if (outside !== undefined) {
           return {
             ok: false,

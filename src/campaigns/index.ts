@@ -16,3 +16,4 @@ export { createNumberClassifier, type NumberClassifier } from "./phone-numbers.j
 export { createZoneLookup, loadPhoneTimeZones, type ZoneLookup } from "./time-zones.js";
 export { examineRecipients, type Audience, type NumberChecks, type ZoneGroup } from "./audience.js";
 export { recipientsFileOf } from "./recipients-source.js";
+export { openMaxMetadata } from "./libphonenumber-internals.js";

@@ -11,6 +11,7 @@ export {
 export type {
   ReportStore,
   IngestResult,
+  PrefixCost,
   TaskAggregate,
   CalleeOutcome,
   CalleeQuery,

@@ -1,4 +1,10 @@
-import type { AppliedState, CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
+import type {
+  AppliedState,
+  CampaignOutcome,
+  EstimateAgainstActual,
+  OutcomesReport,
+  RecordedEstimate,
+} from "../schema/generated/index.js";
 import { nameIndex, ownEntry } from "../plan/index.js";
 import type { TaskAggregate } from "./store.js";
 
@@ -73,6 +79,8 @@ export function campaignOutcomes(
   for (const [name, o] of outcomes) {
     o.recallRounds = rounds.get(name)?.size ?? 0;
     o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
+    const estimate = ownEntry(state?.campaigns, name)?.estimate;
+    if (estimate) o.estimate = againstActual(estimate, o);
   }
   const campaigns = [...outcomes.values()]
     .filter((o) => only === undefined || o.taskName === only)
@@ -108,3 +116,17 @@ export function campaignOf(
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** The plan's estimate against the reports' cost, compared only in one currency (no reports yet: nothing billed in another). */
+function againstActual(estimate: RecordedEstimate, o: CampaignOutcome): EstimateAgainstActual {
+  const sameCurrency = o.currency === null ? o.calls === 0 : o.currency === estimate.currency;
+  const actual = sameCurrency && estimate.currency !== null ? round(o.cost + o.aiAgentFee) : null;
+  return {
+    ...estimate,
+    actual,
+    ratio:
+      actual === null || estimate.expected === null || estimate.expected === 0
+        ? null
+        : round(actual / estimate.expected),
+  };
+}

@@ -12,6 +12,9 @@ import {
   optedOutOf,
   optedOutParams,
   optedOutSql,
+  prefixCostOf,
+  prefixCostParams,
+  prefixCostSql,
   timelineParams,
   timelineRowOf,
   timelineSql,
@@ -100,6 +103,12 @@ export async function openPgReportStore(
         await rows(optedOutSql("pg", `${s}.reports`), optedOutParams("pg", intents)),
         optedOutOf,
         "opted-out callees",
+      ),
+    prefixCosts: async () =>
+      bounded(
+        await rows(prefixCostSql("pg", `${s}.reports`), prefixCostParams()),
+        prefixCostOf,
+        "task and callee-prefix costs",
       ),
     timeline: async () =>
       bounded(

@@ -9,6 +9,7 @@ import {
   type CalleeOutcome,
   type CalleeQuery,
   type OptedOutCallee,
+  type PrefixCost,
   type TimelineRow,
 } from "./store.js";
 
@@ -92,6 +93,20 @@ export function timelineSql(dialect: Dialect, table: string): string {
 
 export const timelineParams = (): unknown[] => [MAX_QUERY_ROWS + 1];
 
+/**
+ * Cost and billed line time per task (a recall round's under its parent) and callee prefix — the
+ * visible head of the masked number, which starts with its country code — for the cost forecast's
+ * price per country. Reports without a task id belong to no series and are left out.
+ */
+export function prefixCostSql(dialect: Dialect, table: string): string {
+  return `SELECT COALESCE(source_task_id, task_id) AS "taskId", substr(callee_masked, 1, 4) AS prefix, currency,
+      SUM(cost + ai_fee) AS cost, SUM(talk_seconds) AS "billedLineSeconds"
+    FROM ${table} WHERE (task_id IS NOT NULL OR source_task_id IS NOT NULL) AND callee_masked IS NOT NULL
+    GROUP BY 1, 2, 3 LIMIT ${limitParam(dialect, 1)}`;
+}
+
+export const prefixCostParams = (): unknown[] => [MAX_QUERY_ROWS + 1];
+
 /** Rows as both drivers return them (PostgreSQL: bigint as text, booleans as booleans; SQLite: 0/1). */
 type Row = Record<string, unknown>;
 
@@ -123,6 +138,15 @@ export const timelineRowOf = (row: Row): TimelineRow => ({
   hour: Number(row["hour"]),
   outcome: outcomeOf(row["outcome"]),
   calls: Number(row["calls"]),
+});
+
+export const prefixCostOf = (row: Row): PrefixCost => ({
+  taskId: Number(row["taskId"]),
+  // Only the leading digits: a short number's head is followed by its mask.
+  prefix: /^\d*/.exec(String(row["prefix"] ?? ""))![0],
+  currency: (row["currency"] as string | null) ?? null,
+  cost: Number(row["cost"] ?? 0),
+  billedLineSeconds: Number(row["billedLineSeconds"] ?? 0),
 });
 
 /** A result past MAX_QUERY_ROWS is refused in words, never cut silently. */

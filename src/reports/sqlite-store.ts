@@ -15,6 +15,9 @@ import {
   optedOutOf,
   optedOutParams,
   optedOutSql,
+  prefixCostOf,
+  prefixCostParams,
+  prefixCostSql,
   timelineParams,
   timelineRowOf,
   timelineSql,
@@ -132,6 +135,12 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
         all(optedOutSql("sqlite", "reports"), optedOutParams("sqlite", intents)),
         optedOutOf,
         "opted-out callees",
+      ),
+    prefixCosts: async () =>
+      bounded(
+        all(prefixCostSql("sqlite", "reports"), prefixCostParams()),
+        prefixCostOf,
+        "task and callee-prefix costs",
       ),
     timeline: async () =>
       bounded(all(timelineSql("sqlite", "reports"), timelineParams()), timelineRowOf, "hours of calls per task"),

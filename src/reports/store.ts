@@ -36,6 +36,8 @@ export interface ReportStore {
   optedOut(intents: readonly string[]): Promise<OptedOutCallee[]>;
   /** Calls per task, hour and outcome (reports whose hangup time was read; at most MAX_QUERY_ROWS rows). */
   timeline(): Promise<TimelineRow[]>;
+  /** Cost and billed line time per task and callee prefix (at most MAX_QUERY_ROWS rows), for the cost forecast. */
+  prefixCosts(): Promise<PrefixCost[]>;
   /** A number's salted hash as this store keeps it (its own salt, separators dropped), to compare declared numbers with callees. */
   hashCallee(callee: string): string;
   close(): Promise<void>;
@@ -91,3 +93,15 @@ export const MAX_QUERY_ROWS = 1_000_000;
 /** The most task ids and callee hashes a `calleeOutcomes` query takes (a campaign has at most 200,000 recipients). */
 export const MAX_QUERY_TASKS = 1_000;
 export const MAX_QUERY_CALLEES = 400_000;
+
+/** What a task's reports cost, for callees whose masked number starts with `prefix` (its country code first). */
+export interface PrefixCost {
+  /** The task (a recall round's parent). */
+  taskId: number;
+  /** Up to four leading digits of the callee. */
+  prefix: string;
+  currency: string | null;
+  /** cost + aiAgentFee */
+  cost: number;
+  billedLineSeconds: number;
+}

@@ -54,7 +54,9 @@ function unknownWhy(estimate: CostEstimate): string {
 }
 
 const money = (n: number): string => n.toFixed(2);
-const amount = (n: number): string => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+// One formatter for all: toLocaleString with options builds a new one each call.
+const AMOUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const amount = (n: number): string => AMOUNT.format(n);
 
 /** `2036-04-01 15:10`, rounded up to the minute, in the zone (a plan file read back with an unknown zone: as written). */
 function wallTime(iso: string, zone: string): string {

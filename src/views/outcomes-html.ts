@@ -2,7 +2,7 @@ import { escapeControlCharsDeep } from "../privacy/index.js";
 import { OUTCOME_CLASSES, type OutcomeClass } from "../reports/record.js";
 import type { CampaignDetails, DetailedOutcomes, HourCalls } from "../reports/outcome-details.js";
 import type { CampaignOutcome } from "../schema/generated/index.js";
-import { caveats, OUTCOME_LABELS } from "./outcomes.js";
+import { caveats, estimateAgainstActual, OUTCOME_LABELS } from "./outcomes.js";
 import { OUTCOMES_CSS } from "./outcomes-html-style.js";
 import { columns, esc, stackedBars, type Chart, type Segment } from "./svg.js";
 
@@ -110,6 +110,7 @@ function campaignSection(o: CampaignOutcome, details: CampaignDetails | undefine
     `billed line time ${minutes(o.billedLineSeconds)}`,
     `AI-agent billed time ${minutes(o.aiAgentBilledSeconds)}`,
     `cost ${o.cost.toFixed(4)} + AI ${o.aiAgentFee.toFixed(4)}${o.currency ? ` ${o.currency}` : ""}`,
+    ...(o.estimate ? [estimateAgainstActual(o.estimate)] : []),
     `last report ${o.lastReportAt === null ? "none" : when(o.lastReportAt)}`,
   ];
   const body =

@@ -72,6 +72,7 @@ export function renderOutcomesText(raw: OutcomesReport): string {
     lines.push(
       `  billed line time ${minutes(o.billedLineSeconds)} · AI-agent billed time ${minutes(o.aiAgentBilledSeconds)} · cost ${o.cost.toFixed(4)} + AI ${o.aiAgentFee.toFixed(4)} ${o.currency ?? ""}`.trimEnd(),
     );
+    if (o.estimate) lines.push(`  ${estimateAgainstActual(o.estimate)}`);
     lines.push(`  last report ${o.lastReportAt ?? "—"}`, "");
   }
   for (const u of report.unmatched)
@@ -98,6 +99,14 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
       `| \`${o.taskName}\` | ${o.taskId ?? ""} | ${o.recipients} | ${o.calls} | ${o.outcomes.connected} | ${o.outcomes.noAnswer} | ${o.outcomes.busy} | ${o.outcomes.voicemail} | ${o.outcomes.failed} | ${percent(o.outcomes.connected, o.calls)} | ${o.recallRounds} | ${minutes(o.billedLineSeconds)} | ${minutes(o.aiAgentBilledSeconds)} | ${topIntents(o, 3)} |`,
     );
   }
+  const estimated = report.campaigns.filter((o) => o.estimate);
+  if (estimated.length > 0)
+    out.push(
+      "",
+      "| campaign | estimate against actual cost |",
+      "|---|---|",
+      ...estimated.map((o) => `| \`${o.taskName}\` | ${estimateAgainstActual(o.estimate!)} |`),
+    );
   const total = Object.fromEntries(
     OUTCOME_CLASSES.map((cls) => [cls, report.campaigns.reduce((n, o) => n + o.outcomes[cls], 0)]),
   );
@@ -111,4 +120,15 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
     );
   }
   return out.join("\n") + "\n";
+}
+
+/** `estimated 1.20 USD (worst 3.00) · actual so far 0.95 USD (0.79× the estimate)` */
+export function estimateAgainstActual(e: NonNullable<CampaignOutcome["estimate"]>): string {
+  const money = (n: number | null): string => (n === null ? "unknown" : n.toFixed(2));
+  const currency = e.currency ?? "";
+  const actual =
+    e.actual === null
+      ? "actual cost not comparable (no currency, or reports billed in another)"
+      : `actual so far ${money(e.actual)} ${currency}${e.ratio !== null ? ` (${e.ratio.toFixed(2)}× the estimate)` : ""}`;
+  return `estimated ${money(e.expected)} ${currency} (worst ${money(e.worst)}) · ${actual}`.replace(/ +/g, " ");
 }

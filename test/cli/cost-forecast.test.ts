@@ -131,6 +131,20 @@ describe("cost forecast (issue 20)", () => {
     );
     await writeFile(join(dir, "push.json"), JSON.stringify({ array: records }));
     expect((await cli("reports", "import", "push.json")).code).toBe(0);
+    // The reviewed estimate against the cost reported: 30 reports × (0.01 + 0.02 AI) USD.
+    const outcomes = JSON.parse((await cli("--json", "outcomes", "dues-nov")).stdout);
+    const recorded = JSON.parse(await readFile(join(dir, ".campaign/state.json"), "utf8")).campaigns["dues-nov"]
+      .estimate;
+    expect(outcomes.campaigns[0].estimate).toEqual({
+      ...recorded,
+      actual: 0.9,
+      ratio: Math.round((0.9 / recorded.expected) * 10_000) / 10_000,
+    });
+    const outcomesText = await cli("outcomes", "dues-nov");
+    expect(outcomesText.stdout).toContain(
+      `estimated ${recorded.expected.toFixed(2)} USD (worst 1.20) · actual so far 0.90 USD (`,
+    );
+    expect((await cli("outcomes", "--format", "markdown")).stdout).toContain("| `dues-nov` | estimated ");
     await writeFile(
       join(dir, "campaigns/dues.yaml"),
       campaignYaml("dues-nov", `description: monthly dues\n${RECALL}`, FOUR),
@@ -148,7 +162,10 @@ describe("cost forecast (issue 20)", () => {
       averageCallSeconds: { value: 150, source: "history" },
       billingIncrement: { value: 60, source: "assumed" },
       historyCalls: 30,
+      // 0.90 USD for 60 billed minutes (24 connected × 150 s): the series' own price for India.
+      prices: [{ country: "IN", perMinute: 0.015, source: "history" }],
     });
+    expect(entry.estimate.cost.worst).toBeCloseTo(24 * 0.015, 10);
     const text = await cli("plan", "--no-color");
     expect(text.stdout).toContain("connect rate 0.8 history, recall share 0.5 history, avg call 150 s history");
     expect(text.stdout).toContain("(history: 30 reports)");

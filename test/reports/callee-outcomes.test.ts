@@ -26,6 +26,28 @@ const stores: [string, () => Promise<ReportStore>][] = [
 ];
 
 describe.each(stores)("report store queries (%s)", (_backend, open) => {
+  test("prefixCosts: cost and billed time per parent task and callee prefix; no number in the rows", async () => {
+    const store = await open();
+    try {
+      await store.ingest([
+        ...report("p1", { taskId: 300, callee: "919700000001", chargedDuration: 60 }),
+        ...report("p2", { taskId: 301, sourceTaskId: 300, callee: "919700000002", chargedDuration: 120 }),
+        ...report("p3", { taskId: 300, callee: "447700900123", chargedDuration: 30, currency: "GBP" }),
+        ...report("p4", { taskId: null, callee: "919700000003" }),
+        ...report("p5", { taskId: 300, callee: "1234567", chargedDuration: 5 }),
+      ]);
+      const rows = (await store.prefixCosts()).sort((x, y) => (x.prefix < y.prefix ? -1 : 1));
+      expect(rows).toEqual([
+        // A 7-digit number shows two leading digits.
+        { taskId: 300, prefix: "12", currency: "USD", cost: expect.closeTo(0.03, 6), billedLineSeconds: 5 },
+        { taskId: 300, prefix: "4477", currency: "GBP", cost: expect.closeTo(0.03, 6), billedLineSeconds: 30 },
+        { taskId: 300, prefix: "9197", currency: "USD", cost: expect.closeTo(0.06, 6), billedLineSeconds: 180 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   test("calleeOutcomes: per callee within a task and its recall rounds; reports without task id apart; others' tasks left out", async () => {
     const store = await open();
     try {

@@ -13,7 +13,7 @@ export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./
 export { errorSchema } from "./error.js";
 export type { OutcomesExport, UnreachedExport, UnreachedCounts, UnreachedLeftOut, OptOutsExport } from "./outcomes-export.js";
 export { outcomesExportSchema } from "./outcomes-export.js";
-export type { OutcomesReport, CampaignOutcome, OutcomeCounts, UnmatchedTask } from "./outcomes.js";
+export type { OutcomesReport, CampaignOutcome, OutcomeCounts, EstimateAgainstActual, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";
 export type { Money, CampaignPlan, PlanStateBinding, PlanEntry, ForEachRow, FieldChange, PreviousOutcome, EntryPlatformStatus, PlannedCancel, CostEstimate, EstimateInput, PlannedRounds, RoundTime, RecipientDiff, PlanSummary, CostEstimateTotal, OutsidePaths, SuppressionListBinding } from "./plan.js";
 export { planSchema } from "./plan.js";

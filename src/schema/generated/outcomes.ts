@@ -47,6 +47,7 @@ export interface CampaignOutcome {
    */
   recallRounds: number;
   lastReportAt: string | null;
+  estimate?: EstimateAgainstActual;
 }
 export interface OutcomeCounts {
   connected: number;
@@ -54,6 +55,16 @@ export interface OutcomeCounts {
   busy: number;
   voicemail: number;
   failed: number;
+}
+/**
+ * The reviewed plan's estimate (kept in the state when the campaign was submitted) against what the reports cost so far (cost + aiAgentFee). actual is null when the reports are billed in another currency; ratio = actual ÷ expected, null when either is unknown or expected is 0.
+ */
+export interface EstimateAgainstActual {
+  currency: string | null;
+  expected: number | null;
+  worst: number | null;
+  actual: number | null;
+  ratio: number | null;
 }
 export interface UnmatchedTask {
   taskId: number | null;
@@ -245,6 +256,55 @@ export const outcomesSchema: Record<string, unknown> = {
             "null"
           ],
           "format": "date-time"
+        },
+        "estimate": {
+          "type": "object",
+          "title": "EstimateAgainstActual",
+          "additionalProperties": false,
+          "required": [
+            "currency",
+            "expected",
+            "worst",
+            "actual",
+            "ratio"
+          ],
+          "description": "The reviewed plan's estimate (kept in the state when the campaign was submitted) against what the reports cost so far (cost + aiAgentFee). actual is null when the reports are billed in another currency; ratio = actual ÷ expected, null when either is unknown or expected is 0.",
+          "properties": {
+            "currency": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "expected": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "worst": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "actual": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "ratio": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            }
+          }
         }
       }
     }
