@@ -35,7 +35,10 @@ export function registerCampaignCommands(program: Command, run: Run, interrupts:
       "--refresh",
       "first ask the platform for each task's status and record it (needs credentials; its report goes to stderr; a signal then ends it as refresh does, exit 130)",
     )
-    .option("--allow-large", "report the blast-radius and budget guards (guards.max*) as warnings and record that in the plan")
+    .option(
+      "--allow-large",
+      "report the blast-radius and budget guards (guards.max*) as warnings and record that in the plan",
+    )
     .addHelpText(
       "after",
       "\nSymbols: + create   - cancel   ~ update recall flow   ! cannot change (blocked)   ? outcome unknown   - orphaned   → rename\nGuards (config guards.*): number validity, calling hours in each callee's zone, suppression lists, size limits;\neach create shows its countries, a masked sample and, for a series, who is added or removed.\nWhen GITHUB_STEP_SUMMARY is set, the plan is appended there as markdown too (a warning when it cannot be).\n\nExample:\n  campaign plan --detailed-exitcode --format markdown\n  campaign plan --out plan.json\n",
