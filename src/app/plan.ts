@@ -46,6 +46,7 @@ export async function planCampaigns(input: PlanInput, context: AppContext, ports
   // Written atomically, never over one of the tool's own files, and before the plan is shown:
   // a refused or failed write leaves stdout to the error alone.
   if (out !== undefined) await writeOutput(out, jsonView(plan), "plan", protect, context);
-  await appendToStepSummary(renderPlanMarkdown(plan) + "\n", protect, context);
+  // Rendered only for a job summary that is asked for (a thousand creates take a while to write).
+  if (context.env["GITHUB_STEP_SUMMARY"]) await appendToStepSummary(renderPlanMarkdown(plan) + "\n", protect, context);
   return { plan, ...(out !== undefined ? { savedTo: out } : {}) };
 }
