@@ -80,7 +80,8 @@ export function campaignOutcomes(
     o.recallRounds = rounds.get(name)?.size ?? 0;
     o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
     const estimate = ownEntry(state?.campaigns, name)?.estimate;
-    if (estimate) o.estimate = againstActual(estimate, o);
+    // A plan made without pricing estimated no cost: nothing to set against the reports.
+    if (estimate && estimate.currency !== null) o.estimate = againstActual(estimate, o);
   }
   const campaigns = [...outcomes.values()]
     .filter((o) => only === undefined || o.taskName === only)

@@ -128,7 +128,7 @@ export function estimateAgainstActual(e: NonNullable<CampaignOutcome["estimate"]
   const currency = e.currency ?? "";
   const actual =
     e.actual === null
-      ? "actual cost not comparable (no currency, or reports billed in another)"
+      ? "actual cost not comparable (the reports are billed in another currency)"
       : `actual so far ${money(e.actual)} ${currency}${e.ratio !== null ? ` (${e.ratio.toFixed(2)}× the estimate)` : ""}`;
   return `estimated ${money(e.expected)} ${currency} (worst ${money(e.worst)}) · ${actual}`.replace(/ +/g, " ");
 }
