@@ -1,4 +1,7 @@
-import { resolve } from "node:path";
+import type { Dirent } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ToolError } from "../errors/index.js";
 import { discoverCampaignFiles, nodeFileReader, parseYamlFile, recipientsFileOf } from "../campaigns/index.js";
 import {
   appendOutputFile,
@@ -9,7 +12,7 @@ import {
   type ProtectedFile,
 } from "../files/index.js";
 import type { AppContext } from "./context.js";
-import { otherEnvironmentStores, type Workspace } from "./workspace.js";
+import { allCampaignsDirs, otherEnvironmentStores, type Workspace } from "./workspace.js";
 
 /**
  * The files of this workspace no output may overwrite: config, state (with journal, lock, temp
@@ -39,6 +42,10 @@ export async function toolFiles(
     ...(extra.inputFiles ?? []),
     ...(await campaignInputs(settings.campaignsDir, context, extra.inputFiles === undefined)),
   ];
+  // Without the loaded campaigns, a recipients CSV named by a template or a base, or a forEach rows
+  // file, is known only by where it lives: every file in every environment's campaigns directory.
+  if (extra.inputFiles === undefined)
+    for (const dir of allCampaignsDirs(workspace.config, context)) inputs.push(...(await filesUnder(dir, context)));
   return [
     ...files,
     ...inputs.map((path) => ({
@@ -46,6 +53,23 @@ export async function toolFiles(
       what: `${/\.csv$/i.test(path) ? "the recipients file" : "the campaign file"} ${path}`,
     })),
   ];
+}
+
+const MAX_PROTECTED_FILES = 100_000;
+
+/** Every file below `dir` (none when it does not exist), at most MAX_PROTECTED_FILES: more is an error, never a silent gap. */
+async function filesUnder(dir: string, context: AppContext): Promise<string[]> {
+  const entries = await readdir(resolve(context.cwd, dir), { recursive: true, withFileTypes: true }).catch(
+    () => [] as Dirent[],
+  );
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  if (files.length > MAX_PROTECTED_FILES)
+    throw new ToolError(
+      "invalid-input",
+      `${dir} holds more than ${MAX_PROTECTED_FILES.toLocaleString("en")} files: too many to check an output against`,
+      "write the output outside the campaigns directory",
+    );
+  return files;
 }
 
 /** Campaign files under campaignsDir (and the recipientsFile each names, read without loading the campaigns). */

@@ -156,8 +156,21 @@ export function otherEnvironmentStores(config: LoadedConfig, context: AppContext
         return [
           { path: settings.statePath, what: `the state file${of} ${settings.statePath}`, siblings: true },
           { path: settings.reports.path, what: `the report store${of} ${settings.reports.path}`, siblings: true },
+          // Another environment's do-not-call lists: overwriting one would drop numbers it must never call.
+          ...(settings.guards.suppressionLists ?? []).map((path) => ({
+            path,
+            what: `the suppression list${of} ${path}`,
+          })),
         ];
       });
+}
+
+/** Every environment's campaignsDir (the chosen one's first), for the files no output may overwrite. */
+export function allCampaignsDirs(config: LoadedConfig, context: AppContext): string[] {
+  const dirs = [config.settings.campaignsDir];
+  for (const name of [undefined, ...config.environments])
+    if (name !== config.environment) dirs.push(configForEnvironment(config, name, context).settings.campaignsDir);
+  return [...new Set(dirs)];
 }
 
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
