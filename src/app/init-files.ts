@@ -32,14 +32,17 @@ guards: # checked at plan time and again right before apply's first request
 #   currency: USD
 #   perMinute: { IN: 0.05 } # a billed minute by callee country
 # Every command that reads the state or calls the platform runs in one of these: --env NAME (or
-# CAMPAIGN_ENV). An environment overrides any key above (maps merged, lists and values replaced)
-# and has its own state and report store.
+# CAMPAIGN_ENV). An environment overrides any key above (maps merged, lists and values replaced;
+# suppressionLists added to the ones above) and has its own state and report store.
 environments:
   staging: # a test account; its own credentials in CI (the GitHub environment "staging")
-    # api: { appId: YOUR_STAGING_APP_ID }
+    # Its own campaigns, calling testers: with production's campaigns/ it would ring every
+    # customer a second time, from the staging account.
+    campaignsDir: staging/campaigns
+    api: { appId: YOUR_STAGING_APP_ID } # sent by its campaigns that write no appId of their own
     guards:
       maxRecipientsPerApply: 100 # staging calls testers, not customers
-  production: {} # the keys above as they are; applied after a reviewer approves
+  production: {} # the keys above as they are (campaigns/); applied after a reviewer approves
 `;
 
 export const EXAMPLE_CAMPAIGN = `# yaml-language-server: $schema=../.campaign/campaign.schema.json
@@ -62,6 +65,20 @@ recallFlow: # optional: call again
   recallNum: 1 # rounds; nodeList needs exactly one entry per round
   nodeList:
     - agentId: "110"
+`;
+
+export const STAGING_CAMPAIGN = `# yaml-language-server: $schema=../../.campaign/campaign.schema.json
+#
+# Staging's campaigns: the staging account calls only the people testing the agent. Never point
+# staging at production's campaigns/ (every customer would be called twice).
+taskName: tester-reminders
+description: The agent tried on a tester's phone
+# no appId: staging's own (api.appId under environments.staging in campaign.config.yaml) is sent
+agentId: 110
+maxCalls: 180
+numberInfoList:
+  - calleeNumber: "919700000002" # a placeholder: your testers' own numbers, country code first
+    text1: Tester
 `;
 
 /** The .gitignore lines not in it yet. */

@@ -5,7 +5,13 @@ import { ToolError } from "../errors/index.js";
 import { FILE_LIMITS, kindOf, readTextFile } from "../files/index.js";
 import type { InitReport } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
-import { CONFIG_TEMPLATE, EXAMPLE_CAMPAIGN, gitignoreWith, missingGitignoreLines } from "./init-files.js";
+import {
+  CONFIG_TEMPLATE,
+  EXAMPLE_CAMPAIGN,
+  STAGING_CAMPAIGN,
+  gitignoreWith,
+  missingGitignoreLines,
+} from "./init-files.js";
 import { TOOL_VERSION } from "./version.js";
 
 export type { InitReport };
@@ -26,6 +32,7 @@ export async function init(
   const files: Record<string, string> = {
     "campaign.config.yaml": CONFIG_TEMPLATE,
     "campaigns/example.yaml": EXAMPLE_CAMPAIGN,
+    "staging/campaigns/tester.yaml": STAGING_CAMPAIGN,
     ".campaign/campaign.schema.json": schema,
     ".github/workflows/campaigns.yml": pinned(workflow),
     ".github/workflows/outcomes.yml": pinned(outcomesWorkflow),

@@ -5,6 +5,7 @@ import { maskPhoneNumber } from "../privacy/index.js";
 import { optOutMatcher } from "../reports/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
+import { optOutIntents } from "./opt-out-intents.js";
 import { openReportStore } from "./report-store.js";
 import { loadSuppressionLists } from "./suppression.js";
 import { campaignFileReader, type Workspace } from "./workspace.js";
@@ -12,8 +13,8 @@ import { campaignFileReader, type Workspace } from "./workspace.js";
 const SAMPLE = 20;
 
 /**
- * For the plan: the declared numbers of campaigns not yet submitted whose latest status report is
- * an opt-out, that no suppression list holds. Optional and cheap: nothing without
+ * For the plan: the declared numbers of campaigns not yet submitted with any status report that is
+ * an opt-out (a later report never takes it back), that no suppression list holds. Optional and cheap: nothing without
  * reports.optOutIntents or a report store; the store is asked for its opt-outs first (usually
  * few), and declared numbers are hashed only when there are some (and only those whose last
  * digits match one). A store that cannot be read is said (a notice) and the plan goes on.
@@ -24,7 +25,7 @@ export async function optedOutDeclared(
   desired: readonly DesiredCampaign[],
   context: AppContext,
 ): Promise<OptedOutRecipients[]> {
-  const intents = workspace.config.settings.reports.optOutIntents;
+  const intents = optOutIntents(workspace, context);
   const candidates = desired.filter((d) => !submitted(state, d.taskName));
   if (intents.length === 0 || candidates.length === 0) return [];
   const found: { taskName: string; numbers: { number: number; intent: string }[] }[] = [];

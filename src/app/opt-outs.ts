@@ -5,6 +5,7 @@ import type { OptOutsExport } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
 import { loadDeclaredRecipients } from "./declared-recipients.js";
 import { toolFiles, writeOutput } from "./outputs.js";
+import { optOutIntents } from "./opt-out-intents.js";
 import { openReportStore, type StoreOption } from "./report-store.js";
 import { loadSuppressionLists } from "./suppression.js";
 import { campaignFileReader, openWorkspace, withStateBackend, type WorkspaceOptions } from "./workspace.js";
@@ -17,9 +18,10 @@ export interface OptOutsInput extends StoreOption {
 }
 
 /**
- * `campaign outcomes [NAME] --opt-outs --out FILE`: the numbers of the callees whose latest report
- * has an opt-out intent, joined from the campaign files by the store's hash, as a suppression list
- * of the numbers no configured list holds yet (one E.164 number a line).
+ * `campaign outcomes [NAME] --opt-outs --out FILE`: the numbers of the callees with any report
+ * carrying an opt-out intent (an opt-out is never taken back), joined from the campaign files (NAME's
+ * only, if given) by the store's hash, as a suppression list of the numbers no configured list holds
+ * yet (one E.164 number a line).
  */
 export async function writeOptOuts(
   name: string | undefined,
@@ -28,28 +30,31 @@ export async function writeOptOuts(
   context: AppContext,
 ): Promise<OptOutsExport> {
   const workspace = await openWorkspace(options, context);
-  const intents = workspace.config.settings.reports.optOutIntents;
+  const intents = optOutIntents(workspace, context);
   if (intents.length === 0) throw noOptOutIntents();
   const state = await withStateBackend(workspace, (backend) => backend.read());
   const loaded = await loadDeclaredRecipients(workspace, state, () => false, context);
-  const campaigns = loaded.desired.filter((d) => name === undefined || d.taskName === name);
-  if (name !== undefined && campaigns.length === 0)
+  if (name !== undefined && !loaded.desired.some((d) => d.taskName === name))
     throw new ToolError(
       "not-found",
       `no campaign file declares "${name}"`,
       "campaign validate lists the declared ones",
     );
   const store = await openReportStore(workspace, input, context, { mustExist: true });
+  // Every campaign file is matched, the one asked for or not, so the counts can say whose each opt-out is.
   const found = new Map<string, number>();
+  const elsewhere = new Set<string>();
   let optedOut = 0;
   try {
     const callees = await store.optedOut(intents);
     optedOut = callees.length;
     const match = optOutMatcher(callees, (callee) => store.hashCallee(callee));
-    for (const campaign of optedOut > 0 ? campaigns : [])
+    for (const campaign of optedOut > 0 ? loaded.desired : [])
       for (const number of campaign.numbers) {
         const callee = match(number);
-        if (callee !== undefined) found.set(callee.calleeHash, number);
+        if (callee === undefined) continue;
+        if (name === undefined || campaign.taskName === name) found.set(callee.calleeHash, number);
+        else elsewhere.add(callee.calleeHash);
       }
   } finally {
     await store.close();
@@ -59,7 +64,7 @@ export async function writeOptOuts(
     .filter((n) => suppressedBy(lists, String(n)) === undefined)
     .sort((a, b) => a - b);
   const text = [
-    "# Opt-outs: callees whose latest status report had one of reports.optOutIntents",
+    "# Opt-outs: callees with a status report that had one of reports.optOutIntents",
     `# (${intents.join(", ")}), written by campaign outcomes --opt-outs at ${new Date(context.now()).toISOString()}.`,
     "# A suppression list: one E.164 number a line; add this file to guards.suppressionLists.",
     ...numbers.map((n) => `+${n}`),
@@ -77,7 +82,8 @@ export async function writeOptOuts(
     optedOut,
     written: numbers.length,
     alreadySuppressed: found.size - numbers.length,
-    undeclared: optedOut - found.size,
+    otherCampaigns: [...elsewhere].filter((hash) => !found.has(hash)).length,
+    undeclared: optedOut - new Set([...found.keys(), ...elsewhere]).size,
   };
 }
 

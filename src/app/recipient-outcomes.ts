@@ -23,16 +23,22 @@ export async function showRecipientOutcomes(
   context: AppContext,
   render: (report: RecipientOutcomesReport) => string,
 ): Promise<{ report: RecipientOutcomesReport; text: string }> {
-  const results = await recipientResults(name, input, options, context);
-  const report = recipientOutcomes({
+  const results = await recipientResults(name, { ...input, optOuts: true }, options, context);
+  const counted = recipientOutcomes({
     taskName: name,
     taskId: results.taskId,
     recipients: results.declared.recipients,
     folded: results.folded,
     columns: results.declared.columns,
-    optOutIntents: new Set(results.workspace.config.settings.reports.optOutIntents),
+    optedOut: results.optedOut,
     reveal: input.reveal,
   });
+  // Said in the document (it may go to a file) and as a warning: the rows may not be who was called.
+  const report: RecipientOutcomesReport = { ...counted, recipientsChanged: results.recipientsChanged };
+  if (results.recipientsChanged)
+    context.events.notice(
+      `warning: the recipients of "${name}" in its campaign files changed since it was submitted: the rows are the files' recipients now, not the ones its task calls\n`,
+    );
   const text = render(report);
   if (input.out !== undefined) {
     const protect = await toolFiles(results.workspace, context, {

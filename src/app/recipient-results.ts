@@ -2,8 +2,9 @@ import { contains } from "../campaigns/number-set.js";
 import { ToolError } from "../errors/index.js";
 import { ownEntry } from "../plan/index.js";
 import { foldPerRecipient, type Folded } from "../reports/index.js";
-import type { AppliedState } from "../schema/generated/index.js";
+import type { AppliedState, CampaignState } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
+import { optOutIntents } from "./opt-out-intents.js";
 import { alsoDeclaredBy, loadDeclaredRecipients, type DeclaredRecipients } from "./declared-recipients.js";
 import { openReportStore, type StoreOption } from "./report-store.js";
 import { openWorkspace, withStateBackend, type Workspace, type WorkspaceOptions } from "./workspace.js";
@@ -12,8 +13,14 @@ import { openWorkspace, withStateBackend, type Workspace, type WorkspaceOptions 
 export interface RecipientResults {
   workspace: Workspace;
   taskId: number | null;
+  /** The campaign's state entry (undefined: never applied). */
+  applied: CampaignState | undefined;
+  /** The recipients the files declare now are not the ones submitted (the state's recipientsHash differs). */
+  recipientsChanged: boolean;
   declared: DeclaredRecipients;
   folded: (Folded | undefined)[];
+  /** Per recipient: whether any report of any campaign carries one of the opt-out intents asked for. */
+  optedOut: boolean[];
   /** The campaign files and CSVs read: no output may overwrite them. */
   inputFiles: string[];
 }
@@ -22,10 +29,11 @@ export interface RecipientResults {
  * Joins a campaign's files with the report store: every declared number is hashed with the store's
  * salt and the store is asked for those callees only, within the campaign's task (and its recall
  * rounds); reports without a task id count for a number no other applied campaign declares.
+ * With `optOuts`, also which recipients opted out in any report of any campaign.
  */
 export async function recipientResults(
   name: string,
-  input: StoreOption,
+  input: StoreOption & { optOuts?: boolean },
   options: WorkspaceOptions,
   context: AppContext,
 ): Promise<RecipientResults> {
@@ -44,7 +52,21 @@ export async function recipientResults(
       calleeHashes: [...new Set(hashes)],
     });
     const owns = ownsUnattributed(declared, state, loaded.desired, applied !== undefined);
-    return { workspace, taskId, declared, folded: foldPerRecipient(hashes, rows, owns), inputFiles: loaded.inputFiles };
+    const intents = input.optOuts === true ? optOutIntents(workspace, context) : [];
+    const optedOutHashes = new Set(intents.length > 0 ? (await store.optedOut(intents)).map((c) => c.calleeHash) : []);
+    // A state written before recipientsHash existed cannot tell: taken as unchanged.
+    const submittedHash = applied?.recipientsHash;
+    const current = loaded.desired.find((d) => d.taskName === name)?.recipientsHash;
+    return {
+      workspace,
+      taskId,
+      applied,
+      recipientsChanged: submittedHash !== undefined && submittedHash !== current,
+      declared,
+      folded: foldPerRecipient(hashes, rows, owns),
+      optedOut: hashes.map((hash) => optedOutHashes.has(hash)),
+      inputFiles: loaded.inputFiles,
+    };
   } finally {
     await store.close();
   }

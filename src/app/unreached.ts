@@ -4,6 +4,7 @@ import { suppressedBy } from "../campaigns/suppression.js";
 import { ToolError } from "../errors/index.js";
 import type { NumberInfo, UnreachedCounts, UnreachedExport } from "../schema/generated/index.js";
 import { csvText } from "../views/csv.js";
+import { assertCallsEnded } from "./calls-ended.js";
 import type { AppContext } from "./context.js";
 import type { DeclaredRecipients } from "./declared-recipients.js";
 import { toolFiles, writeOutput } from "./outputs.js";
@@ -19,6 +20,8 @@ export interface UnreachedInput extends StoreOption {
   out: string;
   /** --outcomes no-answer,busy: only those whose latest call ended so (not-called: no report yet). */
   outcomes?: string;
+  /** --before-finished: write even though the campaign may still ring (a warning says so). */
+  beforeFinished?: boolean;
 }
 
 type Key = keyof UnreachedCounts;
@@ -33,7 +36,8 @@ const OUTCOME_NAMES: ReadonlyMap<string, Key> = new Map([
 /**
  * `campaign outcomes NAME --unreached --out FILE`: the recipients no call reached, as a recipients
  * CSV with the source's own header and values (full numbers: the file is the next campaign's input).
- * Left out: numbers a suppression list holds, and callees whose latest report is an opt-out.
+ * Left out: numbers a suppression list holds, and callees with an opt-out report in any campaign.
+ * Refused while the campaign may still ring, and when its recipients changed since it was submitted.
  */
 export async function writeUnreached(
   name: string,
@@ -42,10 +46,17 @@ export async function writeUnreached(
   context: AppContext,
 ): Promise<UnreachedExport> {
   const wanted = outcomesAsked(input.outcomes);
-  const results = await recipientResults(name, input, options, context);
-  const { workspace, declared, folded } = results;
+  const store = input.store !== undefined ? { store: input.store } : {};
+  const results = await recipientResults(name, { ...store, optOuts: true }, options, context);
+  const { workspace, declared, folded, optedOut } = results;
+  if (results.recipientsChanged)
+    throw new ToolError(
+      "invalid-input",
+      `the recipients of "${name}" changed since it was submitted: its files no longer declare the numbers its task calls, so the unreached cannot be told from them. Nothing was written`,
+      "restore the recipients as submitted (git shows them) to write the unreached; campaign plan shows the change",
+    );
+  assertCallsEnded(name, results.applied, input.beforeFinished === true, context);
   const { lists } = await loadSuppressionLists(workspace.config, campaignFileReader(workspace, context), context);
-  const optOuts = new Set(workspace.config.settings.reports.optOutIntents);
   const latest: UnreachedCounts = { noAnswer: 0, busy: 0, voicemail: 0, failed: 0, notCalled: 0 };
   const leftOut = { notAsked: 0, suppressed: 0, optedOut: 0 };
   const chosen: number[] = [];
@@ -53,7 +64,7 @@ export async function writeUnreached(
     const calls = folded[index];
     if (calls !== undefined && calls.connectedCalls > 0) return;
     const key: Key = calls === undefined ? "notCalled" : calls.outcome === "connected" ? "failed" : calls.outcome;
-    if (calls?.intent != null && optOuts.has(calls.intent)) leftOut.optedOut++;
+    if (optedOut[index]) leftOut.optedOut++;
     else if (suppressedBy(lists, recipient.calleeNumber) !== undefined) leftOut.suppressed++;
     else if (!wanted.has(key)) leftOut.notAsked++;
     else {
@@ -62,10 +73,7 @@ export async function writeUnreached(
     }
   });
   const { header, rows } = await asRecipientsFile(declared, workspace, context);
-  const protect = await toolFiles(workspace, context, {
-    inputFiles: results.inputFiles,
-    ...(input.store !== undefined ? { store: input.store } : {}),
-  });
+  const protect = await toolFiles(workspace, context, { inputFiles: results.inputFiles, ...store });
   await writeOutput(input.out, csvText(header, chosen.map(rows)), "unreached recipients", protect, context);
   return {
     formatVersion: 1,

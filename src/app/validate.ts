@@ -4,7 +4,7 @@ import { hasErrors } from "../diagnostics/index.js";
 import type { ValidationReport } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
 import { combineValidations } from "./validate-environments.js";
-import { campaignDefaults, campaignFileReader, numberChecks } from "./workspace.js";
+import { campaignDefaults, campaignFileReader, numberChecks, partialRoots } from "./workspace.js";
 
 export interface ValidateInput {
   /** Campaign files or directories; none: the config's campaignsDir. */
@@ -44,6 +44,7 @@ async function validateIn(config: LoadedConfig, input: ValidateInput, context: A
     now: context.now(),
     timeZone: config.settings.api.timezone,
     defaults: campaignDefaults(config),
+    campaignsDirs: partialRoots(config, context),
     // Time zones matter to the calling-hours guard only, which is planning's.
     numbers: await numberChecks(config.settings.guards, { zones: false }),
   });

@@ -1,10 +1,10 @@
-import { stat } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import {
   createNumberClassifier,
   createZoneLookup,
   discoverCampaignFiles,
+  displayPath,
   loadCampaigns,
   loadPhoneTimeZones,
   noCampaigns,
@@ -14,7 +14,13 @@ import {
   type LoadedCampaign,
   type NumberChecks,
 } from "../campaigns/index.js";
-import { configForEnvironment, environmentRequired, loadConfig, type LoadedConfig } from "../config/index.js";
+import {
+  configForEnvironment,
+  environmentRequired,
+  loadConfig,
+  variablesOverridingEnvironment,
+  type LoadedConfig,
+} from "../config/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import type { ProtectedFile } from "../files/index.js";
@@ -23,6 +29,7 @@ import type { GuardsConfig, SuppressionListBinding } from "../schema/generated/i
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { AppContext } from "./context.js";
 import { projectPath } from "./project-paths.js";
+import { refuseOtherEnvironmentState, refuseReservedStatePath, refuseStateLeftBehind } from "./state-path-checks.js";
 import { applySuppression, leftOutBy, loadSuppressionLists } from "./suppression.js";
 
 export interface Workspace {
@@ -84,9 +91,15 @@ export async function openWorkspace(options: WorkspaceOptions, context: AppConte
   }
   if (config.environments.length > 0 && config.environment === undefined)
     throw environmentRequired(config.environments, config.settings.configFile);
+  const overridden =
+    config.environment === undefined
+      ? []
+      : variablesOverridingEnvironment(config.document, config.environment, context.env);
+  if (overridden.length > 0) context.events.diagnostics(overridden);
   const statePath = options.state ?? config.settings.statePath;
   refuseReservedStatePath(statePath, config, context.cwd);
   if (options.state === undefined) await refuseStateLeftBehind(config, context);
+  else refuseOtherEnvironmentState(options.state, config, context);
   return {
     config,
     statePath,
@@ -102,47 +115,6 @@ export function campaignFileReader(workspace: Pick<Workspace, "config">, context
     root: workspace.config.projectRoot,
     allowOutside: workspace.config.settings.allowPathsOutsideProject,
   });
-}
-
-// Names the tool keeps beside a state (journal, lock, new-state salt, temp files): a state there
-// would be a second, empty state (every applied campaign planned again) that corrupts the first.
-const STATE_SIDECAR = /\.(journal|lock|new-salt|tmp)$/;
-
-/** `--state FILE` (or state.path) must not name a state's sidecar file or the config file. */
-function refuseReservedStatePath(statePath: string, config: LoadedConfig, cwd: string): void {
-  const configFile = config.settings.configFile;
-  if (
-    STATE_SIDECAR.test(statePath) ||
-    (configFile !== undefined && resolve(cwd, statePath) === resolve(cwd, configFile))
-  ) {
-    throw new ToolError(
-      "usage",
-      `${statePath} cannot be a state file: that name is ${STATE_SIDECAR.test(statePath) ? "reserved for the journal, lock and temporary files beside a state" : "the config file"}`,
-      "pass the state file itself (e.g. --state .campaign/state.json)",
-    );
-  }
-}
-
-/**
- * The state of before environments were declared (the state file above them) that no environment
- * uses: planning an environment against its own, new state would submit every campaign in it again.
- */
-async function refuseStateLeftBehind(config: LoadedConfig, context: AppContext): Promise<void> {
-  if (config.environment === undefined) return;
-  const above = configForEnvironment(config, undefined, context).settings;
-  if (above.state.backend !== "file") return;
-  const left = resolve(context.cwd, above.statePath);
-  const each = config.environments.map((name) => configForEnvironment(config, name, context).settings);
-  if (each.some((s) => s.state.backend === "file" && resolve(context.cwd, s.statePath) === left)) return;
-  const info = await stat(left).catch(() => undefined);
-  if (!info?.isFile()) return;
-  const own = config.settings.statePath;
-  throw new ToolError(
-    "state-conflict",
-    `the state ${above.statePath} is used by no environment: each environment has its own (${config.environment}: ${own}), so planning against it would submit every campaign in ${above.statePath} again`,
-    `keep it for the environment it records: set state.path: ${above.statePath} under environments.${config.environment} in the config (or move it to ${own}); delete it if it is no longer needed`,
-    { file: above.statePath },
-  );
 }
 
 /** The state and report store files of every other environment (and of the keys above them): no output here overwrites them. */
@@ -173,16 +145,34 @@ export function allCampaignsDirs(config: LoadedConfig, context: AppContext): str
   return [...new Set(dirs)];
 }
 
+/** Every environment's campaigns directory as campaign files' paths are shown: partial folders below them are skipped. */
+export function partialRoots(config: LoadedConfig, context: AppContext): string[] {
+  return allCampaignsDirs(config, context).map((dir) => displayPath(resolve(context.cwd, dir), context.cwd));
+}
+
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
 export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
   const { settings, source } = config;
+  const own = environmentAppId(config);
   return {
     values: { ...(settings.api.appId ? { appId: settings.api.appId } : {}), ...settings.defaults },
     locate: (path) =>
       Object.hasOwn(settings.defaults, String(path[0]))
         ? source.locate(["defaults", ...path])
         : source.locate(["api", "appId"]),
+    ...(own ? { environmentAppId: own } : {}),
   };
+}
+
+/** The api.appId the chosen environment writes itself (LAAFFIC_APP_ID overriding it is warned about when the workspace opens). */
+function environmentAppId(config: LoadedConfig): CampaignDefaultsSource["environmentAppId"] {
+  const name = config.environment;
+  if (name === undefined) return undefined;
+  const environments = (config.document.value as { environments?: Record<string, { api?: { appId?: unknown } }> })
+    .environments;
+  const written = environments && Object.hasOwn(environments, name) ? environments[name]?.api?.appId : undefined;
+  if (typeof written !== "string") return undefined;
+  return { environment: name, appId: written, at: config.source.locate(["api", "appId"]) };
 }
 
 export interface DesiredLoad {
@@ -240,6 +230,7 @@ export async function loadDesired(
     now: context.now(),
     timeZone: settings.api.timezone,
     defaults,
+    campaignsDirs: partialRoots(workspace.config, context),
     onLoaded: describe,
     keepRecipients: options.forSubmission,
     numbers: checks,

@@ -64,6 +64,8 @@ export async function executeChanges(input: ChangesInput): Promise<ApplyOutcome[
         c.identityFreeHash = change.desired.identityFreeHash;
         c.settings = change.desired.settings as CampaignState["settings"];
         if (c.recall) c.recall.status = flow ? c.recall.status : "cancelled";
+        // The estimate reviewed at submission priced the old recall rounds: no longer what rings.
+        delete c.estimate;
         return { action: flow ? "recall-update" : "recall-cancel", taskName: name, detail: what };
       }),
     );

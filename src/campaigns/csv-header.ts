@@ -123,7 +123,14 @@ export function mapHeader(
     const mapped = columns[field];
     // A column the mapping gives to another field is that field's alone.
     const column = mapped ?? (claimed.has(field) ? undefined : field);
-    if (column === undefined) continue;
+    if (column === undefined) {
+      // The number's own column read into another field: one error here, not one per row.
+      if (field === "calleeNumber") {
+        ok = false;
+        diagnostics.push(numberColumnTaken(context, claimed.get(field)!, mappedAt(claimed.get(field)!)));
+      }
+      continue;
+    }
     const index = header.indexOf(column);
     if (index < 0) {
       if (mapped !== undefined) {
@@ -163,6 +170,16 @@ function missingColumn(context: HeaderContext, field: string, column: string, ma
     hint: `${headerNames(header)}; correct the name in recipientsFile.columns (it must match the header exactly)`,
     at: { file: context.file, line: context.line(), column: 1 },
     related: [{ ...mapped, message: `${field} is mapped to ${shown(column)} here` }],
+  });
+}
+
+function numberColumnTaken(context: HeaderContext, field: string, mapped: SourcePosition): Diagnostic {
+  return errorAt({
+    code: "missing-column",
+    message: `recipients file has no calleeNumber to read: its column "calleeNumber" is mapped to ${field} (recipientsFile.columns.${field}, ${mapped.file}:${mapped.line})`,
+    hint: `map the column that holds the numbers in recipientsFile.columns.calleeNumber, or read ${field} from another column`,
+    at: { file: context.file, line: context.line(), column: 1 },
+    related: [{ ...mapped, message: `${field} is mapped to "calleeNumber" here` }],
   });
 }
 

@@ -6,7 +6,7 @@ export {
   type LoadedCampaign,
   type LoadResult,
 } from "./load.js";
-export { discoverCampaignFiles, nodeFileReader, outsideProject, type ProjectBounds } from "./files.js";
+export { discoverCampaignFiles, displayPath, nodeFileReader, outsideProject, type ProjectBounds } from "./files.js";
 export { fileProblem, referencedFileProblem, type OutsideProject } from "./file-problems.js";
 export { parseYamlFile, type SourceDocument, type FieldPath } from "./yaml-documents.js";
 export { wallTimeToEpochMs, epochMsToWallTime, isValidTimeZone } from "./platform-time.js";

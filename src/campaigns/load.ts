@@ -15,6 +15,7 @@ import { documentCampaigns, type ExpandContext } from "./expand.js";
 import { baseFiles } from "./extends.js";
 import type { CampaignSource } from "./layers.js";
 import { partialNameWanted, partialSkipped } from "./partials.js";
+import { appIdOverridesEnvironment, type EnvironmentAppId } from "./app-id.js";
 import { parseYamlFile, type FieldPath } from "./yaml-documents.js";
 
 /** The filesystem, passed in: loading itself does no I/O. */
@@ -33,6 +34,8 @@ export interface CampaignDefaultsSource {
   values: CampaignDefaults;
   /** Where a default is written (the config file), for errors in merged-in values. */
   locate(path: FieldPath): SourcePosition;
+  /** The api.appId the chosen environment sets itself: a campaign's other appId is warned about. */
+  environmentAppId?: EnvironmentAppId;
 }
 
 export interface LoadOptions {
@@ -52,6 +55,8 @@ export interface LoadOptions {
   keepRecipients?: boolean;
   /** How callee numbers are checked (default: libphonenumber metadata, invalid numbers are errors). */
   numbers?: NumberChecks;
+  /** The campaigns directories (as the files' paths are written): a file in a `_` folder below one is a partial. */
+  campaignsDirs?: readonly string[];
   /** Numbers of a campaign that will not be called (suppressed: skip): checked, but not in its audience. */
   leaveOut?: (campaign: Campaign) => ((calleeNumber: string) => boolean) | undefined;
 }
@@ -139,7 +144,7 @@ async function loadFile(
 ): Promise<Omit<LoadResult, "inputFiles">> {
   const campaigns: LoadedCampaign[] = [];
   const diagnostics: Diagnostic[] = [];
-  const partial = partialSkipped(file);
+  const partial = partialSkipped(file, options.campaignsDirs);
   if (partial) return { campaigns, diagnostics: [partial] };
   const read = await options.reader.readText(file, "campaign file");
   if (!read.ok) {
@@ -208,6 +213,7 @@ async function loadDocument(
   // Numbers written as a CRM writes them (numberFormat) are digits before the schema checks them.
   const numbers = readNumberFormats(merged, options.numbers!.classify, locator.locate);
   diagnostics.push(...numbers.diagnostics);
+  diagnostics.push(...appIdOverridesEnvironment(declared, locator.locate, options.defaults?.environmentAppId));
 
   const validate = validators().campaign;
   if (!validate(numbers.campaign)) {

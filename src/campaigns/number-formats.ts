@@ -86,16 +86,17 @@ export function readNumberFormats(
   const unused = (path: FieldPath): Diagnostic =>
     warningAt({
       code: "country-unused",
-      message: "country is read only with numberFormat: national; here it changes nothing",
-      hint: "set numberFormat: national, or remove country",
+      message: "country is read only with numberFormat: national or international; here it changes nothing",
+      hint: "set numberFormat: national (or international, which then refuses a bare national number), or remove country",
       at: locate(path),
       field: `/${path.join("/")}`,
     });
-  if (own.country !== undefined && fileFormat !== "national") diagnostics.push(unused(["recipientsFile", "country"]));
+  const readsCountry = (format: string): boolean => format === "national" || format === "international";
+  if (own.country !== undefined && !readsCountry(fileFormat)) diagnostics.push(unused(["recipientsFile", "country"]));
   if (
     top.country !== undefined &&
-    inlineFormat !== "national" &&
-    !(fileFormat === "national" && own.country === undefined)
+    !readsCountry(inlineFormat) &&
+    !(readsCountry(fileFormat) && own.country === undefined)
   )
     diagnostics.push(unused(["country"]));
 
@@ -103,7 +104,7 @@ export function readNumberFormats(
     !ok
       ? undefined
       : format === "international"
-        ? createNumberReader(classify, format)
+        ? createNumberReader(classify, format, country)
         : format === "national" && country !== undefined
           ? createNumberReader(classify, format, country)
           : undefined;

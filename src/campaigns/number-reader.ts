@@ -28,12 +28,15 @@ const MAX_DIGITS = 20;
 
 /**
  * A reader for numbers written as a CRM exports them. `international`: the country code first,
- * after `+`, `00` or nothing (`+91 97776-54321`, `(0044) 7400 123456`, `91 97776 54321`);
- * `national` (with `country`): numbers of that country as dialled there (`097776 54321`), and
- * international ones as above. The reading is libphonenumber's (it drops a national prefix
- * written after the country code, `+44 (0)7400…`), and the result must be a valid number.
+ * after `+` or an international prefix (`+91 97776-54321`, `(0044) 7400 123456`, `011 44 …`);
+ * a number with neither is read as digits are without numberFormat (as it stands: nothing says
+ * its first digits are a country code), and with `country` one that is also a valid national
+ * number there is refused as ambiguous. `national` (with `country`): numbers of that country as
+ * dialled there (`097776 54321`), and international ones as above. The reading is
+ * libphonenumber's (it drops a national prefix written after the country code, `+44 (0)7400…`),
+ * and the result must be a valid number.
  */
-export function createNumberReader(classify: NumberClassifier, format: "international"): NumberReader;
+export function createNumberReader(classify: NumberClassifier, format: "international", country?: string): NumberReader;
 export function createNumberReader(classify: NumberClassifier, format: "national", country: string): NumberReader;
 export function createNumberReader(
   classify: NumberClassifier,
@@ -50,18 +53,32 @@ export function createNumberReader(
     return slowly(classify, `+${digits}`, undefined, digits);
   };
   if (format === "international") {
+    const homeCode = country === undefined ? undefined : getCountryCallingCode(country as CountryCode);
     return (written) => {
       const scanned = scan(written);
       if ("problem" in scanned) return scanned;
       const { plus, digits } = scanned;
       if (plus) return international(digits);
+      // 00 (most of the world) and 011 (North America): no country code starts with 0.
       if (digits.startsWith("00")) return international(digits.slice(2));
+      if (digits.startsWith("011")) return international(digits.slice(3));
       if (digits.startsWith("0"))
         return unreadable(
           "starts with 0: it is written without its country code",
           "write the country code first (+CC …), or read the file's national numbers with numberFormat: national and country",
         );
-      return international(digits);
+      // A national number that lost its country code must not become a valid foreign one.
+      if (homeCode !== undefined && classify(homeCode + digits).valid)
+        return unreadable(
+          `is ambiguous: national or with country code? Without + or 00 it is read as digits, country code first, but it is also a valid national number of ${country!}`,
+          `write it with + and the country code (+${homeCode} … if it is a national number of ${country!})`,
+        );
+      if (digits !== written)
+        return unreadable(
+          "has no + or 00 before its country code, so it is read as digits, and it holds other characters",
+          "write it with + and the country code first (+91 97776 54321), or as digits only",
+        );
+      return written;
     };
   }
   const home = country as CountryCode;

@@ -42,7 +42,7 @@ export function buildProgram(
     )
     .option(
       "--state <file>",
-      "applied-state file (default: state.path, .campaign/state.json; in an environment .campaign/<env>/state.json); picks the file backend even when state.backend is postgres",
+      "applied-state file (default: state.path, .campaign/state.json; in an environment .campaign/<env>/state.json, never another environment's); picks the file backend even when state.backend is postgres",
     )
     .addOption(
       new Option("--format <format>", "output format (csv: outcomes --recipients only; html: outcomes only)")

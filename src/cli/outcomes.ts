@@ -4,7 +4,7 @@ import { showRecipientOutcomes } from "../app/recipient-outcomes.js";
 import { writeUnreached } from "../app/unreached.js";
 import { ToolError } from "../errors/index.js";
 import { renderOutcomes } from "../views/outcomes.js";
-import { renderOutcomesExport } from "../views/outcomes-export.js";
+import { recipientsWrittenJson, renderOutcomesExport } from "../views/outcomes-export.js";
 import { renderOutcomesHtml } from "../views/outcomes-html.js";
 import { renderRecipientOutcomes } from "../views/recipient-outcomes.js";
 import type { CliContext, GlobalOptions } from "./context.js";
@@ -15,6 +15,7 @@ export interface OutcomesOptions extends OutcomesInput {
   reveal?: boolean;
   unreached?: boolean;
   outcomes?: string;
+  beforeFinished?: boolean;
   optOuts?: boolean;
 }
 
@@ -33,7 +34,12 @@ export async function outcomesCommand(
       mode === "unreached"
         ? await writeUnreached(
             name!,
-            { ...store, out, ...(flags.outcomes ? { outcomes: flags.outcomes } : {}) },
+            {
+              ...store,
+              out,
+              ...(flags.outcomes ? { outcomes: flags.outcomes } : {}),
+              beforeFinished: flags.beforeFinished === true,
+            },
             options,
             context,
           )
@@ -55,8 +61,11 @@ export async function outcomesCommand(
     context.terminal.err(
       `Wrote the ${mode === "recipients" ? "recipient outcomes" : "outcomes"} (${format}) to ${flags.out}.\n`,
     );
-  // With --out in JSON, stdout still gets the document (as plan --out does): it is never empty.
-  if (flags.out === undefined || format === "json") context.terminal.out(text);
+  if (flags.out === undefined) context.terminal.out(text);
+  // With --out in JSON, stdout still gets a document: the totals themselves (as plan --out does: they
+  // hold no number); for --recipients a small one naming the file, as its rows may hold full numbers.
+  else if (options.format === "json")
+    context.terminal.out(mode === "recipients" ? recipientsWrittenJson(flags.out, format) : text);
   return ExitCode.ok;
 }
 

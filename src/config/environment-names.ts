@@ -112,9 +112,9 @@ function declaredIn(configFile: string | undefined, declared: readonly string[])
   );
 }
 
-/** A name as given on the command line or in the environment: quoted (escaped), and cut short when long. */
+/** A name as given on the command line or in the environment: masked (it may be a number pasted by mistake), quoted (escaped), cut short when long. */
 function shown(name: string): string {
-  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  return JSON.stringify(maskSensitiveText(name.length > 40 ? `${name.slice(0, 40)}…` : name));
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,10 @@
 // One named environment's configuration: its overrides merged over the keys above them (maps
-// deeply; lists and values replaced), with its own state and report store unless it names one,
-// and every key located where it was written (in the environment, else above it).
+// deeply; lists and values replaced, but for the do-not-call lists, added to), with its own state
+// and report store unless it names one, and every key located where it was written (in the
+// environment, else above it).
 import { basename, dirname, join, resolve } from "node:path";
 import type { FieldPath } from "../campaigns/yaml-documents.js";
-import { errorAt, type Diagnostic } from "../diagnostics/index.js";
+import { errorAt, warningAt, type Diagnostic } from "../diagnostics/index.js";
 import type { CampaignConfig, ReportsConfig, StateConfig } from "../schema/generated/index.js";
 import {
   DEFAULT_PG_SCHEMA,
@@ -27,8 +28,10 @@ export function environmentConfig(config: CampaignConfig, name: string): Campaig
   const base = withoutEnvironments(config);
   const override = ownValue(config.environments, name) ?? {};
   const merged = merge(base, override) as CampaignConfig;
+  const lists = suppressionListOrigins(config, name).map(({ list }) => list);
   return {
     ...merged,
+    ...(lists.length > 0 ? { guards: { ...merged.guards, suppressionLists: lists } } : {}),
     state: { ...merged.state, ...ownStore(base.state, override.state, DEFAULT_STATE_PATH, name) },
     reports: { ...merged.reports, ...ownStore(base.reports, override.reports, DEFAULT_REPORTS_PATH, name) },
   };
@@ -52,6 +55,29 @@ function ownStore(
   };
 }
 
+/**
+ * guards.suppressionLists of the keys above, then the environment's, each once, with where it was
+ * written. United, not replaced: an environment's extra list must never drop the shared
+ * do-not-call list (a number on it would be called in that environment).
+ */
+function suppressionListOrigins(config: CampaignConfig, name: string): { list: string; at: FieldPath }[] {
+  const override = ownValue(config.environments, name);
+  const layers: [unknown, FieldPath][] = [
+    [config.guards?.suppressionLists, ["guards", "suppressionLists"]],
+    [override?.guards?.suppressionLists, ["environments", name, "guards", "suppressionLists"]],
+  ];
+  const out: { list: string; at: FieldPath }[] = [];
+  const seen = new Set<string>();
+  for (const [lists, at] of layers)
+    if (Array.isArray(lists))
+      for (const [index, list] of lists.entries())
+        if (typeof list === "string" && !seen.has(list)) {
+          seen.add(list);
+          out.push({ list, at: [...at, index] });
+        }
+  return out;
+}
+
 /** Maps merged key by key (the override's value wins); anything else replaced whole. */
 function merge(base: unknown, override: unknown): unknown {
   if (!isMap(base) || !isMap(override)) return override === undefined ? base : override;
@@ -64,8 +90,16 @@ function merge(base: unknown, override: unknown): unknown {
 
 /** Locates each key of the merged config where it was written: in the environment when it set it, else above. */
 export function environmentSource(document: ConfigSource, name: string, value: CampaignConfig): ConfigSource {
-  const override = ownValue((document.value as CampaignConfig | null)?.environments, name);
-  const where = (path: FieldPath): FieldPath => (setBy(override, path) ? ["environments", name, ...path] : path);
+  const whole = document.value as CampaignConfig | null;
+  const override = ownValue(whole?.environments, name);
+  const lists = whole ? suppressionListOrigins(whole, name) : [];
+  const where = (path: FieldPath): FieldPath => {
+    // An entry of the united lists is located in the layer that wrote it.
+    const [guards, key, index, ...rest] = path;
+    if (guards === "guards" && key === "suppressionLists" && typeof index === "number" && lists[index])
+      return [...lists[index].at, ...rest];
+    return setBy(override, path) ? ["environments", name, ...path] : path;
+  };
   return {
     file: document.file,
     value,
@@ -84,6 +118,38 @@ function setBy(override: unknown, path: FieldPath): boolean {
     current = current[segment];
   }
   return true;
+}
+
+/**
+ * LAAFFIC_BASE_URL / LAAFFIC_APP_ID overriding a value environment `name` sets itself, as warnings
+ * at that value: a variable left over in a shell or CI job would otherwise silently send one
+ * environment's campaigns to another's platform or application.
+ */
+export function variablesOverridingEnvironment(
+  document: ConfigSource,
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Diagnostic[] {
+  const api = ownValue((document.value as CampaignConfig | null)?.environments, name)?.api;
+  const out: Diagnostic[] = [];
+  for (const [variable, key] of [
+    ["LAAFFIC_BASE_URL", "baseUrl"],
+    ["LAAFFIC_APP_ID", "appId"],
+  ] as const) {
+    const given = env[variable];
+    const own = api?.[key];
+    if (!given?.trim() || typeof own !== "string" || given === own) continue;
+    out.push(
+      warningAt({
+        code: "variable-overrides-environment",
+        message: `${variable} overrides the api.${key} environment ${name} sets here: the variable's value is used`,
+        hint: `unset ${variable} to use environment ${name}'s api.${key}, or remove api.${key} from the environment`,
+        at: document.locate(["environments", name, "api", key]),
+        field: `/environments/${name}/api/${key}`,
+      }),
+    );
+  }
+  return out;
 }
 
 /** Rules across environments: schema names PostgreSQL takes, and no two sharing a state or a report store. */

@@ -1,5 +1,6 @@
 export { configForEnvironment, loadConfig, type ConfigOptions, type LoadedConfig } from "./load.js";
 export { environmentRequired, ENVIRONMENT_NAME } from "./environment-names.js";
+export { variablesOverridingEnvironment } from "./environments.js";
 export {
   checkConfig,
   resolveSettings,

@@ -50,7 +50,11 @@ const input = (value: number | null, source: EstimateInput["source"]): EstimateI
  * The expected cost and finish of one create, next to its worst case (every callee, every round,
  * maxCalls seconds each). Pure: the history comes in as data.
  */
-export function estimateOf(desired: DesiredCampaign, settings: EstimateSettings): CostEstimate {
+export function estimateOf(
+  desired: DesiredCampaign,
+  settings: EstimateSettings,
+  options: { recallRoundsOnly?: boolean } = {},
+): CostEstimate {
   const { pricing, forecast, clock } = settings;
   const found = desired.series !== undefined ? settings.history.get(desired.series) : undefined;
   const history = found && found.calls >= MIN_HISTORY_CALLS ? found : undefined;
@@ -78,7 +82,9 @@ export function estimateOf(desired: DesiredCampaign, settings: EstimateSettings)
         ? recallFraction.value!
         : (1 - c) ** k;
   const roundCount = 1 + (recall?.recallNum ?? 0);
-  const attempts = Array.from({ length: roundCount }, (_, k) => recipients * shareOfRound(k));
+  // Attempts each round dials (for its times); an updated recall flow costs only its recall rounds.
+  const dialled = Array.from({ length: roundCount }, (_, k) => recipients * shareOfRound(k));
+  const attempts = options.recallRoundsOnly ? [0, ...dialled.slice(1)] : dialled;
 
   const maxCallSeconds = desired.body.maxCalls ?? ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET;
   const averageCallSeconds =
@@ -95,7 +101,7 @@ export function estimateOf(desired: DesiredCampaign, settings: EstimateSettings)
   const billed = (seconds: number): number => Math.ceil(seconds / increment) * increment;
 
   const expectedAttempts = attempts.reduce((a, b) => a + b, 0);
-  const worstAttempts = recipients * roundCount;
+  const worstAttempts = recipients * (options.recallRoundsOnly ? roundCount - 1 : roundCount);
   const expectedMinutes = (expectedAttempts * c * billed(Math.min(averageCallSeconds.value!, maxCallSeconds))) / 60;
   const worstMinutes = (worstAttempts * billed(maxCallSeconds)) / 60;
 
@@ -105,34 +111,46 @@ export function estimateOf(desired: DesiredCampaign, settings: EstimateSettings)
     .sort()
     .map((country) => {
       const fromHistory = historyPrices?.get(country);
-      if (fromHistory !== undefined) return { country, perMinute: round(fromHistory), source: "history" as const };
-      const configured = pricing && Object.hasOwn(pricing.perMinute, country) ? pricing.perMinute[country] : undefined;
+      const configured =
+        pricing && Object.hasOwn(pricing.perMinute, country)
+          ? pricing.perMinute[country]! + (pricing.aiAgentPerMinute ?? 0)
+          : undefined;
+      // The worst case never takes a history cheaper than the configured price (reports may carry no
+      // cost at all): a budget guard must not pass on what one series happened to pay.
+      if (fromHistory !== undefined)
+        return {
+          country,
+          perMinute: round(fromHistory),
+          source: "history" as const,
+          ...(configured !== undefined && configured > fromHistory ? { worstPerMinute: round(configured) } : {}),
+        };
       return configured !== undefined
-        ? { country, perMinute: round(configured + (pricing?.aiAgentPerMinute ?? 0)), source: "config" as const }
+        ? { country, perMinute: round(configured), source: "config" as const }
         : { country, perMinute: null, source: "none" as const };
     });
   const unpriced = prices.filter((p) => p.perMinute === null).map((p) => p.country);
   // Minutes fall on each country as its callees do.
-  const costOf = (minutes: number): number | null =>
+  const costOf = (minutes: number, price: (p: (typeof prices)[number]) => number): number | null =>
     currency === null || unpriced.length > 0 || recipients === 0
       ? null
-      : round(
-          prices.reduce((sum, p) => sum + (minutes * desired.countries[p.country]! * p.perMinute!) / recipients, 0),
-        );
+      : round(prices.reduce((sum, p) => sum + (minutes * desired.countries[p.country]! * price(p)) / recipients, 0));
+  const expectedPrice = (p: (typeof prices)[number]): number => p.perMinute!;
+  const worstPrice = (p: (typeof prices)[number]): number =>
+    "worstPerMinute" in p && p.worstPerMinute !== undefined ? p.worstPerMinute : p.perMinute!;
 
-  const rounds = expectedRounds(desired, clock, attempts);
+  const rounds = expectedRounds(desired, clock, dialled);
   const worstRounds = roundsOf(desired, clock);
   return {
     currency,
     attempts: { expected: round(expectedAttempts), worst: worstAttempts },
     billedMinutes: { expected: round(expectedMinutes), worst: round(worstMinutes) },
-    cost: { expected: costOf(expectedMinutes), worst: costOf(worstMinutes) },
+    cost: { expected: costOf(expectedMinutes, expectedPrice), worst: costOf(worstMinutes, worstPrice) },
     lastCallBy: {
       expected: rounds[rounds.length - 1]!.end,
       worst: new Date(worstRounds[worstRounds.length - 1]!.end).toISOString(),
     },
     timeZone: calleeZone(desired) ?? clock.platformTimeZone,
-    rounds: rounds.map((r, k) => ({ attempts: round(attempts[k]!), ...r })),
+    rounds: rounds.map((r, k) => ({ attempts: round(dialled[k]!), ...r })),
     basis: {
       connectRate: roundInput(connectRate),
       recallFraction: roundInput(recallFraction),

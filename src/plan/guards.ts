@@ -147,28 +147,53 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
   const report = sizeLimitReporter(input, findings);
   const costs: CostSettings = input.costs ?? { pricing: undefined, forecast: {}, history: new Map() };
   const clock = { platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: guards.dialsPerMinute };
-  const currency = costs.pricing?.currency;
+  const pricing = costs.pricing;
+  // A budget without prices is a config mistake, not a size to allow: never waived by --allow-large.
+  if (pricing === undefined)
+    return [
+      {
+        severity: "error",
+        code: "budget-without-pricing",
+        message: `guards.${guards.maxCostPerApply !== undefined ? "maxCostPerApply" : "maxCostPerCampaign"} is set but there is no pricing (currency and perMinute), so no budget can be checked`,
+        hint: "add pricing: { currency, perMinute: { <country>: <price of a billed minute> } } to the config",
+        ...input.guardsAt(guards.maxCostPerApply !== undefined ? "maxCostPerApply" : "maxCostPerCampaign"),
+      },
+    ];
+  const currency = pricing.currency;
   const money = (n: number): string => `${n.toFixed(2)} ${currency ?? ""}`.trim();
   const unpricedHint = "set pricing.currency and a price in pricing.perMinute for every callee country";
-  const worst = input.toSubmit.map((desired) => {
-    const estimate = estimateOf(desired, { ...costs, clock });
-    // Only a worst case in the budget's own currency can be compared with it.
-    return { desired, estimate, cost: estimate.currency === currency ? estimate.cost.worst : null };
+  const judged = [
+    ...input.toSubmit.map((desired) => ({ desired, recallRoundsOnly: false, startedAt: input.now })),
+    // An updated recall flow rings again: its rounds as updated are priced like a create's.
+    ...(input.toUpdate ?? []).map((desired) => ({
+      desired,
+      recallRoundsOnly: true,
+      startedAt: submittedAtOf(input.state, desired.taskName, input.now),
+    })),
+  ];
+  const worst = judged.map(({ desired, recallRoundsOnly, startedAt }) => {
+    const estimate = estimateOf(desired, { ...costs, clock: { ...clock, now: startedAt } }, { recallRoundsOnly });
+    // Every country needs its configured price: the history alone (what one series happened to pay,
+    // read again or not at apply) is no ground for a budget.
+    const unconfigured = Object.keys(desired.countries).filter((c) => !Object.hasOwn(pricing.perMinute, c));
+    const cost = estimate.currency === currency && unconfigured.length === 0 ? estimate.cost.worst : null;
+    const what = recallRoundsOnly ? `the updated recall flow of "${desired.taskName}"` : `"${desired.taskName}"`;
+    return { desired, what, estimate: { ...estimate, unpriced: unconfigured }, cost };
   });
-  for (const { desired, estimate, cost } of worst) {
+  for (const { desired, what, estimate, cost } of worst) {
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (guards.maxCostPerCampaign === undefined) continue;
     if (cost === null)
       report(
         "blast-radius-cost-unpriced",
-        `"${desired.taskName}": its worst case cannot be priced (${whyUnpriced(estimate.unpriced, currency)}), so guards.maxCostPerCampaign cannot be checked`,
+        `${what}: its worst case cannot be priced (${whyUnpriced(estimate.unpriced, currency)}), so guards.maxCostPerCampaign cannot be checked`,
         at,
         unpricedHint,
       );
     else if (cost > guards.maxCostPerCampaign)
       report(
         "blast-radius-cost-campaign",
-        `"${desired.taskName}" could cost up to ${money(cost)} (${estimate.attempts.worst} attempts × ${desired.body.maxCalls ?? ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET} s, every round); guards.maxCostPerCampaign is ${money(guards.maxCostPerCampaign)}`,
+        `${what} could cost up to ${money(cost)} (${estimate.attempts.worst} attempts × ${desired.body.maxCalls ?? ASSUMED_MAX_CALL_SECONDS_WHEN_UNSET} s, every round); guards.maxCostPerCampaign is ${money(guards.maxCostPerCampaign)}`,
         at,
       );
   }
@@ -192,7 +217,8 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
   return findings;
 }
 
-function whyUnpriced(countries: readonly string[], currency: string | undefined): string {
-  if (currency === undefined) return "no pricing.currency";
-  return countries.length > 0 ? `no price for ${countries.join(", ")}` : "its history is billed in another currency";
+function whyUnpriced(countries: readonly string[], currency: string): string {
+  return countries.length > 0
+    ? `no price for ${countries.join(", ")} in pricing.perMinute`
+    : `not in ${currency}: its history is billed in another currency`;
 }

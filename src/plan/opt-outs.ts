@@ -1,10 +1,10 @@
 import type { Diagnostic } from "../schema/generated/index.js";
 import type { DesiredCampaign } from "./desired.js";
 
-/** A campaign's declared numbers whose latest status report is an opt-out, found by the caller (by hash). */
+/** A campaign's declared numbers with a status report that is an opt-out, found by the caller (by hash). */
 export interface OptedOutRecipients {
   taskName: string;
-  /** The first of them, masked, with the intent of each one's latest report. */
+  /** The first of them, masked, with the intent of an opt-out report of each. */
   sample: { calleeNumber: string; intent: string }[];
   /** All of them. */
   count: number;
@@ -25,7 +25,7 @@ export function optOutFindings(
       findings.push({
         severity: "warning",
         code: "opted-out-number",
-        message: `"${found.taskName}" would call ${calleeNumber}, whose latest status report is an opt-out (intent ${intent}), and no suppression list holds it yet`,
+        message: `"${found.taskName}" would call ${calleeNumber}, who asked not to be called again (a status report with intent ${intent}), and no suppression list holds it yet`,
         hint: "campaign outcomes --opt-outs --out FILE writes the opt-outs as a suppression list: add it to guards.suppressionLists (or remove the number)",
         ...at,
       });

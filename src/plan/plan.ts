@@ -42,7 +42,7 @@ export interface PlanInput {
   newState?: { lineage: string };
   guards?: Omit<GuardInput, "toSubmit" | "state">;
   suppressionLists?: SuppressionListBinding[];
-  /** Declared numbers whose latest status report is an opt-out (reports.optOutIntents): warned about where they would be called. */
+  /** Declared numbers with a status report that is an opt-out (reports.optOutIntents): warned about where they would be called. */
   optedOut?: readonly OptedOutRecipients[];
 }
 
@@ -120,11 +120,17 @@ export function plan(input: PlanInput): CampaignPlan {
         entry.estimate = estimateOf(desired, { ...(input.guards.costs ?? NO_COSTS), clock });
       }
       // An update's rounds are timed from the task's real start.
-      else if (entry.action === "update-recall")
-        entry.rounds = plannedRounds(declared.get(entry.taskName)!, {
-          ...clock,
-          now: submittedAtOf(input.state, entry.taskName, input.now),
-        });
+      else if (entry.action === "update-recall") {
+        const desired = declared.get(entry.taskName)!;
+        const started = { ...clock, now: submittedAtOf(input.state, entry.taskName, input.now) };
+        entry.rounds = plannedRounds(desired, started);
+        // What the recall rounds as updated may cost (the first round has rung already).
+        entry.estimate = estimateOf(
+          desired,
+          { ...(input.guards.costs ?? NO_COSTS), clock: started },
+          { recallRoundsOnly: true },
+        );
+      }
     }
     findings.push(...crossCampaignDuplicates(toSubmit, input.guards.platformTimeZone, input.now));
   }

@@ -33,13 +33,13 @@ export function summarize(entries: readonly PlanEntry[], findings: readonly Diag
     hasChanges: toSubmit.length + count("cancel") + count("update-recall") + count("move") > 0,
     errors,
     warnings: findings.length - errors,
-    ...(toSubmit.some((e) => e.estimate) ? { estimate: estimateTotal(toSubmit) } : {}),
+    ...(entries.some((e) => e.estimate) ? { estimate: estimateTotal(entries) } : {}),
   };
 }
 
-/** The creates' estimates together: a sum only where every one is known and in one currency. */
-function estimateTotal(toSubmit: readonly PlanEntry[]): CostEstimateTotal {
-  const estimates = toSubmit.flatMap((e) => (e.estimate ? [e.estimate] : []));
+/** The estimates of creates and recall-flow updates together: a sum only where every one is known and in one currency. */
+function estimateTotal(entries: readonly PlanEntry[]): CostEstimateTotal {
+  const estimates = entries.flatMap((e) => (e.estimate ? [e.estimate] : []));
   const currencies = new Set(estimates.map((e) => e.currency));
   const currency = currencies.size === 1 ? [...currencies][0]! : null;
   const sum = (pick: (e: (typeof estimates)[number]) => number | null): number | null =>

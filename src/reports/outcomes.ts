@@ -22,6 +22,8 @@ export function campaignOutcomes(
   const nameOf = campaignOf(state, byCallee);
   const outcomes = new Map<string, CampaignOutcome>();
   const rounds = new Map<string, Set<number>>();
+  // Each campaign's billing currencies: an estimate is compared only with reports billed in one.
+  const currencies = new Map<string, Set<string>>();
   const unmatched = new Map<number, number>();
   let withoutTaskId = 0;
   let unreadableTimes = 0;
@@ -68,6 +70,7 @@ export function campaignOutcomes(
     o.cost = round(o.cost + row.cost);
     o.aiAgentFee = round(o.aiAgentFee + row.aiAgentFee);
     o.currency ??= row.currency;
+    if (row.currency !== null) currencies.set(name, (currencies.get(name) ?? new Set()).add(row.currency));
     if (row.lastHangupTime !== null && (o.lastReportAt === null || row.lastHangupTime > Date.parse(o.lastReportAt)))
       o.lastReportAt = new Date(row.lastHangupTime).toISOString();
     if (row.sourceTaskId !== null && row.taskId !== null) {
@@ -81,7 +84,8 @@ export function campaignOutcomes(
     o.connectRate = o.calls === 0 ? 0 : round(o.outcomes.connected / o.calls);
     const estimate = ownEntry(state?.campaigns, name)?.estimate;
     // A plan made without pricing estimated no cost: nothing to set against the reports.
-    if (estimate && estimate.currency !== null) o.estimate = againstActual(estimate, o);
+    if (estimate && estimate.currency !== null)
+      o.estimate = againstActual(estimate, o, (currencies.get(name)?.size ?? 0) > 1);
   }
   const campaigns = [...outcomes.values()]
     .filter((o) => only === undefined || o.taskName === only)
@@ -119,8 +123,8 @@ export function campaignOf(
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** The plan's estimate against the reports' cost, compared only in one currency (no reports yet: nothing billed in another). */
-function againstActual(estimate: RecordedEstimate, o: CampaignOutcome): EstimateAgainstActual {
-  const sameCurrency = o.currency === null ? o.calls === 0 : o.currency === estimate.currency;
+function againstActual(estimate: RecordedEstimate, o: CampaignOutcome, mixed: boolean): EstimateAgainstActual {
+  const sameCurrency = !mixed && (o.currency === null ? o.calls === 0 : o.currency === estimate.currency);
   const actual = sameCurrency && estimate.currency !== null ? round(o.cost + o.aiAgentFee) : null;
   return {
     ...estimate,

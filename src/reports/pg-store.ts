@@ -75,9 +75,9 @@ export async function openPgReportStore(
       const result =
         await pool.query(`SELECT task_id AS "taskId", source_task_id AS "sourceTaskId", ${UNATTRIBUTED_CALLEE} AS "calleeHash", recall_round AS "recallRound", outcome, intent, COUNT(*)::int AS calls,
           COALESCE(SUM(talk_seconds), 0)::bigint AS "billedLineSeconds", COALESCE(SUM(ai_billed_seconds), 0)::bigint AS "aiAgentBilledSeconds",
-          COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(ai_fee), 0) AS "aiAgentFee", MAX(currency) AS currency, MAX(hangup_time) AS "lastHangupTime",
+          COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(ai_fee), 0) AS "aiAgentFee", currency, MAX(hangup_time) AS "lastHangupTime",
           COALESCE(SUM(unreadable_times), 0)::bigint AS "unreadableTimes"
-        FROM ${s}.reports GROUP BY task_id, source_task_id, 3, recall_round, outcome, intent`);
+        FROM ${s}.reports GROUP BY task_id, source_task_id, 3, recall_round, outcome, intent, currency`);
       return result.rows.map((row: Record<string, unknown>): TaskAggregate => ({
         taskId: row["taskId"] === null ? null : Number(row["taskId"]),
         sourceTaskId: row["sourceTaskId"] === null ? null : Number(row["sourceTaskId"]),

@@ -67,19 +67,20 @@ export function calleeOutcomesParams(dialect: Dialect, query: CalleeQuery): unkn
   return dialect === "sqlite" ? [hashes, tasks, tasks, limit] : [hashes, tasks, limit];
 }
 
-/** Callees whose latest report has one of the intents: first those with any such report (few), then their latest. */
+/**
+ * Callees with any report carrying one of the intents (an opt-out is sticky: a later report without
+ * it, or one whose time cannot be read, never takes it back), one row each: its latest such report.
+ */
 export function optedOutSql(dialect: Dialect, table: string): string {
-  const intents = (n: number) => inList(dialect, "intent", n, "text");
   return `SELECT callee_hash AS "calleeHash", callee_masked AS "calleeMasked", intent
     FROM (SELECT callee_hash, callee_masked, intent, ROW_NUMBER() OVER (PARTITION BY callee_hash ORDER BY ${LATEST_OF_ALL}) AS n
       FROM ${table}
-      WHERE callee_hash IN (SELECT callee_hash FROM ${table} WHERE ${intents(1)} AND callee_hash IS NOT NULL)) latest
-    WHERE n = 1 AND ${intents(1)} LIMIT ${limitParam(dialect, 2)}`;
+      WHERE ${inList(dialect, "intent", 1, "text")} AND callee_hash IS NOT NULL) opted
+    WHERE n = 1 LIMIT ${limitParam(dialect, 2)}`;
 }
 
 export function optedOutParams(dialect: Dialect, intents: readonly string[]): unknown[] {
-  const list = listParam(dialect, intents);
-  return dialect === "sqlite" ? [list, list, MAX_QUERY_ROWS + 1] : [list, MAX_QUERY_ROWS + 1];
+  return [listParam(dialect, intents), MAX_QUERY_ROWS + 1];
 }
 
 /** Calls per task (and unattributed callee), hour and outcome. */

@@ -49,7 +49,8 @@ export interface RecipientsView {
   recipients: readonly NumberInfo[];
   folded: readonly (Folded | undefined)[];
   columns: readonly VariableColumn[];
-  optOutIntents: ReadonlySet<string>;
+  /** Per recipient: a report of any campaign had one of reports.optOutIntents (an opt-out is never taken back). */
+  optedOut: readonly boolean[];
   /** --reveal: full numbers. */
   reveal: boolean;
 }
@@ -66,13 +67,13 @@ export function recipientOutcomes(view: RecipientsView): RecipientOutcomesReport
   };
   const rows = view.recipients.map((recipient, index): RecipientOutcome => {
     const folded = view.folded[index];
-    const optOut = folded?.intent != null && view.optOutIntents.has(folded.intent);
+    const optOut = view.optedOut[index] === true;
+    if (optOut) summary.optOuts++;
     if (folded === undefined) summary.notCalled++;
     else {
       summary.called++;
       summary.latest[folded.outcome]++;
       if (folded.connectedCalls > 0) summary.reached++;
-      if (optOut) summary.optOuts++;
     }
     return {
       calleeNumber: view.reveal ? recipient.calleeNumber : maskPhoneNumber(recipient.calleeNumber),

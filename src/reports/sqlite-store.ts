@@ -111,8 +111,8 @@ function storeOn(db: Database.Database, display: string, options: SqliteStoreOpt
   const aggregate =
     db.prepare(`SELECT task_id AS taskId, source_task_id AS sourceTaskId, ${UNATTRIBUTED_CALLEE} AS calleeHash, recall_round AS recallRound, outcome, intent, COUNT(*) AS calls,
       SUM(talk_seconds) AS billedLineSeconds, SUM(ai_billed_seconds) AS aiAgentBilledSeconds, SUM(cost) AS cost, SUM(ai_fee) AS aiAgentFee,
-      MAX(currency) AS currency, MAX(hangup_time) AS lastHangupTime, SUM(unreadable_times) AS unreadableTimes
-    FROM reports GROUP BY task_id, source_task_id, calleeHash, recall_round, outcome, intent`);
+      currency, MAX(hangup_time) AS lastHangupTime, SUM(unreadable_times) AS unreadableTimes
+    FROM reports GROUP BY task_id, source_task_id, calleeHash, recall_round, outcome, intent, currency`);
   const all = (sql: string, params: unknown[]): Record<string, unknown>[] =>
     reading(display, () => db.prepare(sql).all(...params)) as Record<string, unknown>[];
 

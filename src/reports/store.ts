@@ -32,7 +32,7 @@ export interface ReportStore {
   count(): Promise<number>;
   /** Per callee of a campaign: its reports folded to attempts and the latest outcome (at most two rows a callee). */
   calleeOutcomes(query: CalleeQuery): Promise<CalleeOutcome[]>;
-  /** The callees whose latest report of any task (by hangup time, then arrival) has one of these intents (at most MAX_QUERY_ROWS). */
+  /** The callees with any report (of any task) carrying one of these intents, each with its latest such report (at most MAX_QUERY_ROWS). */
   optedOut(intents: readonly string[]): Promise<OptedOutCallee[]>;
   /** Calls per task, hour and outcome (reports whose hangup time was read; at most MAX_QUERY_ROWS rows). */
   timeline(): Promise<TimelineRow[]>;
@@ -69,7 +69,7 @@ export interface CalleeOutcome {
   intent: string | null;
 }
 
-/** A callee whose latest report says "do not call me again". */
+/** A callee with a report that says "do not call me again" (any report: an opt-out is never taken back); intent: its latest such. */
 export interface OptedOutCallee {
   calleeHash: string;
   /** As the store keeps it (masked), for messages about numbers no campaign file declares. */

@@ -2,6 +2,7 @@ import type { CampaignOutcome, OutcomesReport } from "../schema/generated/index.
 import { escapeControlCharsDeep } from "../privacy/index.js";
 import { OUTCOME_CLASSES, type OutcomeClass } from "../reports/record.js";
 import { jsonView, type OutputFormat } from "./format.js";
+import { mdCell } from "./markdown-cell.js";
 
 /** `campaign outcomes` in the format asked for. */
 export function renderOutcomes(report: OutcomesReport, format: OutputFormat): string {
@@ -87,7 +88,7 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
   const out = [
     "### Campaign outcomes",
     "",
-    ...caveats(report).map((line) => `> **${line}**`),
+    ...caveats(report).map((line) => `> **${mdCell(line)}**`),
     ...(caveats(report).length > 0 ? [""] : []),
   ];
   out.push(
@@ -96,7 +97,7 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
   );
   for (const o of report.campaigns) {
     out.push(
-      `| \`${o.taskName}\` | ${o.taskId ?? ""} | ${o.recipients} | ${o.calls} | ${o.outcomes.connected} | ${o.outcomes.noAnswer} | ${o.outcomes.busy} | ${o.outcomes.voicemail} | ${o.outcomes.failed} | ${percent(o.outcomes.connected, o.calls)} | ${o.recallRounds} | ${minutes(o.billedLineSeconds)} | ${minutes(o.aiAgentBilledSeconds)} | ${topIntents(o, 3)} |`,
+      `| ${mdCell(o.taskName)} | ${o.taskId ?? ""} | ${o.recipients} | ${o.calls} | ${o.outcomes.connected} | ${o.outcomes.noAnswer} | ${o.outcomes.busy} | ${o.outcomes.voicemail} | ${o.outcomes.failed} | ${percent(o.outcomes.connected, o.calls)} | ${o.recallRounds} | ${minutes(o.billedLineSeconds)} | ${minutes(o.aiAgentBilledSeconds)} | ${mdCell(topIntents(o, 3))} |`,
     );
   }
   const estimated = report.campaigns.filter((o) => o.estimate);
@@ -105,7 +106,7 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
       "",
       "| campaign | estimate against actual cost |",
       "|---|---|",
-      ...estimated.map((o) => `| \`${o.taskName}\` | ${estimateAgainstActual(o.estimate!)} |`),
+      ...estimated.map((o) => `| ${mdCell(o.taskName)} | ${mdCell(estimateAgainstActual(o.estimate!))} |`),
     );
   const total = Object.fromEntries(
     OUTCOME_CLASSES.map((cls) => [cls, report.campaigns.reduce((n, o) => n + o.outcomes[cls], 0)]),

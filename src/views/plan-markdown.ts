@@ -87,10 +87,12 @@ function note(entry: PlanEntry): string {
     case "update-recall":
     case "blocked": {
       const rounds = entry.rounds ? `; rounds as updated ${roundsLine(entry.rounds)}` : "";
+      const estimate = entry.estimate ? `; recall rounds ${estimateLine(entry.estimate)}` : "";
       return (
         (entry.from ? `renamed from ${entry.from}; ` : "") +
         (entry.changes ?? []).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`).join("; ") +
-        rounds
+        rounds +
+        estimate
       );
     }
     case "retry":

@@ -122,6 +122,7 @@ function details(entry: PlanEntry): string[] {
       );
       for (const c of entry.changes ?? []) out.push(changeLine(c, "(absent: the flow is cancelled)"));
       if (entry.rounds) out.push(`rounds as updated = ${roundsLine(entry.rounds)}`);
+      if (entry.estimate) out.push(`recall rounds = ${estimateLine(entry.estimate)}`);
       break;
     case "move":
       out.push(

@@ -2,6 +2,7 @@ import { escapeControlCharsDeep } from "../privacy/index.js";
 import type { RecipientOutcome, RecipientOutcomesReport } from "../schema/generated/index.js";
 import { csvText, spreadsheetSafe } from "./csv.js";
 import { jsonView, type OutputFormat } from "./format.js";
+import { mdCell } from "./markdown-cell.js";
 
 /** `campaign outcomes NAME --recipients` in the format asked for (csv besides the usual three). */
 export function renderRecipientOutcomes(report: RecipientOutcomesReport, format: OutputFormat | "csv"): string {
@@ -30,8 +31,7 @@ const outcomeWords = (r: RecipientOutcome): string =>
   r.outcome === null ? "not called yet" : OUTCOME_CODES[r.outcome].replace("-", " ");
 const minutes = (seconds: number): string => `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
 const when = (iso: string | null): string => (iso === null ? "—" : `${iso.slice(0, 16).replace("T", " ")} UTC`);
-const intentOf = (r: RecipientOutcome): string =>
-  r.intent === null ? "—" : r.optOut ? `${r.intent} (opt-out)` : r.intent;
+const intentOf = (r: RecipientOutcome): string => (r.optOut ? `${r.intent ?? "—"} (opt-out)` : (r.intent ?? "—"));
 
 function headline(report: RecipientOutcomesReport): string {
   const s = report.summary;
@@ -63,6 +63,14 @@ function cells(report: RecipientOutcomesReport): { header: string[]; rows: strin
 }
 
 const REVEALED = "full numbers shown (--reveal): do not paste this output anywhere public";
+const CHANGED =
+  "warning: the recipients in the campaign files changed since the campaign was submitted: these rows are the files' recipients now, not the ones its task calls";
+
+/** The notes under the headline: changed recipients first, then revealed numbers. */
+const notes = (report: RecipientOutcomesReport): string[] => [
+  ...(report.recipientsChanged === true ? [CHANGED] : []),
+  ...(report.revealed ? [REVEALED] : []),
+];
 
 /** Aligned columns for people. */
 export function renderRecipientsText(raw: RecipientOutcomesReport): string {
@@ -75,12 +83,9 @@ export function renderRecipientsText(raw: RecipientOutcomesReport): string {
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join("  ")
       .trimEnd();
-  const lines = [headline(report), ...(report.revealed ? [REVEALED] : []), "", line(header), ...rows.map(line)];
+  const lines = [headline(report), ...notes(report), "", line(header), ...rows.map(line)];
   return lines.join("\n") + "\n";
 }
-
-const mdCell = (text: string): string =>
-  text.replace(/[\r\n]+/g, " ").replace(/[|\\<>&`*_[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A table for pull requests and job summaries. */
 export function renderRecipientsMarkdown(raw: RecipientOutcomesReport): string {
@@ -89,10 +94,10 @@ export function renderRecipientsMarkdown(raw: RecipientOutcomesReport): string {
   const numeric = new Set(["attempts", "billed"]);
   return (
     [
-      `### Recipients of \`${report.taskName.replaceAll("`", "'")}\``,
+      `### Recipients of ${mdCell(report.taskName)}`,
       "",
       mdCell(headline(report)),
-      ...(report.revealed ? ["", `> **${REVEALED}**`] : []),
+      ...notes(report).flatMap((note) => ["", `> **${note}**`]),
       "",
       `| ${header.map(mdCell).join(" | ")} |`,
       `|${header.map((h) => (numeric.has(h) ? "---:" : "---")).join("|")}|`,

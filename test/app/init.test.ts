@@ -14,6 +14,7 @@ describe("init", () => {
     expect(report.files.map((f) => `${f.path} ${f.action}`)).toEqual([
       "campaign.config.yaml created",
       "campaigns/example.yaml created",
+      "staging/campaigns/tester.yaml created",
       ".campaign/campaign.schema.json created",
       ".github/workflows/campaigns.yml created",
       ".github/workflows/outcomes.yml created",

@@ -89,12 +89,29 @@ describe("numberFormat in recipientsFile", () => {
   });
 
   test("a country nothing reads is a warning", async () => {
-    const csv = "calleeNumber\n+91 97776 54321\n";
-    expect(
-      located(await load("recipientsFile: { path: r.csv, numberFormat: international, country: IN }\n", csv)),
-    ).toEqual([
-      "c.yaml:4:70: warning country-unused: country is read only with numberFormat: national; here it changes nothing",
+    const csv = "calleeNumber\n919777654321\n";
+    expect(located(await load("recipientsFile: { path: r.csv, numberFormat: digits, country: IN }\n", csv))).toEqual([
+      "c.yaml:4:63: warning country-unused: country is read only with numberFormat: national or international; here it changes nothing",
     ]);
+  });
+
+  test("international with country: a bare national number is an error at its row (masked); bare digits are kept", async () => {
+    const csv = "phone,name\n+91 97776 54321,Asha\n9777654322,Ben\n919777654323,Cy\n";
+    const result = await load(
+      "recipientsFile: { path: r.csv, columns: { calleeNumber: phone, text1: name }, numberFormat: international, country: IN }\n",
+      csv,
+    );
+    expect(located(result)).toEqual([
+      'r.csv:3:1: error unreadable-number: calleeNumber "9777•••322" is ambiguous: national or with country code? Without + or 00 it is read as digits, country code first, but it is also a valid national number of IN',
+    ]);
+    expect(JSON.stringify(result.diagnostics)).not.toMatch(RAW);
+    const bare = await load(
+      "recipientsFile: { path: r.csv, numberFormat: international }\n",
+      "calleeNumber\n919777654323\n+91 97776 54321\n",
+    );
+    expect(located(bare)).toEqual([]);
+    expect(bare.campaigns[0]?.recipients.map((r) => r.calleeNumber)).toEqual(["919777654323", "919777654321"]);
+    expect(bare.campaigns[0]?.numbersRewritten).toBe(1);
   });
 
   test("without numberFormat numbers are digits only, as before", async () => {

@@ -24,13 +24,36 @@ describe("numberFormat: international", () => {
     ["0044 7400 123456", "447400123456"],
     ["(+44) 7400 123456", "447400123456"],
     ["+44 (0) 7400 123456", "447400123456"], // the national 0 written after the country code
-    ["91 97776 54321", "919777654321"], // the country code without +
+    ["011 44 7400 123456", "447400123456"], // North America's international prefix
     ["+1 (212) 555-0100", "12125550100"],
     ["+1.212.555.0100", "12125550100"],
     ["\u00a0+91\u00a097776\u202f54321", "919777654321"],
     ["919777654321", "919777654321"], // digits already: read as they stand
+    ["9777654321", "9777654321"], // no + or 00: as digits are (not a valid number; the checks after say so)
   ])("%s → %s", (written, digits) => {
     expect(international(written)).toBe(digits);
+  });
+
+  test("without + or 00 a number is read as digits, never taken apart as written with a country code", () => {
+    expect(problemOf(international("91 97776 54321"))).toBe(
+      "has no + or 00 before its country code, so it is read as digits, and it holds other characters",
+    );
+    // With a country, bare digits that are a valid national number there are refused as ambiguous.
+    const inIndia = createNumberReader(classify, "international", "IN");
+    for (const written of ["9777654321", "97776 54321"]) {
+      const read = inIndia(written);
+      expect(problemOf(read), written).toBe(
+        "is ambiguous: national or with country code? Without + or 00 it is read as digits, country code first, but it is also a valid national number of IN",
+      );
+      expect(JSON.stringify(read)).not.toMatch(/97776|54321/);
+    }
+    expect(inIndia("919777654321")).toBe("919777654321"); // 91 + 919777654321 is no Indian number
+    expect(inIndia("+91 97776 54321")).toBe("919777654321");
+    expect(inIndia("0091 97776 54321")).toBe("919777654321");
+    // 212 555 0100 is Morocco's 212 followed by digits, and a New York number: which is meant?
+    const inUs = createNumberReader(classify, "international", "US");
+    expect(problemOf(inUs("2125550100"))).toMatch(/^is ambiguous: national or with country code\?/);
+    expect(inUs("447400123456")).toBe("447400123456");
   });
 
   test.each([
@@ -155,8 +178,8 @@ describe("the reader's quick path", () => {
       for (const home of isInternational ? [undefined, country] : [country]) {
         let reader = readers.get(home ?? "");
         if (!reader) readers.set(home ?? "", (reader = home ? national(home) : international));
-        // Under international a leading single 0 is refused before anything is read.
-        if (!home && /^0(?!0)/.test(written.replace(/[^0-9+]/g, ""))) continue;
+        // Under international only a number after + or 00 is read (others are digits as they stand).
+        if (!home && !/^(\+|00)/.test(written.replace(/[^0-9+]/g, ""))) continue;
         const mine = reader(written);
         const theirs = libraryReading(written, home);
         if (typeof mine === "string") {

@@ -101,6 +101,45 @@ describe("cost forecast (issue 20)", () => {
     expect(sim.stats().tasksCreated).toBe(0);
   });
 
+  test("an updated recall flow is estimated and budgeted by its rounds as updated; once applied, the old estimate is dropped", async () => {
+    const later = 'sendTime: "2035-01-01 14:00:00"\n';
+    const { sim, dir, cli } = await workspace(`${PRICING}guards:\n  maxCostPerCampaign: 1.5\n`);
+    await writeFile(join(dir, "campaigns/dues.yaml"), campaignYaml("dues-dec", later + RECALL, FOUR));
+    expect((await cli("apply", "--auto-approve")).code).toBe(0);
+    // Ten rounds that recall everyone: 4 × 10 × 2 minutes × 0.05 = 4.00 USD at worst.
+    const tenRounds = RECALL.replace("recallType: 1", "recallType: 0")
+      .replace("recallNum: 2", "recallNum: 10")
+      .replace(
+        'nodeList: [{agentId: "110"}, {agentId: "110"}]',
+        `nodeList: [${Array(10).fill('{agentId: "110"}').join(", ")}]`,
+      );
+    await writeFile(join(dir, "campaigns/dues.yaml"), campaignYaml("dues-dec", later + tenRounds, FOUR));
+    const plan = await cli("plan", "--refresh", "--no-color");
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain("~ dues-dec (update recall flow)");
+    expect(plan.stdout).toMatch(/recall rounds = est\. 1\.00 USD \(worst 4\.00\) · 40 attempts \(worst 40\)/);
+    expect(plan.stdout).toContain(
+      'error blast-radius-cost-campaign: the updated recall flow of "dues-dec" could cost up to 4.00 USD (40 attempts × 120 s, every round); guards.maxCostPerCampaign is 1.50 USD',
+    );
+    expect((await cli("apply", "--auto-approve")).code).toBe(1);
+    expect([...sim.world.flows.values()][0]).toMatchObject({ recallNum: 2 });
+    expect((await cli("apply", "--auto-approve", "--allow-large")).code).toBe(0);
+    expect([...sim.world.flows.values()][0]).toMatchObject({ recallNum: 10 });
+    const state = JSON.parse(await readFile(join(dir, ".campaign/state.json"), "utf8"));
+    expect(state.campaigns["dues-dec"].estimate).toBeUndefined();
+  });
+
+  test("a budget without pricing is an error that --allow-large does not waive", async () => {
+    const { sim, cli } = await workspace("guards:\n  maxCostPerApply: 1\n");
+    const plan = await cli("plan", "--allow-large");
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain(
+      "error budget-without-pricing: guards.maxCostPerApply is set but there is no pricing",
+    );
+    expect((await cli("apply", "--auto-approve", "--allow-large")).code).toBe(1);
+    expect(sim.stats().tasksCreated).toBe(0);
+  });
+
   test("a budget with a country that has no price is an error naming it", async () => {
     const { cli } = await workspace(
       "pricing:\n  currency: USD\n  perMinute: { US: 0.01 }\nguards:\n  maxCostPerCampaign: 100\n",
@@ -108,7 +147,7 @@ describe("cost forecast (issue 20)", () => {
     const plan = await cli("plan");
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain(
-      'campaigns/dues.yaml:1:1: error blast-radius-cost-unpriced: "dues-dec": its worst case cannot be priced (no price for IN), so guards.maxCostPerCampaign cannot be checked',
+      'campaigns/dues.yaml:1:1: error blast-radius-cost-unpriced: "dues-dec": its worst case cannot be priced (no price for IN in pricing.perMinute), so guards.maxCostPerCampaign cannot be checked',
     );
   });
 
@@ -144,7 +183,7 @@ describe("cost forecast (issue 20)", () => {
     expect(outcomesText.stdout).toContain(
       `estimated ${recorded.expected.toFixed(2)} USD (worst 1.20) · actual so far 0.90 USD (`,
     );
-    expect((await cli("outcomes", "--format", "markdown")).stdout).toContain("| `dues-nov` | estimated ");
+    expect((await cli("outcomes", "--format", "markdown")).stdout).toContain("| dues-nov | estimated ");
     await writeFile(
       join(dir, "campaigns/dues.yaml"),
       campaignYaml("dues-nov", `description: monthly dues\n${RECALL}`, FOUR),
@@ -163,9 +202,10 @@ describe("cost forecast (issue 20)", () => {
       billingIncrement: { value: 60, source: "assumed" },
       historyCalls: 30,
       // 0.90 USD for 60 billed minutes (24 connected × 150 s): the series' own price for India.
-      prices: [{ country: "IN", perMinute: 0.015, source: "history" }],
+      prices: [{ country: "IN", perMinute: 0.015, source: "history", worstPerMinute: 0.05 }],
     });
-    expect(entry.estimate.cost.worst).toBeCloseTo(24 * 0.015, 10);
+    // The worst case (and a budget) keeps the configured price, which is higher.
+    expect(entry.estimate.cost.worst).toBeCloseTo(24 * 0.05, 10);
     const text = await cli("plan", "--no-color");
     expect(text.stdout).toContain("connect rate 0.8 history, recall share 0.5 history, avg call 150 s history");
     expect(text.stdout).toContain("(history: 30 reports)");

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { fakePlatform, ok, type FakePlatform } from "../fakes/platform.js";
@@ -142,6 +142,16 @@ describe("named environments against two platforms", () => {
     expect(staging.requests.length + production.requests.length).toBe(0);
   });
 
+  test("a phone number given as the environment's name is shown masked, text and JSON", async () => {
+    const { cli } = await twoPlatforms();
+    const text = await cli(["plan", "--env", "919777654321"]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('error unknown-environment: unknown environment "9197•••••321" (--env)');
+    const json = await cli(["plan", "--json"], { CAMPAIGN_ENV: "919777654321" });
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: "unknown-environment" } });
+    expect(text.stdout + text.stderr + json.stdout + json.stderr).not.toContain("919777654321");
+  });
+
   test("every command that reads the state or calls the platform needs one; JSON: one error document", async () => {
     const { staging, production, cli } = await twoPlatforms({ "reports.ndjson": "" });
     for (const [name, args] of Object.entries(NEEDS_ONE)) {
@@ -214,6 +224,81 @@ describe("named environments against two platforms", () => {
   });
 });
 
+describe("named environments: suppression lists", () => {
+  test("the shared do-not-call list still suppresses in an environment that adds a list of its own", async () => {
+    const { staging, production, cli, dir } = await twoPlatforms({
+      "campaigns/a.yaml": campaignYaml("dues-north", "", ["919700000001", "919700000002", "919700000003"]),
+      "lists/dnc.txt": "+91 97000 00002\n",
+      "lists/staging-out.txt": "919700000003\n",
+    });
+    const lists = config(staging, production, "guards:\n  suppressionLists: [lists/dnc.txt]\n").replace(
+      "  staging:\n",
+      "  staging:\n    guards:\n      suppressionLists: [lists/staging-out.txt]\n",
+    );
+    await writeFile(join(dir, "campaign.config.yaml"), lists);
+    const plan = await cli(["plan", "--env", "staging"]);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain("would call 9197•••••002, which is on the suppression list lists/dnc.txt");
+    expect(plan.stdout).toContain("would call 9197•••••003, which is on the suppression list lists/staging-out.txt");
+    const productionPlan = await cli(["plan", "--env", "production"]);
+    expect(productionPlan.stdout).toContain("lists/dnc.txt");
+    expect(productionPlan.stdout).not.toContain("staging-out");
+    expect(staging.requests.length + production.requests.length).toBe(0);
+  });
+});
+
+describe("named environments: values the environment sets that something else wins over", () => {
+  test("a campaign's or base's appId other than the environment's api.appId is a warning at the line that wins", async () => {
+    const { staging, production, cli, dir } = await twoPlatforms({
+      "campaigns/_base.yaml": "appId: BaseApp1\nagentId: 110\n",
+      "campaigns/b.yaml":
+        'extends: _base.yaml\ntaskName: dues-south\nnumberInfoList:\n  - calleeNumber: "919700000001"\n',
+      "campaigns/c.yaml": 'taskName: dues-east\nagentId: 110\nnumberInfoList:\n  - calleeNumber: "919700000001"\n',
+    });
+    await writeFile(
+      join(dir, "campaign.config.yaml"),
+      config(staging, production).replace(
+        "      baseUrl: " + staging.url,
+        `      baseUrl: ${staging.url}\n      appId: StgApp01`,
+      ),
+    );
+    const plan = await cli(["plan", "--env", "staging"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const output = plan.stdout + plan.stderr;
+    expect(output).toContain(
+      'campaigns/a.yaml:2:8: warning app-id-overrides-environment: appId "Jgd8oFei" is sent, not "StgApp01", the api.appId environment staging sets',
+    );
+    expect(output).toContain(
+      'campaigns/_base.yaml:1:8: warning app-id-overrides-environment: appId "BaseApp1" is sent',
+    );
+    expect(output).not.toMatch(/campaigns\/c\.yaml.*app-id/); // it takes the environment's
+    const json = await cli(["plan", "--env", "staging", "--format", "json"]);
+    const entries = (JSON.parse(json.stdout) as { entries: { taskName: string; fields: { appId?: string } }[] })
+      .entries;
+    expect(Object.fromEntries(entries.map((e) => [e.taskName, e.fields.appId]))).toEqual({
+      "dues-south": "BaseApp1",
+      "dues-north": "Jgd8oFei",
+      "dues-east": "StgApp01",
+    });
+    // production sets no appId of its own: nothing to warn about.
+    const quiet = await cli(["plan", "--env", "production"]);
+    expect(quiet.stdout + quiet.stderr).not.toContain("app-id-overrides-environment");
+    expect(staging.requests.length + production.requests.length).toBe(0);
+  });
+
+  test("LAAFFIC_BASE_URL or LAAFFIC_APP_ID overriding a value the chosen environment sets is a warning at that value", async () => {
+    const { staging, production, cli } = await twoPlatforms();
+    const plan = await cli(["plan", "--env", "staging"], { LAAFFIC_BASE_URL: production.url });
+    expect(plan.stderr).toContain(
+      "campaign.config.yaml:6:16: warning variable-overrides-environment: LAAFFIC_BASE_URL overrides the api.baseUrl environment staging sets here: the variable's value is used",
+    );
+    expect(plan.stderr).not.toContain("LAAFFIC_APP_ID");
+    const same = await cli(["plan", "--env", "staging"], { LAAFFIC_BASE_URL: staging.url, LAAFFIC_APP_ID: "Other01" });
+    expect(same.stderr).not.toContain("variable-overrides-environment"); // the same address; no appId set here
+    expect(staging.requests.length + production.requests.length).toBe(0);
+  });
+});
+
 describe("named environments: the state of before", () => {
   test("a state that no environment uses stops every command until one keeps it; then it is that one's", async () => {
     const { staging, production, dir, cli } = await twoPlatforms();
@@ -260,6 +345,45 @@ describe("named environments: the state of before", () => {
     const { cli, dir } = await twoPlatforms();
     expect((await cli(["plan", "--env", "staging", "--state", "mine.json", "--out", "p.json"])).code).toBe(0);
     expect(await exists(join(dir, "mine.json.new-salt"))).toBe(true);
+  });
+
+  test("--state naming another environment's state is refused (it records another account's tasks)", async () => {
+    const { staging, production, cli, dir } = await twoPlatforms();
+    for (const given of [".campaign/staging/state.json", "./.campaign/staging/../staging/state.json"]) {
+      const refused = await cli(["apply", "--auto-approve", "--env", "production", "--state", given]);
+      expect(refused.code, given).toBe(1);
+      expect(refused.stderr).toContain(
+        `error state-conflict: --state ${given} is the state of environment staging, not of production: its tasks were submitted to another account`,
+      );
+    }
+    const json = await cli(["plan", "--json", "--state", ".campaign/production/state.json"], {
+      CAMPAIGN_ENV: "staging",
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: "state-conflict" } });
+    expect(await exists(join(dir, ".campaign/staging/state.json.new-salt"))).toBe(false);
+    expect(staging.requests.length + production.requests.length).toBe(0);
+  });
+
+  test("the state of an environment no longer declared (renamed) stops a first apply of another", async () => {
+    const { staging, production, cli, dir } = await twoPlatforms();
+    const renamed = config(staging, production).replace("  production:\n", "  prod:\n");
+    await writeFile(join(dir, "campaign.config.yaml"), renamed);
+    production.expect("POST /voice/group/call/send/agent", (b) => b.taskName === "dues-north", ok(5000));
+    expect((await cli(["apply", "--auto-approve", "--env", "prod"])).code).toBe(0);
+    production.done();
+    expect(await exists(join(dir, ".campaign/prod/state.json"))).toBe(true);
+    await writeFile(join(dir, "campaign.config.yaml"), config(staging, production));
+    const refused = await cli(["plan", "--env", "production"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `error state-conflict: the state ${join(".campaign", "prod", "state.json")} belongs to no declared environment ("prod" is not one of staging, production), and production has no state yet`,
+    );
+    expect(refused.stderr).toContain('hint: if the environment was renamed, rename it back to "prod" in the config');
+    expect((await cli(["apply", "--auto-approve", "--env", "production"])).code).toBe(1);
+    // Once the environment has a state of its own, a leftover elsewhere no longer matters.
+    await rename(join(dir, ".campaign/prod"), join(dir, ".campaign/production"));
+    expect((await cli(["plan", "--detailed-exitcode", "--env", "production"])).code).toBe(0);
+    expect(production.requests.length).toBe(1);
   });
 });
 

@@ -14,7 +14,8 @@ describe("campaign init", () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toContain("campaigns/example.yaml");
     const validate = await runCli(["validate"], dir);
-    expect(validate).toMatchObject({ code: 0, stdout: "1 campaign valid, 0 invalid, 0 warnings\n" });
+    // production's example and staging's tester campaign
+    expect(validate).toMatchObject({ code: 0, stdout: "2 campaigns valid, 0 invalid, 0 warnings\n" });
     const example = await readFile(join(dir, "campaigns/example.yaml"), "utf8");
     expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../.campaign/campaign.schema.json");
     expect(JSON.parse(await readFile(join(dir, ".campaign/campaign.schema.json"), "utf8"))).toMatchObject({
@@ -69,6 +70,31 @@ describe("campaign init", () => {
       expect([path, ignored(path)]).toEqual([path, true]);
     for (const path of [".campaign/staging/state.json", ".campaign/production/state.json.journal"])
       expect([path, ignored(path)]).toEqual([path, false]);
+  });
+
+  test("staging has its own campaigns (a tester's), never production's: no customer is called from the staging account", async () => {
+    const dir = await tempDir();
+    expect((await runCli(["init"], dir)).code).toBe(0);
+    const config = parse(await readFile(join(dir, "campaign.config.yaml"), "utf8")) as {
+      campaignsDir: string;
+      environments: Record<string, { campaignsDir?: string }>;
+    };
+    expect(config.campaignsDir).toBe("campaigns");
+    expect(config.environments["staging"]?.campaignsDir).toBe("staging/campaigns");
+    expect(config.environments["production"]?.campaignsDir).toBeUndefined();
+    const staging = await runCli(["plan", "--env", "staging", "--format", "json"], dir);
+    const production = await runCli(["plan", "--env", "production", "--format", "json"], dir);
+    const names = (out: string) =>
+      (JSON.parse(out) as { entries: { taskName: string }[] }).entries.map((e) => e.taskName);
+    expect(names(staging.stdout)).toEqual(["tester-reminders"]);
+    const fields = (JSON.parse(staging.stdout) as { entries: { fields: { appId: string } }[] }).entries[0]!.fields;
+    expect(fields.appId).toBe("YOUR_STAGING_APP_ID"); // the environment's, with no warning about another
+    expect(staging.stdout + staging.stderr).not.toContain("app-id-overrides-environment");
+    expect(names(production.stdout)).toEqual(["example-reminders"]);
+    const tester = await readFile(join(dir, "staging/campaigns/tester.yaml"), "utf8");
+    expect(tester.split("\n")[0]).toBe("# yaml-language-server: $schema=../../.campaign/campaign.schema.json");
+    expect(tester).toContain('calleeNumber: "919700000002" # a placeholder');
+    expect(await readFile(join(dir, "campaigns/example.yaml"), "utf8")).not.toContain("919700000002");
   });
 
   test("refuses to overwrite unless --force, and says so before writing anything", async () => {
@@ -129,7 +155,7 @@ describe("GitHub Actions workflow", () => {
     expect(upload.with?.["name"]).toBe("campaign-plan-${{ matrix.environment }}");
   });
 
-  test("applies staging on merge, then production behind the production environment's approval; state committed back", async () => {
+  test("applies staging and production on merge, production behind its environment's approval; state committed back", async () => {
     const { jobs } = await workflow();
     const staging = jobs["apply-staging"]!;
     const production = jobs["apply-production"]!;
@@ -152,8 +178,31 @@ describe("GitHub Actions workflow", () => {
       expect(commit.if).toBe("always()");
       expect(commit.run).toContain("git add -A .campaign/");
     }
+    // Independent: staging's guard or outage never holds back production's reviewed change.
     expect(staging.needs).toBeUndefined();
-    expect(production.needs).toBe("apply-staging");
+    expect(production.needs).toBeUndefined();
+  });
+
+  test("each apply refuses campaigns merged after the run's commit (the checkout is main's tip)", async () => {
+    const { jobs } = await workflow();
+    const dir = await tempDir();
+    expect((await runCli(["init"], dir)).code).toBe(0);
+    const config = parse(await readFile(join(dir, "campaign.config.yaml"), "utf8")) as {
+      campaignsDir: string;
+      environments: Record<string, { campaignsDir?: string }>;
+    };
+    for (const name of ["staging", "production"]) {
+      const job = jobs[`apply-${name}`]!;
+      const checkout = job.steps.findIndex((s) => s.uses?.startsWith("actions/checkout"));
+      expect(job.steps[checkout]?.with).toEqual({ ref: "main" });
+      const check = job.steps.findIndex((s) => s.name === "Check the campaigns are this run's");
+      const apply = job.steps.findIndex((s) => s.name === "Apply");
+      expect(checkout).toBeLessThan(check);
+      expect(check).toBeLessThan(apply);
+      const dirOf = config.environments[name]?.campaignsDir ?? config.campaignsDir;
+      expect(job.steps[check]?.run).toContain('git fetch --no-tags --depth=1 origin "$GITHUB_SHA"');
+      expect(job.steps[check]?.run).toContain(`git diff --quiet "$GITHUB_SHA" HEAD -- ${dirOf} campaign.config.yaml`);
+    }
   });
 
   test("the workflow's environments are the ones campaign init declares", async () => {

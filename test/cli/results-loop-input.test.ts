@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import type { RecipientOutcomesReport } from "../../src/schema/generated/index.js";
 import { fakePlatform, ok } from "../fakes/platform.js";
 import { campaignYaml, daytimeNow, reportRecord, runCli, tempDir } from "../helpers.js";
+import { refreshed } from "./results-loop-refresh.js";
 
 // Issue 19's views on bad input: wrong names, flags that do not go together, --reveal, an empty
 // store, outputs over the tool's own files, numbers two campaigns declare.
@@ -28,11 +29,12 @@ async function project(
     fake.expect("POST /voice/group/call/send/agent", (b) => b.taskName === name, ok(taskId));
   expect((await cli("apply", "--auto-approve")).code).toBe(0);
   fake.done();
+  await refreshed(fake, cli, options.tasks ?? [["dues-north", 5000]]);
   const receive = async (records: Record<string, unknown>[]) => {
     await writeFile(join(dir, "push.json"), JSON.stringify({ array: records }));
     expect((await cli("reports", "import", "push.json")).code).toBe(0);
   };
-  return { dir, cli, receive };
+  return { dir, cli, receive, fake };
 }
 
 const usage = (run: { code: number; stderr: string }, message: RegExp) => {

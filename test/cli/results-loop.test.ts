@@ -14,6 +14,7 @@ import { describeBrowser, screenshot, withPage } from "../browser.js";
 import { fakePlatform, ok } from "../fakes/platform.js";
 import { daytimeNow, loadDir, reportRecord, runCli, tempDir } from "../helpers.js";
 import { freshSchema, PG_URL } from "../pg-helpers.js";
+import { refreshed } from "./results-loop-refresh.js";
 
 // The Bar of issue 19: four CSV recipients applied to the independent fake platform, three status
 // reports (connected, no answer, connected with an opt-out intent), then every view of the loop.
@@ -67,6 +68,11 @@ async function loop(backend: "sqlite" | "postgres" = "sqlite", files: Record<str
   ];
   await writeFile(join(dir, "push.json"), JSON.stringify({ array: records }));
   expect((await cli("reports", "import", "push.json")).code).toBe(0);
+  // The task ended (--unreached waits for that).
+  await refreshed(fake, cli, [
+    ["dues-north", 5000],
+    ...(files["campaigns/hostile.yaml"] ? [[HOSTILE, 5001] as [string, number]] : []),
+  ]);
   return { fake, dir, cli, config };
 }
 
@@ -144,7 +150,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       await writeFile(join(dir, "campaigns/next.yaml"), CAMPAIGN.replace("dues-north", "dues-next"));
       const planText = await cli("plan", "campaigns/next.yaml");
       expect(planText.stdout).toContain(
-        'campaigns/next.yaml:1:1: warning opted-out-number: "dues-next" would call 9197•••••003, whose latest status report is an opt-out (intent STOP), and no suppression list holds it yet',
+        'campaigns/next.yaml:1:1: warning opted-out-number: "dues-next" would call 9197•••••003, who asked not to be called again (a status report with intent STOP), and no suppression list holds it yet',
       );
       const planJson = JSON.parse((await cli("--json", "plan", "campaigns/next.yaml")).stdout) as CampaignPlan;
       expect(planJson.findings.filter((f) => f.code === "opted-out-number").map((f) => f.message)).toEqual([

@@ -42,7 +42,7 @@ async function load(
 }
 
 describe("named environments: merging", () => {
-  test("maps merge deeply, lists and values are replaced, the rest is the top level's", async () => {
+  test("maps merge deeply, lists and values are replaced (suppression lists added), the rest is the top level's", async () => {
     const { config } = await load(TWO, "staging");
     expect(config.diagnostics).toEqual([]);
     expect(config.environment).toBe("staging");
@@ -50,7 +50,8 @@ describe("named environments: merging", () => {
     const { settings } = config;
     expect(settings.api).toMatchObject({ baseUrl: "http://127.0.0.1:9001", timezone: "UTC", parallelism: 8 });
     expect(settings.defaults).toEqual({ maxRingingTime: 60, agentId: 220 });
-    expect(settings.guards.suppressionLists).toEqual(["lists/staging.txt"]);
+    // The shared do-not-call lists stay: an environment's own list is added to them.
+    expect(settings.guards.suppressionLists).toEqual(["lists/a.txt", "lists/b.txt", "lists/staging.txt"]);
     expect(settings.guards.callingHours).toEqual({
       start: "08:00",
       end: "21:00",
@@ -60,6 +61,24 @@ describe("named environments: merging", () => {
     expect(production.api.baseUrl).toBe("https://api.laaffic.com");
     expect(production.defaults).toEqual({ maxRingingTime: 60, agentId: 110 });
     expect(production.guards.suppressionLists).toEqual(["lists/a.txt", "lists/b.txt"]);
+  });
+
+  test("suppression lists are united in order, each once: above, then the environment's", async () => {
+    const text =
+      "guards:\n  suppressionLists: [lists/dnc.txt, lists/b.txt]\nenvironments:\n  staging:\n    guards:\n      suppressionLists: [lists/b.txt, lists/testers-out.txt]\n  solo:\n    guards: { maxRecipientsPerApply: 5 }\n";
+    expect((await load(text, "staging")).config.settings.guards.suppressionLists).toEqual([
+      "lists/dnc.txt",
+      "lists/b.txt",
+      "lists/testers-out.txt",
+    ]);
+    expect((await load(text, "solo")).config.settings.guards.suppressionLists).toEqual([
+      "lists/dnc.txt",
+      "lists/b.txt",
+    ]);
+    const only = "environments:\n  staging:\n    guards:\n      suppressionLists: [lists/x.txt]\n";
+    const { config } = await load(only, "staging");
+    expect(config.settings.guards.suppressionLists).toEqual(["lists/x.txt"]);
+    expect(config.source.locate(["guards", "suppressionLists", 0])).toMatchObject({ line: 4 });
   });
 
   test("a value an environment replaces with a scalar (callingHours: false) is replaced whole", async () => {
@@ -74,7 +93,9 @@ describe("named environments: merging", () => {
     const { config } = await load(TWO, "staging");
     expect(config.source.locate(["defaults", "agentId"])).toMatchObject({ line: 20 });
     expect(config.source.locate(["defaults", "maxRingingTime"])).toMatchObject({ line: 6 });
-    expect(config.source.locate(["guards", "suppressionLists", 0])).toMatchObject({ line: 22 });
+    expect(config.source.locate(["guards", "suppressionLists", 0])).toMatchObject({ line: 9 });
+    expect(config.source.locate(["guards", "suppressionLists", 1])).toMatchObject({ line: 9 });
+    expect(config.source.locate(["guards", "suppressionLists", 2])).toMatchObject({ line: 22 });
     expect(config.source.locate(["guards", "callingHours", "start"])).toMatchObject({ line: 11 });
     expect(config.source.locate(["api", "baseUrl"])).toMatchObject({ line: 18 });
     const production = (await load(TWO, "production")).config;

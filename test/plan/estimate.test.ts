@@ -144,12 +144,16 @@ describe("cost estimate", () => {
     expect(estimate.basis.connectRate).toEqual({ value: 0.8, source: "history" });
     expect(estimate.basis.recallFraction).toEqual({ value: 0.05, source: "history" });
     expect(estimate.basis.averageCallSeconds).toEqual({ value: 90, source: "history" });
-    expect(estimate.basis.prices).toEqual([{ country: "IN", perMinute: 0.04, source: "history" }]);
+    // The worst case keeps the configured price where the history paid less.
+    expect(estimate.basis.prices).toEqual([
+      { country: "IN", perMinute: 0.04, source: "history", worstPerMinute: 0.05 },
+    ]);
     expect(estimate.basis.historyCalls).toBe(100);
     // 4 + 0.2 + 0.2 attempts, 80 % connected, 90 s → two billed minutes each.
     expect(estimate.attempts.expected).toBeCloseTo(4.4, 10);
     expect(estimate.billedMinutes.expected).toBeCloseTo(4.4 * 0.8 * 2, 4);
-    expect(estimate.cost.worst).toBeCloseTo(24 * 0.04, 10);
+    expect(estimate.cost.expected).toBeCloseTo(4.4 * 0.8 * 2 * 0.04, 4);
+    expect(estimate.cost.worst).toBeCloseTo(24 * 0.05, 10);
   });
 
   test("too little history, another series, or another currency's prices are not used", async () => {
@@ -248,9 +252,77 @@ describe("budget guards", () => {
       { currency: "USD", perMinute: {} },
     );
     expect(unpriced.map((f) => f.code)).toEqual(["blast-radius-cost-unpriced", "blast-radius-cost-unpriced"]);
-    expect(unpriced[0]!.message).toContain("no price for IN");
-    const noPricing = await findings({ maxCostPerApply: 100 }, undefined);
-    expect(noPricing[0]!.message).toContain("no pricing.currency");
-    expect(noPricing[0]!.severity).toBe("error");
+    expect(unpriced[0]!.message).toContain("no price for IN in pricing.perMinute");
+    // A budget without pricing is a config mistake: an error even with --allow-large.
+    const noPricing = await findings({ maxCostPerApply: 100 }, undefined, true);
+    expect(noPricing).toEqual([]);
+    const all = guardFindings({
+      toSubmit: [await fourCallees()],
+      state: undefined,
+      guards: { maxCostPerApply: 100 },
+      guardsAt: () => at,
+      allowLarge: true,
+      platformTimeZone: "Asia/Shanghai",
+      now: FIXED_NOW,
+      costs: { pricing: undefined, forecast: {}, history: NO_HISTORY },
+    });
+    expect(all).toContainEqual(expect.objectContaining({ severity: "error", code: "budget-without-pricing", ...at }));
+  });
+});
+
+describe("budgets on history and on recall-flow updates", () => {
+  const at = { file: "campaign.config.yaml", line: 3, column: 20 };
+  const guard = (input: Partial<Parameters<typeof guardFindings>[0]>) =>
+    guardFindings({
+      toSubmit: [],
+      state: undefined,
+      guards: {},
+      guardsAt: () => at,
+      allowLarge: false,
+      platformTimeZone: "Asia/Shanghai",
+      now: FIXED_NOW,
+      ...input,
+    }).filter((f) => f.code.startsWith("blast-radius-cost"));
+
+  test("a cheap history does not lower the budget's worst case, and a country priced only by history cannot pass a budget", async () => {
+    const desired = await fourCallees("description: monthly dues\n");
+    const cheap = new Map([["monthly dues", history({ pricePerMinute: new Map([["IN", 0.0001]]) })]]);
+    expect(
+      guard({
+        toSubmit: [desired],
+        guards: { maxCostPerApply: 1 },
+        costs: { pricing: PRICING, forecast: {}, history: cheap },
+      }).map((f) => f.code),
+    ).toEqual(["blast-radius-cost-apply"]);
+    expect(
+      guard({
+        toSubmit: [desired],
+        guards: { maxCostPerApply: 100 },
+        costs: { pricing: { currency: "USD", perMinute: {} }, forecast: {}, history: cheap },
+      }).map((f) => f.code),
+    ).toEqual(["blast-radius-cost-unpriced"]);
+  });
+
+  test("an updated recall flow is priced by its recall rounds", async () => {
+    const desired = await fourCallees();
+    const findings = guard({
+      toUpdate: [desired],
+      guards: { maxCostPerCampaign: 0.5 },
+      costs: { pricing: PRICING, forecast: {}, history: NO_HISTORY },
+    });
+    // 4 callees × 2 recall rounds × 2 minutes × 0.05
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: "blast-radius-cost-campaign",
+        message: expect.stringContaining('the updated recall flow of "dues" could cost up to 0.80 USD (8 attempts'),
+      }),
+    ]);
+    const estimate = estimateOf(
+      desired,
+      { pricing: PRICING, forecast: {}, history: NO_HISTORY, clock },
+      { recallRoundsOnly: true },
+    );
+    expect(estimate.attempts).toEqual({ expected: 3, worst: 8 });
+    expect(estimate.rounds.map((r) => r.attempts)).toEqual([4, 2, 1]);
   });
 });

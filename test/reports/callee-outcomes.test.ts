@@ -115,21 +115,24 @@ describe.each(stores)("report store queries (%s)", (_backend, open) => {
     }
   });
 
-  test("optedOut: callees whose latest report, of any task, has an opt-out intent", async () => {
+  test("optedOut: callees with any opt-out report, of any task; a later report never takes it back", async () => {
     const store = await open();
     try {
-      const [e, f, g] = ["919700000005", "919700000006", "919700000007"];
+      const [e, f, g, h] = ["919700000005", "919700000006", "919700000007", "919700000008"];
       await store.ingest([
         ...report("e1", { taskId: 1, callee: e, intent: "STOP", hangupTime: T }),
-        ...report("e2", { taskId: 2, callee: e, intent: "101", hangupTime: T + H }), // said yes later: not an opt-out
+        ...report("e2", { taskId: 2, callee: e, intent: "101", hangupTime: T + H }), // a later round without it: still out
         ...report("f1", { taskId: 1, callee: f, intent: "101", hangupTime: T }),
         ...report("f2", { taskId: 2, callee: `+91 97000 00006`, intent: "STOP", hangupTime: T + H }),
         ...report("g1", { taskId: 1, callee: g, intent: "DNC", hangupTime: T }),
+        ...report("h1", { taskId: 1, callee: h, intent: "STOP", hangupTime: null }), // its time unreadable
+        ...report("h2", { taskId: 1, callee: h, intent: null, hangupTime: T + H }),
         ...report("n1", { taskId: 1, callee: null, intent: "STOP", hangupTime: T }),
       ]);
       const found = await store.optedOut(["STOP", "DNC"]);
-      expect(found.map((o) => o.calleeHash).sort()).toEqual([store.hashCallee(f), store.hashCallee(g)].sort());
+      expect(found.map((o) => o.calleeHash).sort()).toEqual([e, f, g, h].map((n) => store.hashCallee(n)).sort());
       expect(found.find((o) => o.calleeHash === store.hashCallee(f))).toMatchObject({ intent: "STOP" });
+      expect(found.find((o) => o.calleeHash === store.hashCallee(e))).toMatchObject({ intent: "STOP" });
       expect(found.find((o) => o.calleeHash === store.hashCallee(g))!.calleeMasked).toBe("9197•••••007");
       expect(await store.optedOut(["NOPE"])).toEqual([]);
     } finally {

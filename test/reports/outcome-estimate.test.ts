@@ -59,5 +59,8 @@ describe("outcomes against the reviewed estimate", () => {
       "estimated 0.50 USD (worst 1.20) · actual so far 0.40 USD (0.80× the estimate)",
     );
     expect(estimateAgainstActual(byName["b"]!)).toContain("not comparable");
+    // Reports of one campaign billed in two currencies: no sum to compare.
+    const mixed = campaignOutcomes([row(1, "USD", 0.2), row(1, "EUR", 0.2)], state({ a: campaign(1, usd) }));
+    expect(mixed.campaigns[0]!.estimate).toEqual({ ...usd, actual: null, ratio: null });
   });
 });

@@ -67,7 +67,7 @@ describe("simulator → pushes → receiver → campaign outcomes", () => {
     expect(text.stdout).toMatch(/ {2}connected {2}█+·* +\d+ +\d+%/);
     const markdown = await runCli(["outcomes", "--format", "markdown"], dir, env);
     expect(markdown.stdout).toContain("```mermaid\npie showData title Call outcomes");
-    expect(markdown.stdout).toContain("| `e2e-plain` |");
+    expect(markdown.stdout).toContain("| e2e-plain |");
     for (const output of [run.stdout, text.stdout, markdown.stdout]) expect(output).not.toMatch(/9197001000\d\d/);
   });
 });

@@ -65,7 +65,7 @@ describe("recipient outcomes views", () => {
     const markdown = renderRecipientOutcomes(recipients, "markdown");
     expect(markdown).toContain('| 9197•••••001 | =HYPERLINK("http://x")&#124;&#60;b&#62; | 1 | no answer |');
     // The name stands in a code span, where GitHub shows HTML as text; elsewhere it is escaped.
-    expect(markdown.split("\n")[0]).toBe('### Recipients of `<script>alert("x")</script>&\'`');
+    expect(markdown.split("\n")[0]).toBe('### Recipients of &#60;script&#62;alert("x")&#60;/script&#62;&#38;\'');
     expect(markdown.split("\n").slice(1).join("\n")).not.toMatch(/<script>|<b>/);
   });
 });

@@ -47,12 +47,16 @@ export function registerReportCommands(program: Command, run: Run, interrupts: I
       "with --unreached: only those whose latest call ended so: no-answer, busy, voicemail, failed, not-called (comma-separated)",
     )
     .option(
+      "--before-finished",
+      "with --unreached: write the file even though the last campaign refresh did not see the task and its recall flow end (it may name people still to be called; a warning says so)",
+    )
+    .option(
       "--opt-outs",
-      "write the numbers whose latest report has one of reports.optOutIntents (and no suppression list holds yet) to --out, as a suppression list",
+      "write the numbers with any report carrying one of reports.optOutIntents (and no suppression list holds yet) to --out, as a suppression list",
     )
     .addHelpText(
       "after",
-      "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\nRecipients are joined with the reports by the store's salted hash of each number: the store keeps no numbers. --unreached and --opt-outs\nwrite full numbers to their file (it is what they are for) and print counts only.\n\nExamples:\n  campaign outcomes --format markdown --out outcomes.md\n  campaign outcomes --format html --out report.html        one self-contained page with charts (no numbers)\n  campaign outcomes dues-north --recipients --format csv\n  campaign outcomes dues-north --unreached --outcomes no-answer,busy --out campaigns/dues-north-again.csv\n  campaign outcomes --opt-outs --out lists/opt-outs-2026-11.txt\n",
+      "\nThe store must exist: run campaign receive (or campaign reports import FILE) first.\nA report without taskId/sourceTaskId is given to the one applied campaign that declares its callee (read from the campaign files);\nwhat no single campaign declares is counted at the top. Figures: billed line time (chargedDuration), AI-agent billed time (aiAgentChargedDuration).\nRecipients are joined with the reports by the store's salted hash of each number: the store keeps no numbers. --unreached and --opt-outs\nwrite full numbers to their file (it is what they are for) and print counts only. --unreached waits for the campaign to end:\nrun campaign refresh first (it refuses while the task or its recall flow may still ring, and when the recipients changed since apply).\n\nExamples:\n  campaign outcomes --format markdown --out outcomes.md\n  campaign outcomes --format html --out report.html        one self-contained page with charts (no numbers)\n  campaign outcomes dues-north --recipients --format csv\n  campaign outcomes dues-north --unreached --outcomes no-answer,busy --out campaigns/dues-north-again.csv\n  campaign outcomes --opt-outs --out lists/opt-outs-2026-11.txt\n",
     )
     .action(async (name: string | undefined, outcomesOptions: OutcomesOptions) => {
       const { outcomesCommand } = await import("../outcomes.js");

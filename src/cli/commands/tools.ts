@@ -25,7 +25,7 @@ export function registerToolCommands(program: Command, run: Run, interrupts: Int
   program
     .command("init")
     .description(
-      "scaffold a campaigns repository: config, an example campaign, the schema for editors, .gitignore and a CI workflow",
+      "scaffold a campaigns repository: config (staging and production), an example campaign and staging's own tester campaign, the schema for editors, .gitignore and a CI workflow",
     )
     .argument("[dir]", "where (default: the current directory)")
     .option("--force", "overwrite files that already exist")

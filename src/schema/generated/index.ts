@@ -11,7 +11,7 @@ export type { DoctorReport, DoctorCheck, DoctorSummary } from "./doctor.js";
 export { doctorSchema } from "./doctor.js";
 export type { ErrorDocument, ErrorReport, Diagnostic, RelatedLocation } from "./error.js";
 export { errorSchema } from "./error.js";
-export type { OutcomesExport, UnreachedExport, UnreachedCounts, UnreachedLeftOut, OptOutsExport } from "./outcomes-export.js";
+export type { OutcomesExport, UnreachedExport, UnreachedCounts, UnreachedLeftOut, OptOutsExport, OutcomesWritten } from "./outcomes-export.js";
 export { outcomesExportSchema } from "./outcomes-export.js";
 export type { OutcomesReport, CampaignOutcome, OutcomeCounts, EstimateAgainstActual, UnmatchedTask } from "./outcomes.js";
 export { outcomesSchema } from "./outcomes.js";

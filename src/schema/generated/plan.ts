@@ -180,7 +180,7 @@ export interface PlannedCancel {
   };
 }
 /**
- * What a create or retry is expected to cost and when its last call rings, next to the worst case (every callee, every round, maxCalls seconds each). Expected attempts: every callee in the first round; in each recall round the share the series' history recalled, else for recall all everyone, for recall failed or by intent those not connected before (1 − connectRate)^k. Billed time: connected attempts × averageCallSeconds (at most maxCalls), each rounded up to the billing increment.
+ * What a create or retry (update-recall: the recall rounds as updated, the first round having rung) is expected to cost and when its last call rings, next to the worst case (every callee, every round, maxCalls seconds each). Expected attempts: every callee in the first round; in each recall round the share the series' history recalled, else for recall all everyone, for recall failed or by intent those not connected before (1 − connectRate)^k. Billed time: connected attempts × averageCallSeconds (at most maxCalls), each rounded up to the billing increment.
  */
 export interface CostEstimate {
   /**
@@ -233,6 +233,10 @@ export interface CostEstimate {
       country: string;
       perMinute: number | null;
       source: "history" | "config" | "none";
+      /**
+       * The configured price, when the history's is lower: the worst case (and the budget guards) take it.
+       */
+      worstPerMinute?: number;
     }[];
     /**
      * Reports of the series the history figures come from.
@@ -618,7 +622,7 @@ export const planSchema: Record<string, unknown> = {
         "basis",
         "unpriced"
       ],
-      "description": "What a create or retry is expected to cost and when its last call rings, next to the worst case (every callee, every round, maxCalls seconds each). Expected attempts: every callee in the first round; in each recall round the share the series' history recalled, else for recall all everyone, for recall failed or by intent those not connected before (1 − connectRate)^k. Billed time: connected attempts × averageCallSeconds (at most maxCalls), each rounded up to the billing increment.",
+      "description": "What a create or retry (update-recall: the recall rounds as updated, the first round having rung) is expected to cost and when its last call rings, next to the worst case (every callee, every round, maxCalls seconds each). Expected attempts: every callee in the first round; in each recall round the share the series' history recalled, else for recall all everyone, for recall failed or by intent those not connected before (1 − connectRate)^k. Billed time: connected attempts × averageCallSeconds (at most maxCalls), each rounded up to the billing increment.",
       "properties": {
         "currency": {
           "type": [
@@ -778,6 +782,11 @@ export const planSchema: Record<string, unknown> = {
                       "config",
                       "none"
                     ]
+                  },
+                  "worstPerMinute": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "The configured price, when the history's is lower: the worst case (and the budget guards) take it."
                   }
                 }
               }

@@ -11,6 +11,10 @@ export interface RecipientOutcomesReport {
    */
   taskId: number | null;
   /**
+   * true: the campaign's files declare other recipients than the ones submitted (the state's recipientsHash differs), so rows may be people its task never called, and people it called may be missing.
+   */
+  recipientsChanged?: boolean;
+  /**
    * true: calleeNumber holds the full numbers (--reveal); false: they are masked (9197•••••321).
    */
   revealed: boolean;
@@ -50,7 +54,7 @@ export interface RecipientOutcome {
    */
   intent: string | null;
   /**
-   * The latest intent is one of reports.optOutIntents.
+   * The callee opted out: a report of any campaign had one of reports.optOutIntents (a later report never takes it back).
    */
   optOut: boolean;
   lastCallAt: string | null;
@@ -109,6 +113,10 @@ export const recipientOutcomesSchema: Record<string, unknown> = {
         "null"
       ],
       "description": "The campaign's task; null when it was not submitted (every recipient is then not called yet)."
+    },
+    "recipientsChanged": {
+      "type": "boolean",
+      "description": "true: the campaign's files declare other recipients than the ones submitted (the state's recipientsHash differs), so rows may be people its task never called, and people it called may be missing."
     },
     "revealed": {
       "type": "boolean",
@@ -200,7 +208,7 @@ export const recipientOutcomesSchema: Record<string, unknown> = {
           },
           "optOut": {
             "type": "boolean",
-            "description": "The latest intent is one of reports.optOutIntents."
+            "description": "The callee opted out: a report of any campaign had one of reports.optOutIntents (a later report never takes it back)."
           },
           "lastCallAt": {
             "type": [
