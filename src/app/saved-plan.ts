@@ -55,7 +55,8 @@ export async function readSavedPlan(file: string, cwd: string): Promise<Unverifi
   if (version !== 1)
     throw new ToolError(
       "plan-invalid",
-      `${file} has plan format ${String(version)}; this version reads format 1`,
+      // A hostile file's value is never echoed as it is: a number in it could be a phone number.
+      `${file} has plan format ${typeof version === "number" && Number.isSafeInteger(version) && Math.abs(version) < 1000 ? version : `(a ${Array.isArray(version) ? "list" : version === null ? "null" : typeof version})`}; this version reads format 1`,
       "make the plan with the same campaign version that applies it",
     );
   return value as UnverifiedPlan;

@@ -98,6 +98,17 @@ describe("a saved plan cannot be edited into something else", () => {
       ["number.json", "42", /number\.json is JSON but not a saved plan/],
       ["empty.json", "", /empty\.json is not a saved plan \(not JSON\)/],
       ["version.json", JSON.stringify({ formatVersion: 2, planId: "x" }), /version\.json has plan format 2/],
+      // Never echoed: a number (or escape sequence) in a hostile file's version.
+      [
+        "hostile.json",
+        JSON.stringify({ formatVersion: "call 919700000001 \u001b[2J", planId: "x" }),
+        /hostile\.json has plan format \(a string\); this version reads format 1$/m,
+      ],
+      [
+        "big.json",
+        JSON.stringify({ formatVersion: 919700000001, planId: "x" }),
+        /big\.json has plan format \(a number\)/,
+      ],
     ];
     for (const [file, content, says] of cases) {
       await writeFile(join(dir, file), content);
