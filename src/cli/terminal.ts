@@ -11,6 +11,13 @@ export interface Terminal {
 }
 
 export function processTerminal(options: { color?: boolean }): Terminal {
+  // `campaign plan | head`: the reader went away. What it did not read is not lost work, and a
+  // command under way (an apply) must finish and record what it did: later writes are dropped.
+  for (const stream of [process.stdout, process.stderr])
+    if (stream.listenerCount("error") === 0)
+      stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+      });
   const isTTY = Boolean(process.stdout.isTTY);
   const noColorEnv = process.env["NO_COLOR"] !== undefined && process.env["NO_COLOR"] !== "";
   return {
