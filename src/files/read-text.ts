@@ -1,7 +1,6 @@
 // Every file the tool reads is hostile until checked: a FIFO or device must not block a read, a
 // huge file must not exhaust memory, and invalid UTF-8 must not turn silently into U+FFFD.
-import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 export type FileProblemKind = "missing" | "not-regular" | "too-large" | "invalid-utf8" | "unreadable";
 
@@ -47,13 +46,22 @@ export async function readTextFile(path: string, options: ReadTextOptions): Prom
 
 export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; problem: FileProblem };
 
-/** Reads a regular file's bytes, bounded by `maxBytes`; anything else is a problem naming it. */
+/**
+ * Reads a regular file's bytes, bounded by `maxBytes`; anything else is a problem naming it.
+ * Synchronous system calls: a plan reads thousands of small files one after another, and each
+ * asynchronous step (open, stat, read, close) would cost a round trip through the thread pool;
+ * O_NONBLOCK and the stat before any read keep FIFOs and devices from blocking.
+ */
 export async function readRegularFile(path: string, options: ReadTextOptions): Promise<BytesRead> {
+  return readRegularFileNow(path, options);
+}
+
+function readRegularFileNow(path: string, options: ReadTextOptions): BytesRead {
   const name = `${options.what ? `${options.what} ` : ""}${options.display ?? path}`;
-  let handle: FileHandle;
+  let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return problem("missing", `${name} does not exist`);
@@ -62,7 +70,7 @@ export async function readRegularFile(path: string, options: ReadTextOptions): P
     return problem("unreadable", `${name} cannot be read (${code ?? "error"})`);
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) return problem("not-regular", `${name} is ${kindOf(info)}, not a regular file`);
     if (info.size > options.maxBytes)
       return problem(
@@ -70,10 +78,10 @@ export async function readRegularFile(path: string, options: ReadTextOptions): P
         `${name} is ${formatBytes(info.size)}, more than the limit of ${formatBytes(options.maxBytes)}`,
       );
     // Read at most one byte past the limit: a file that grows while it is read is caught too.
-    const buffer = Buffer.alloc(Math.min(info.size, options.maxBytes) + 1);
+    const buffer = Buffer.allocUnsafe(Math.min(info.size, options.maxBytes) + 1);
     let filled = 0;
     while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -83,7 +91,7 @@ export async function readRegularFile(path: string, options: ReadTextOptions): P
   } catch (error) {
     return problem("unreadable", `${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
