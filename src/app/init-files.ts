@@ -76,8 +76,11 @@ description: The agent tried on a tester's phone
 # no appId: staging's own (api.appId under environments.staging in campaign.config.yaml) is sent
 agentId: 110
 maxCalls: 180
+# Years ahead, so that the placeholder below rings no one on a first apply: set your testers'
+# numbers first, then a sendTime of your own (or remove it to call as soon as apply runs).
+sendTime: "2030-01-15 14:00:00"
 numberInfoList:
-  - calleeNumber: "919700000002" # a placeholder: your testers' own numbers, country code first
+  - calleeNumber: "919700000002" # a placeholder, someone's real number perhaps: your testers' own, country code first
     text1: Tester
 `;
 

@@ -28,7 +28,8 @@ const MAX_DIGITS = 20;
 
 /**
  * A reader for numbers written as a CRM exports them. `international`: the country code first,
- * after `+` or an international prefix (`+91 97776-54321`, `(0044) 7400 123456`, `011 44 …`);
+ * after `+` or an international prefix (`+91 97776-54321`, `(0044) 7400 123456`; `011 44 …` only
+ * with a North American `country`);
  * a number with neither is read as digits are without numberFormat (as it stands: nothing says
  * its first digits are a country code), and with `country` one that is also a valid national
  * number there is refused as ambiguous. `national` (with `country`): numbers of that country as
@@ -59,16 +60,18 @@ export function createNumberReader(
       if ("problem" in scanned) return scanned;
       const { plus, digits } = scanned;
       if (plus) return international(digits);
-      // 00 (most of the world) and 011 (North America): no country code starts with 0.
+      // 00 (most of the world): no country code starts with 0. 011 only for a North American
+      // file: elsewhere it starts national numbers (UK 0114 …) that would read as foreign ones.
       if (digits.startsWith("00")) return international(digits.slice(2));
-      if (digits.startsWith("011")) return international(digits.slice(3));
+      if (homeCode === "1" && digits.startsWith("011")) return international(digits.slice(3));
       if (digits.startsWith("0"))
         return unreadable(
           "starts with 0: it is written without its country code",
           "write the country code first (+CC …), or read the file's national numbers with numberFormat: national and country",
         );
-      // A national number that lost its country code must not become a valid foreign one.
-      if (homeCode !== undefined && classify(homeCode + digits).valid)
+      // A national number that lost its country code must not become a valid foreign one: its
+      // national reading (the library's, trunk prefixes such as Russia's 8 included) is checked.
+      if (country !== undefined && readsNationallyAsOther(classify, digits, country))
         return unreadable(
           `is ambiguous: national or with country code? Without + or 00 it is read as digits, country code first, but it is also a valid national number of ${country!}`,
           `write it with + and the country code (+${homeCode} … if it is a national number of ${country!})`,
@@ -97,6 +100,18 @@ export function createNumberReader(
       return slowly(classify, digits, home, code + digits);
     return valid(classify, code + digits, home);
   };
+}
+
+/** Whether `digits`, read as a national number of `country`, is a valid number other than the digits as written. */
+function readsNationallyAsOther(classify: NumberClassifier, digits: string, country: string): boolean {
+  try {
+    const phone = parsePhoneNumberWithError(digits, { extract: false, defaultCountry: country as CountryCode });
+    const national = phone.countryCallingCode + phone.nationalNumber;
+    return national !== digits && classify(national).valid;
+  } catch (error) {
+    if (error instanceof ParseError) return false;
+    throw error;
+  }
 }
 
 /** Whether `country` is an ISO 3166 alpha-2 code with a numbering plan in the metadata. */

@@ -24,7 +24,6 @@ describe("numberFormat: international", () => {
     ["0044 7400 123456", "447400123456"],
     ["(+44) 7400 123456", "447400123456"],
     ["+44 (0) 7400 123456", "447400123456"], // the national 0 written after the country code
-    ["011 44 7400 123456", "447400123456"], // North America's international prefix
     ["+1 (212) 555-0100", "12125550100"],
     ["+1.212.555.0100", "12125550100"],
     ["\u00a0+91\u00a097776\u202f54321", "919777654321"],
@@ -54,6 +53,23 @@ describe("numberFormat: international", () => {
     const inUs = createNumberReader(classify, "international", "US");
     expect(problemOf(inUs("2125550100"))).toMatch(/^is ambiguous: national or with country code\?/);
     expect(inUs("447400123456")).toBe("447400123456");
+    // 011 is North America's international prefix: only a US or Canadian file reads it so.
+    expect(inUs("011 44 7400 123456")).toBe("447400123456");
+  });
+
+  test("011 elsewhere starts national numbers (Sheffield 0114 …): never read as another country's", () => {
+    const inBritain = createNumberReader(classify, "international", "GB");
+    for (const reader of [international, inBritain])
+      for (const written of ["0114 312 5762", "0113 101 4010", "01135854607"])
+        expect(problemOf(reader(written)), written).toBe("starts with 0: it is written without its country code");
+  });
+
+  test("a national number with a trunk prefix other than 0 (Russia's 8) is ambiguous too", () => {
+    const inRussia = createNumberReader(classify, "international", "RU");
+    // 8 495 123-45-67 is a Moscow number; as digits it is also a valid Vietnamese one.
+    expect(classify("84951234567").valid).toBe(true);
+    expect(problemOf(inRussia("84951234567"))).toMatch(/^is ambiguous: national or with country code\?/);
+    expect(inRussia("+7 495 123-45-67")).toBe("74951234567");
   });
 
   test.each([

@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
 import { runCli, tempDir } from "../helpers.js";
@@ -200,8 +200,21 @@ describe("GitHub Actions workflow", () => {
       expect(checkout).toBeLessThan(check);
       expect(check).toBeLessThan(apply);
       const dirOf = config.environments[name]?.campaignsDir ?? config.campaignsDir;
-      expect(job.steps[check]?.run).toContain('git fetch --no-tags --depth=1 origin "$GITHUB_SHA"');
-      expect(job.steps[check]?.run).toContain(`git diff --quiet "$GITHUB_SHA" HEAD -- ${dirOf} campaign.config.yaml`);
+      // The step itself, run as the job runs it: main's tip checked out shallow, GITHUB_SHA older.
+      const script = job.steps[check]!.run!;
+      const later = async (path: string) => {
+        const repo = await gitRepo({ [`${dirOf}/a.yaml`]: "taskName: a\n", "campaign.config.yaml": "{}\n" });
+        const approved = git(repo.origin, "rev-parse", "HEAD");
+        await mkdir(dirname(join(repo.origin, path)), { recursive: true });
+        await writeFile(join(repo.origin, path), "changed\n");
+        git(repo.origin, "add", "-A");
+        git(repo.origin, "commit", "-qm", "later");
+        return runCheck(script, repo.cloneTip(), approved);
+      };
+      expect(await later(`${dirOf}/b.yaml`), `${name}: a campaign merged later`).toBe(1);
+      expect(await later("campaign.config.yaml"), `${name}: the config changed later`).toBe(1);
+      expect(await later("lists/dnc.txt"), `${name}: a suppression list changed later`).toBe(1);
+      expect(await later("README.md"), `${name}: something else changed later`).toBe(0);
     }
   });
 
@@ -226,3 +239,46 @@ describe("GitHub Actions workflow", () => {
     expect((await runCli(["--help"], dir)).stdout).toMatch(/--env <name>.*CAMPAIGN_ENV/s);
   });
 });
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@t",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@t",
+    },
+  }).trim();
+}
+
+/** A repository with one commit of `files`, and a way to take a shallow clone of its tip (as actions/checkout does). */
+async function gitRepo(files: Record<string, string>): Promise<{ origin: string; cloneTip(): string }> {
+  const origin = await tempDir(files);
+  git(origin, "init", "-q", "-b", "main");
+  git(origin, "config", "uploadpack.allowAnySHA1InWant", "true");
+  git(origin, "add", "-A");
+  git(origin, "commit", "-qm", "approved");
+  return {
+    origin,
+    cloneTip: () => {
+      const clone = join(origin, "..", `clone-${Math.random().toString(36).slice(2)}`);
+      execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "main", `file://${origin}`, clone]);
+      return clone;
+    },
+  };
+}
+
+/** The step's shell script with GITHUB_SHA set: its exit code. */
+function runCheck(script: string, cwd: string, sha: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-e", "-c", script], {
+      cwd,
+      env: { ...process.env, GITHUB_SHA: sha },
+      stdio: "ignore",
+    });
+    child.on("exit", (code) => resolve(code ?? -1));
+  });
+}

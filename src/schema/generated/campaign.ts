@@ -19,11 +19,11 @@ export type RecipientsFile =
  */
 export type CsvColumn = string;
 /**
- * How callee numbers are written: digits (country code + number, digits only: read as they stand), international (country code first, after +, 00 or nothing; spaces, dashes, dots and brackets allowed: +91 97776-54321, (0044) 7911 123456) or national (numbers of `country` as dialled there, 097776 54321; international ones are read too). Either is rewritten to digits before anything is checked, hashed or sent. On the campaign: for numberInfoList and the recipientsFile; in recipientsFile: for that file (wins). The tool's own; never sent.
+ * How callee numbers are written: digits (country code + number, digits only: read as they stand), international (country code first after + or 00 — 011 too with a North American country —, spaces, dashes, dots and brackets allowed: +91 97776-54321, (0044) 7911 123456; plain digits are read as they stand, and with `country` set refused when they are also a valid national number there) or national (numbers of `country` as dialled there, 097776 54321; international ones are read too). Either is rewritten to digits before anything is checked, hashed or sent. On the campaign: for numberInfoList and the recipientsFile; in recipientsFile: for that file (wins). The tool's own; never sent.
  */
 export type NumberFormat = "digits" | "international" | "national";
 /**
- * ISO 3166-1 alpha-2 country (IN, GB, US) of the national numbers read with numberFormat: national. The tool's own; never sent.
+ * ISO 3166-1 alpha-2 country (IN, GB, US): with numberFormat: national, the country of the national numbers; with international, the file's country, against whose national numbers plain digits are checked (and, for US or CA, whose 011 prefix is read). The tool's own; never sent.
  */
 export type Country = string;
 
@@ -470,12 +470,12 @@ export const campaignSchema: Record<string, unknown> = {
         "national"
       ],
       "default": "digits",
-      "description": "How callee numbers are written: digits (country code + number, digits only: read as they stand), international (country code first, after +, 00 or nothing; spaces, dashes, dots and brackets allowed: +91 97776-54321, (0044) 7911 123456) or national (numbers of `country` as dialled there, 097776 54321; international ones are read too). Either is rewritten to digits before anything is checked, hashed or sent. On the campaign: for numberInfoList and the recipientsFile; in recipientsFile: for that file (wins). The tool's own; never sent."
+      "description": "How callee numbers are written: digits (country code + number, digits only: read as they stand), international (country code first after + or 00 — 011 too with a North American country —, spaces, dashes, dots and brackets allowed: +91 97776-54321, (0044) 7911 123456; plain digits are read as they stand, and with `country` set refused when they are also a valid national number there) or national (numbers of `country` as dialled there, 097776 54321; international ones are read too). Either is rewritten to digits before anything is checked, hashed or sent. On the campaign: for numberInfoList and the recipientsFile; in recipientsFile: for that file (wins). The tool's own; never sent."
     },
     "country": {
       "type": "string",
       "pattern": "^[A-Z]{2}$",
-      "description": "ISO 3166-1 alpha-2 country (IN, GB, US) of the national numbers read with numberFormat: national. The tool's own; never sent."
+      "description": "ISO 3166-1 alpha-2 country (IN, GB, US): with numberFormat: national, the country of the national numbers; with international, the file's country, against whose national numbers plain digits are checked (and, for US or CA, whose 011 prefix is read). The tool's own; never sent."
     },
     "csvColumn": {
       "type": "string",
