@@ -57,7 +57,10 @@ function stillRinging(applied: CampaignState | undefined): string | undefined {
   if (!TASK_ENDED.has(task))
     return `task ${applied.taskId} was ${task} at the last refresh (${applied.platform!.refreshedAt})`;
   const flow = applied.recall?.status;
-  const declaresFlow = applied.settings?.["recallFlow"] !== undefined && applied.settings["recallFlow"] !== null;
+  // An entry without settings (written by an older release) may have had a recall flow: fail safe.
+  const declaresFlow =
+    applied.settings === undefined ||
+    (applied.settings["recallFlow"] !== undefined && applied.settings["recallFlow"] !== null);
   if (flow === undefined) return declaresFlow ? "the status of its recall flow was never refreshed" : undefined;
   if (flow !== "absent" && !ASSUMED_RECALL_FLOW_ENDED.has(flow))
     return `its recall flow was ${flow} at the last refresh (${applied.recall!.refreshedAt})`;
