@@ -16,6 +16,7 @@ import { baseFiles } from "./extends.js";
 import type { CampaignSource } from "./layers.js";
 import { partialNameWanted, partialSkipped } from "./partials.js";
 import { appIdOverridesEnvironment, type EnvironmentAppId } from "./app-id.js";
+import { placeholdersOutsideTemplate, taskNameNumbers } from "./literal-text.js";
 import { parseYamlFile, type FieldPath } from "./yaml-documents.js";
 
 /** The filesystem, passed in: loading itself does no I/O. */
@@ -214,6 +215,15 @@ async function loadDocument(
   const numbers = readNumberFormats(merged, options.numbers!.classify, locator.locate);
   diagnostics.push(...numbers.diagnostics);
   diagnostics.push(...appIdOverridesEnvironment(declared, locator.locate, options.defaults?.environmentAppId));
+  diagnostics.push(...placeholdersOutsideTemplate(declared, locator.locate, document.origin?.row !== undefined));
+  if (isMapping)
+    diagnostics.push(
+      ...taskNameNumbers(
+        (declared as { taskName?: unknown }).taskName,
+        options.numbers!.classify,
+        locator.locate(["taskName"]),
+      ),
+    );
 
   const validate = validators().campaign;
   if (!validate(numbers.campaign)) {
