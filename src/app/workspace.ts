@@ -23,8 +23,9 @@ import {
 } from "../config/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
+import { maskSensitiveText } from "../privacy/index.js";
 import type { ProtectedFile } from "../files/index.js";
-import { describeDesired, type DesiredCampaign, type Hasher } from "../plan/index.js";
+import { describeDesired, withinPaths, type DesiredCampaign, type Hasher } from "../plan/index.js";
 import type { GuardsConfig, SuppressionListBinding } from "../schema/generated/index.js";
 import { fileBackend, openPgStateBackend, type StateBackend } from "../state/index.js";
 import type { AppContext } from "./context.js";
@@ -150,6 +151,22 @@ export function partialRoots(config: LoadedConfig, context: AppContext): string[
   return allCampaignsDirs(config, context).map((dir) => displayPath(resolve(context.cwd, dir), context.cwd));
 }
 
+/**
+ * A path named on the command line outside the chosen environment's campaigns directory: its
+ * campaigns are planned (and applied) in this environment all the same — say so, since
+ * `--env staging campaigns/example.yaml` would send production's campaign from staging's account.
+ */
+function warnOutsideEnvironment(workspace: Workspace, paths: readonly string[], context: AppContext): void {
+  const { environment, projectRoot, settings } = workspace.config;
+  if (environment === undefined) return;
+  const own = projectPath(projectRoot, context.cwd, settings.campaignsDir);
+  for (const path of paths)
+    if (!withinPaths(projectPath(projectRoot, context.cwd, path), [own]))
+      context.events.notice(
+        `warning: ${maskSensitiveText(path)} is outside ${own}, the campaigns directory of environment ${environment}: its campaigns are planned and applied in ${environment} all the same\n`,
+      );
+}
+
 /** Config defaults (and api.appId) merged under every campaign; errors in them point at the config. */
 export function campaignDefaults(config: LoadedConfig): CampaignDefaultsSource {
   const { settings, source } = config;
@@ -199,6 +216,7 @@ export async function loadDesired(
 ): Promise<DesiredLoad> {
   const { settings } = workspace.config;
   const searched = paths.length > 0 ? paths : [settings.campaignsDir];
+  warnOutsideEnvironment(workspace, paths, context);
   const files = await discoverCampaignFiles(searched, context.cwd);
   const defaults = campaignDefaults(workspace.config);
   // Each campaign is described (hashed) as soon as it is loaded; a plan that will not submit
