@@ -1,10 +1,9 @@
-import { ToolError } from "../errors/index.js";
 import type { SeriesHistory } from "../plan/index.js";
 import { openMaxMetadata } from "../campaigns/index.js";
 import type { PrefixCost, TaskAggregate } from "../reports/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
-import { openReportStore } from "./report-store.js";
+import { readStoreIfAny } from "./report-store.js";
 import type { Workspace } from "./workspace.js";
 
 /**
@@ -21,25 +20,14 @@ export async function seriesHistories(
 ): Promise<Map<string, SeriesHistory>> {
   const tasks = seriesTasks(state, series);
   if (tasks.size === 0) return new Map();
-  let rows: TaskAggregate[];
-  let costs: PrefixCost[];
-  try {
-    const store = await openReportStore(workspace, {}, context, { mustExist: true });
-    try {
-      rows = await store.aggregate();
-      costs = await store.prefixCosts();
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    if (error instanceof ToolError && error.code === "not-found") return new Map();
-    if (!(error instanceof ToolError)) throw error;
-    context.events.notice(
-      `note: the cost estimate uses no history: ${error.message} (the report store could not be read)\n`,
-    );
-    return new Map();
-  }
-  return historiesOf(rows, costs, tasks, openMaxMetadata().callingCodes);
+  const read = await readStoreIfAny(
+    workspace,
+    context,
+    (why) => `note: the cost estimate uses no history: ${why} (the report store could not be read)`,
+    async (store) => ({ rows: await store.aggregate(), costs: await store.prefixCosts() }),
+    undefined,
+  );
+  return read ? historiesOf(read.rows, read.costs, tasks, openMaxMetadata().callingCodes) : new Map();
 }
 
 interface SeriesTask {

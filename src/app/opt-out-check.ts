@@ -1,12 +1,11 @@
 import { suppressedBy } from "../campaigns/suppression.js";
-import { ToolError } from "../errors/index.js";
 import { ownEntry, type DesiredCampaign, type OptedOutRecipients } from "../plan/index.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { optOutMatcher } from "../reports/index.js";
 import type { AppliedState } from "../schema/generated/index.js";
 import type { AppContext } from "./context.js";
 import { optOutIntents } from "./opt-out-intents.js";
-import { openReportStore } from "./report-store.js";
+import { readStoreIfAny } from "./report-store.js";
 import { loadSuppressionLists } from "./suppression.js";
 import { campaignFileReader, type Workspace } from "./workspace.js";
 
@@ -28,30 +27,27 @@ export async function optedOutDeclared(
   const intents = optOutIntents(workspace, context);
   const candidates = desired.filter((d) => !submitted(state, d.taskName));
   if (intents.length === 0 || candidates.length === 0) return [];
-  const found: { taskName: string; numbers: { number: number; intent: string }[] }[] = [];
-  try {
-    const store = await openReportStore(workspace, {}, context, { mustExist: true });
-    try {
+  const found = await readStoreIfAny(
+    workspace,
+    context,
+    (why) => `note: the plan did not check for opt-outs: ${why}`,
+    async (store) => {
       const callees = await store.optedOut(intents);
       if (callees.length === 0) return [];
       const match = optOutMatcher(callees, (callee) => store.hashCallee(callee));
+      const hits: { taskName: string; numbers: { number: number; intent: string }[] }[] = [];
       for (const campaign of candidates) {
         const numbers = [];
         for (const number of campaign.numbers) {
           const callee = match(number);
           if (callee !== undefined) numbers.push({ number, intent: callee.intent });
         }
-        if (numbers.length > 0) found.push({ taskName: campaign.taskName, numbers });
+        if (numbers.length > 0) hits.push({ taskName: campaign.taskName, numbers });
       }
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    if (error instanceof ToolError && error.code === "not-found") return [];
-    if (!(error instanceof ToolError)) throw error;
-    context.events.notice(`note: the plan did not check for opt-outs: ${error.message}\n`);
-    return [];
-  }
+      return hits;
+    },
+    [],
+  );
   if (found.length === 0) return [];
   // Only now, and rarely: a number a list holds is suppressed already (an error, or left out).
   const { lists } = await loadSuppressionLists(workspace.config, campaignFileReader(workspace, context), context);

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ToolError } from "../errors/index.js";
 import { maskPgUrl } from "../pg/index.js";
 import { openPgReportStore, openSqliteStore, type ReportStore } from "../reports/index.js";
 import type { AppContext } from "./context.js";
@@ -32,6 +33,32 @@ export async function openReportStore(
     mustExist: access.mustExist,
     display: path,
   });
+}
+
+/**
+ * What the plan reads of the report store when it may (cost history, opt-outs): no store yet is no
+ * answer (`absent`); one that cannot be read is said in a notice (`notice(why)`) and is no answer
+ * either — the plan goes on. Anything but a ToolError is a bug and is thrown.
+ */
+export async function readStoreIfAny<T>(
+  workspace: Workspace,
+  context: AppContext,
+  notice: (why: string) => string,
+  read: (store: ReportStore) => Promise<T>,
+  absent: T,
+): Promise<T> {
+  try {
+    const store = await openReportStore(workspace, {}, context, { mustExist: true });
+    try {
+      return await read(store);
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    if (error.code !== "not-found") context.events.notice(`${notice(error.message)}\n`);
+    return absent;
+  }
 }
 
 /** Where reports go, for messages (a Postgres URL masked). */

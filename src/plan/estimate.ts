@@ -183,5 +183,6 @@ function calleeZone(desired: DesiredCampaign): string | undefined {
   return zones.size === 1 ? [...zones][0] : undefined;
 }
 
-const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+/** Amounts and rates to 4 decimals, as the plan carries them. */
+export const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 const roundInput = (i: EstimateInput): EstimateInput => (i.value === null ? i : { ...i, value: round(i.value) });

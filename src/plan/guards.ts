@@ -65,6 +65,9 @@ export interface GuardInput {
 
 export type CostSettings = Omit<EstimateSettings, "clock">;
 
+/** No prices, no forecast, no history: durations and finish times only. */
+export const NO_COSTS: CostSettings = { pricing: undefined, forecast: {}, history: new Map() };
+
 /** Blast-radius guards: how many people one campaign, one apply, or one series step may call. */
 export function blastRadiusFindings(input: GuardInput): Diagnostic[] {
   const { guards } = input;
@@ -145,7 +148,7 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
   if (guards.maxCostPerCampaign === undefined && guards.maxCostPerApply === undefined) return [];
   const findings: Diagnostic[] = [];
   const report = sizeLimitReporter(input, findings);
-  const costs: CostSettings = input.costs ?? { pricing: undefined, forecast: {}, history: new Map() };
+  const costs = input.costs ?? NO_COSTS;
   const clock = { platformTimeZone: input.platformTimeZone, now: input.now, dialsPerMinute: guards.dialsPerMinute };
   const pricing = costs.pricing;
   // A budget without prices is a config mistake, not a size to allow: never waived by --allow-large.
@@ -160,7 +163,7 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
       },
     ];
   const currency = pricing.currency;
-  const money = (n: number): string => `${n.toFixed(2)} ${currency ?? ""}`.trim();
+  const money = (n: number): string => `${n.toFixed(2)} ${currency}`;
   const unpricedHint = "set pricing.currency and a price in pricing.perMinute for every callee country";
   const judged = [
     ...input.toSubmit.map((desired) => ({ desired, recallRoundsOnly: false, startedAt: input.now })),
@@ -178,15 +181,15 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
     const unconfigured = Object.keys(desired.countries).filter((c) => !Object.hasOwn(pricing.perMinute, c));
     const cost = estimate.currency === currency && unconfigured.length === 0 ? estimate.cost.worst : null;
     const what = recallRoundsOnly ? `the updated recall flow of "${desired.taskName}"` : `"${desired.taskName}"`;
-    return { desired, what, estimate: { ...estimate, unpriced: unconfigured }, cost };
+    return { desired, what, estimate, unconfigured, cost };
   });
-  for (const { desired, what, estimate, cost } of worst) {
+  for (const { desired, what, estimate, unconfigured, cost } of worst) {
     const at = { file: desired.source.file, line: desired.source.line, column: 1 };
     if (guards.maxCostPerCampaign === undefined) continue;
     if (cost === null)
       report(
         "blast-radius-cost-unpriced",
-        `${what}: its worst case cannot be priced (${whyUnpriced(estimate.unpriced, currency)}), so guards.maxCostPerCampaign cannot be checked`,
+        `${what}: its worst case cannot be priced (${whyUnpriced(unconfigured, currency)}), so guards.maxCostPerCampaign cannot be checked`,
         at,
         unpricedHint,
       );
@@ -203,7 +206,7 @@ export function budgetFindings(input: GuardInput & { now: number }): Diagnostic[
     if (unpriced.length > 0)
       report(
         "blast-radius-cost-unpriced",
-        `this apply's worst case cannot be priced (${unpriced.length} campaign(s), e.g. "${unpriced[0]!.desired.taskName}": ${whyUnpriced(unpriced[0]!.estimate.unpriced, currency)}), so guards.maxCostPerApply cannot be checked`,
+        `this apply's worst case cannot be priced (${unpriced.length} campaign(s), e.g. "${unpriced[0]!.desired.taskName}": ${whyUnpriced(unpriced[0]!.unconfigured, currency)}), so guards.maxCostPerApply cannot be checked`,
         input.guardsAt("maxCostPerApply"),
         unpricedHint,
       );

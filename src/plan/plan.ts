@@ -9,11 +9,10 @@ import type {
 import { ownEntry } from "./by-name.js";
 import { cancelFindings, plannedCancel } from "./cancel.js";
 import { withRows, type DesiredCampaign } from "./desired.js";
-import { guardFindings, submittedAtOf, type GuardInput } from "./guards.js";
+import { guardFindings, NO_COSTS, submittedAtOf, type GuardInput } from "./guards.js";
 import { crossCampaignDuplicates, recipientDiff } from "./recipients.js";
 import { plannedRounds } from "./rounds.js";
 import { estimateOf } from "./estimate.js";
-import type { CostSettings } from "./guards.js";
 import { renameFindings, resolveMoves, type MoveSource } from "./renames.js";
 import { withinPaths } from "./scope.js";
 import { blockedFinding, orphanFinding, unknownFinding } from "./entry-findings.js";
@@ -45,8 +44,6 @@ export interface PlanInput {
   /** Declared numbers with a status report that is an opt-out (reports.optOutIntents): warned about where they would be called. */
   optedOut?: readonly OptedOutRecipients[];
 }
-
-const NO_COSTS: CostSettings = { pricing: undefined, forecast: {}, history: new Map() };
 
 /** Diffs the declared campaigns against the applied state (pure: everything comes in as data). */
 export function plan(input: PlanInput): CampaignPlan {

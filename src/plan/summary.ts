@@ -1,4 +1,5 @@
 import type { CostEstimateTotal, Diagnostic, PlanEntry, PlanSummary } from "../schema/generated/index.js";
+import { round } from "./estimate.js";
 
 // The order entries are listed in: what will be sent first, then what blocks, then the rest.
 const ORDER: Record<PlanEntry["action"], number> = {
@@ -45,7 +46,7 @@ function estimateTotal(entries: readonly PlanEntry[]): CostEstimateTotal {
   const sum = (pick: (e: (typeof estimates)[number]) => number | null): number | null =>
     currency === null || estimates.some((e) => pick(e) === null)
       ? null
-      : Math.round(estimates.reduce((n, e) => n + pick(e)!, 0) * 10_000) / 10_000;
+      : round(estimates.reduce((n, e) => n + pick(e)!, 0));
   const ends = estimates.map((e) => e.lastCallBy.expected).sort();
   return {
     currency,

@@ -1,6 +1,6 @@
-import { epochMsToWallTime, isValidTimeZone } from "../campaigns/platform-time.js";
 import { escapeControlChars } from "../privacy/index.js";
 import type { CostEstimate, CostEstimateTotal, EstimateInput } from "../schema/generated/index.js";
+import { wallMinute } from "./wall-time.js";
 
 /** `est. 1.20 USD (worst 3.00) · 7 attempts (worst 12), 6 billed min (worst 36) · last call by 2036-04-01 15:10 Asia/Kolkata (worst 16:40)` */
 export function estimateLine(estimate: CostEstimate): string {
@@ -58,12 +58,7 @@ const money = (n: number): string => n.toFixed(2);
 const AMOUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 const amount = (n: number): string => AMOUNT.format(n);
 
-/** `2036-04-01 15:10`, rounded up to the minute, in the zone (a plan file read back with an unknown zone: as written). */
-function wallTime(iso: string, zone: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms) || !isValidTimeZone(zone)) return iso;
-  return epochMsToWallTime(Math.ceil(ms / 60_000) * 60_000, zone).slice(0, 16);
-}
+const wallTime = (iso: string, zone: string): string => wallMinute(iso, zone, true) ?? iso;
 
 /** The zone a plan's estimates share (their callees'), else UTC: the zone of its closing estimate line. */
 export function estimatesZone(entries: readonly { estimate?: CostEstimate }[]): string {

@@ -1,11 +1,11 @@
 import { UNKNOWN_COUNTRY } from "../campaigns/audience.js";
 import { renderDiagnostic, type DiagnosticStyle } from "./diagnostics.js";
-import { epochMsToWallTime, isValidTimeZone } from "../campaigns/platform-time.js";
 import { escapeControlChars } from "../privacy/index.js";
 import { cancelAction, cancelSummary } from "../plan/index.js";
 import type { CampaignPlan, FieldChange, PlanEntry, PlannedRounds, RecipientDiff } from "../schema/generated/index.js";
 import { outsidePathsLine, planSummaryLine } from "./plan-summary.js";
 import { estimateBasisLine, estimateLine, estimatesZone, estimateTotalLine } from "./estimate.js";
+import { wallMinute } from "./wall-time.js";
 
 export interface TextStyle extends DiagnosticStyle {
   green(text: string): string;
@@ -218,14 +218,11 @@ const ROUNDS_LISTED = 4;
  */
 export function roundsLine(rounds: PlannedRounds): string {
   let lastDate = "";
-  // A plan file read back is shown as it stands, even where it names no zone or time we know.
-  const known = isValidTimeZone(rounds.timeZone);
   const at = (iso: string, roundUp: boolean): string => {
-    const ms = Date.parse(iso);
-    if (!known || !Number.isFinite(ms)) return iso;
-    const wall = epochMsToWallTime(roundUp ? Math.ceil(ms / 60_000) * 60_000 : ms, rounds.timeZone);
+    const wall = wallMinute(iso, rounds.timeZone, roundUp);
+    if (wall === undefined) return iso;
     const date = wall.slice(0, 10);
-    const shown = date === lastDate ? wall.slice(11, 16) : wall.slice(0, 16);
+    const shown = date === lastDate ? wall.slice(11) : wall;
     lastDate = date;
     return shown;
   };
