@@ -61,6 +61,9 @@ function stillRinging(applied: CampaignState | undefined): string | undefined {
   const declaresFlow =
     applied.settings === undefined ||
     (applied.settings["recallFlow"] !== undefined && applied.settings["recallFlow"] !== null);
+  if (flow === undefined && applied.settings === undefined)
+    // Refresh asks only for the flows the state records, so no refresh will tell: only --before-finished.
+    return "its state entry, written by an older release, does not say whether it has a recall flow, and campaign refresh cannot tell";
   if (flow === undefined) return declaresFlow ? "the status of its recall flow was never refreshed" : undefined;
   if (flow !== "absent" && !ASSUMED_RECALL_FLOW_ENDED.has(flow))
     return `its recall flow was ${flow} at the last refresh (${applied.recall!.refreshedAt})`;

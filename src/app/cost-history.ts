@@ -65,8 +65,9 @@ export function historiesOf(
   for (const row of rows) {
     // A recall round's report names its parent task as sourceTaskId.
     const taskId = row.sourceTaskId ?? row.taskId;
-    const task = taskId === null ? undefined : tasks.get(taskId);
-    if (task === undefined || taskId === null) continue;
+    if (taskId === null) continue;
+    const task = tasks.get(taskId);
+    if (task === undefined) continue;
     let sum = sums.get(task.series);
     if (!sum) {
       sum = {

@@ -4,6 +4,7 @@
 // state and shown unmasked in every plan; a forEach over a phone column makes that easy).
 import { warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
 import { maskPhoneNumber, maskSensitiveText } from "../privacy/index.js";
+import { displayPath, pathToPointer } from "./field-path.js";
 import type { NumberClassifier } from "./phone-numbers.js";
 import type { FieldPath } from "./yaml-documents.js";
 
@@ -41,10 +42,10 @@ export function placeholdersOutsideTemplate(
   return found.map((at) =>
     warningAt({
       code: "placeholder-outside-template",
-      message: `${maskSensitiveText(at.join("."))} holds a \${…} placeholder, but this campaign is no forEach template: it is sent as written`,
+      message: `${maskSensitiveText(displayPath(at))} holds a \${…} placeholder, but this campaign is no forEach template: it is sent as written`,
       hint: "fill it in, or make the document a template with forEach (write $${ for a literal ${)",
       at: locate(at),
-      field: maskSensitiveText(`/${at.join("/")}`),
+      field: maskSensitiveText(pathToPointer(at)),
     }),
   );
 }

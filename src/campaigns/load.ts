@@ -16,6 +16,7 @@ import { baseFiles } from "./extends.js";
 import type { CampaignSource } from "./layers.js";
 import { partialNameWanted, partialSkipped } from "./partials.js";
 import { appIdOverridesEnvironment, type EnvironmentAppId } from "./app-id.js";
+import { pathToPointer } from "./field-path.js";
 import { placeholdersOutsideTemplate, taskNameNumbers } from "./literal-text.js";
 import { parseYamlFile, type FieldPath } from "./yaml-documents.js";
 
@@ -258,7 +259,7 @@ async function loadDocument(
           written: source.path,
           file: csvFile,
           referencedAt,
-          field: `/${source.pathAt.join("/")}`,
+          field: pathToPointer(source.pathAt),
           ...(referencedAt.file !== document.file
             ? { relativeTo: `the file it is written in (${referencedAt.file})` }
             : {}),

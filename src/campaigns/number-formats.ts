@@ -2,6 +2,8 @@
 // to its inline numbers and its recipientsFile; set in the recipientsFile object, to that file
 // (winning over the campaign's). Read before the schema check: it checks the digits they become.
 import { errorAt, warningAt, type Diagnostic, type SourcePosition } from "../diagnostics/index.js";
+import { pathToPointer } from "./field-path.js";
+import { isPlainMap } from "./layers.js";
 import { maskPhoneNumber } from "../privacy/index.js";
 import { createNumberReader, knownCountry, type NumberReader, type UnreadableNumber } from "./number-reader.js";
 import type { NumberClassifier } from "./phone-numbers.js";
@@ -36,12 +38,12 @@ export function readNumberFormats(
 ): NumberReading {
   const diagnostics: Diagnostic[] = [];
   const top = writtenAt(campaign);
-  const recipientsFile = isMap(campaign) ? campaign["recipientsFile"] : undefined;
-  const own = isMap(recipientsFile) ? writtenAt(recipientsFile) : { broken: false };
+  const recipientsFile = isPlainMap(campaign) ? campaign["recipientsFile"] : undefined;
+  const own = isPlainMap(recipientsFile) ? writtenAt(recipientsFile) : { broken: false };
   const inlineFormat = top.format ?? "digits";
   const fileFormat = own.format ?? inlineFormat;
   const fileCountry = own.country ?? top.country;
-  const inline = isMap(campaign) && Array.isArray(campaign["numberInfoList"]) ? campaign["numberInfoList"] : [];
+  const inline = isPlainMap(campaign) && Array.isArray(campaign["numberInfoList"]) ? campaign["numberInfoList"] : [];
   let ok = !top.broken && !own.broken;
 
   for (const [written, path] of [
@@ -56,7 +58,7 @@ export function readNumberFormats(
         message: `country ${written} is not an ISO 3166 country the phone-number metadata knows`,
         hint: "write the two-letter ISO 3166-1 code of the callees' country, e.g. IN, GB, US",
         at: locate(path),
-        field: `/${path.join("/")}`,
+        field: pathToPointer(path),
       }),
     );
   }
@@ -68,7 +70,7 @@ export function readNumberFormats(
         message: "numberFormat: national needs country: the country whose national numbers these are",
         hint: "add country: IN (ISO 3166-1 alpha-2) beside numberFormat",
         at: locate(path),
-        field: `/${path.join("/")}`,
+        field: pathToPointer(path),
       }),
     );
   };
@@ -89,7 +91,7 @@ export function readNumberFormats(
       message: "country is read only with numberFormat: national or international; here it changes nothing",
       hint: "set numberFormat: national (or international, which then refuses a bare national number), or remove country",
       at: locate(path),
-      field: `/${path.join("/")}`,
+      field: pathToPointer(path),
     });
   const readsCountry = (format: string): boolean => format === "national" || format === "international";
   if (own.country !== undefined && !readsCountry(fileFormat)) diagnostics.push(unused(["recipientsFile", "country"]));
@@ -142,13 +144,13 @@ function rewriteInline(
 ): { value: unknown; rewritten: number } {
   let rewritten = 0;
   const entries = inline.map((entry, index) => {
-    const written = isMap(entry) ? entry["calleeNumber"] : undefined;
+    const written = isPlainMap(entry) ? entry["calleeNumber"] : undefined;
     // Anything but a string is the schema's to report (an unquoted number, a list).
     if (typeof written !== "string") return entry;
     const digits = read(written);
     if (typeof digits !== "string") {
       const path = ["numberInfoList", index, "calleeNumber"];
-      diagnostics.push(unreadableNumber(written, digits, locate(path), `/${path.join("/")}`));
+      diagnostics.push(unreadableNumber(written, digits, locate(path), pathToPointer(path)));
       return entry;
     }
     if (digits === written) return entry;
@@ -159,7 +161,7 @@ function rewriteInline(
 }
 
 function writtenAt(value: unknown): Written {
-  if (!isMap(value)) return { broken: false };
+  if (!isPlainMap(value)) return { broken: false };
   const format = value["numberFormat"];
   const country = value["country"];
   const formatOk = format === undefined || (typeof format === "string" && FORMATS.has(format));
@@ -169,8 +171,4 @@ function writtenAt(value: unknown): Written {
     ...(countryOk && typeof country === "string" ? { country } : {}),
     broken: !formatOk || !countryOk,
   };
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

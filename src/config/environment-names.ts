@@ -2,6 +2,7 @@
 // default one: a command that reads the state or calls the platform must be told which, and a
 // name it does not know (or one given where none is declared) is an error, never a fallback.
 import { closestName } from "../campaigns/suggest.js";
+import { isPlainMap } from "../campaigns/layers.js";
 import { errorAt, type Diagnostic } from "../diagnostics/index.js";
 import { ToolError } from "../errors/index.js";
 import { maskSensitiveText } from "../privacy/index.js";
@@ -13,8 +14,8 @@ export const ENVIRONMENT_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** The well-formed names under `environments:` in a config's value (the schema reports any other). */
 export function declaredEnvironments(value: unknown): string[] {
-  const environments = isMap(value) ? value["environments"] : undefined;
-  return isMap(environments) ? Object.keys(environments).filter((name) => ENVIRONMENT_NAME.test(name)) : [];
+  const environments = isPlainMap(value) ? value["environments"] : undefined;
+  return isPlainMap(environments) ? Object.keys(environments).filter((name) => ENVIRONMENT_NAME.test(name)) : [];
 }
 
 /** ajv's complaint about a name under `environments:`, or an empty one, reported by environmentShapeProblems instead. */
@@ -27,8 +28,8 @@ export function isEnvironmentShapeError(error: SchemaError): boolean {
 
 /** Names that are no environment name, an environment written as nothing, environments inside one. */
 export function environmentShapeProblems(source: ConfigSource): Diagnostic[] {
-  const environments = isMap(source.value) ? source.value["environments"] : undefined;
-  if (!isMap(environments)) return [];
+  const environments = isPlainMap(source.value) ? source.value["environments"] : undefined;
+  if (!isPlainMap(environments)) return [];
   const out: Diagnostic[] = [];
   for (const [name, override] of Object.entries(environments)) {
     const at = ["environments", name];
@@ -52,7 +53,7 @@ export function environmentShapeProblems(source: ConfigSource): Diagnostic[] {
           field: `/environments/${name}`,
         }),
       );
-    else if (isMap(override) && Object.hasOwn(override, "environments"))
+    else if (isPlainMap(override) && Object.hasOwn(override, "environments"))
       out.push(
         errorAt({
           code: "invalid-value",
@@ -115,8 +116,4 @@ function declaredIn(configFile: string | undefined, declared: readonly string[])
 /** A name as given on the command line or in the environment: masked (it may be a number pasted by mistake), quoted (escaped), cut short when long. */
 function shown(name: string): string {
   return JSON.stringify(maskSensitiveText(name.length > 40 ? `${name.slice(0, 40)}…` : name));
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -3,6 +3,7 @@
 // and report store unless it names one, and every key located where it was written (in the
 // environment, else above it).
 import { basename, dirname, join, resolve } from "node:path";
+import { isPlainMap } from "../campaigns/layers.js";
 import type { FieldPath } from "../campaigns/yaml-documents.js";
 import { errorAt, warningAt, type Diagnostic } from "../diagnostics/index.js";
 import type { CampaignConfig, ReportsConfig, StateConfig } from "../schema/generated/index.js";
@@ -80,7 +81,7 @@ function suppressionListOrigins(config: CampaignConfig, name: string): { list: s
 
 /** Maps merged key by key (the override's value wins); anything else replaced whole. */
 function merge(base: unknown, override: unknown): unknown {
-  if (!isMap(base) || !isMap(override)) return override === undefined ? base : override;
+  if (!isPlainMap(base) || !isPlainMap(override)) return override === undefined ? base : override;
   const keys = new Set([...Object.keys(base), ...Object.keys(override)]);
   // fromEntries defines own properties: a key such as __proto__ stays a key.
   return Object.fromEntries(
@@ -110,10 +111,10 @@ export function environmentSource(document: ConfigSource, name: string, value: C
 
 /** Whether the override wrote the value at `path` (a list or value it holds on the way replaced the whole). */
 function setBy(override: unknown, path: FieldPath): boolean {
-  if (!isMap(override)) return false;
+  if (!isPlainMap(override)) return false;
   let current: unknown = override;
   for (const segment of path) {
-    if (!isMap(current)) return true;
+    if (!isPlainMap(current)) return true;
     if (!Object.hasOwn(current, segment)) return false;
     current = current[segment];
   }
@@ -213,8 +214,4 @@ function shownStore(settings: Settings, key: "state" | "reports"): string {
 
 function ownValue<T>(map: { [name: string]: T } | undefined, name: string): T | undefined {
   return map !== undefined && Object.hasOwn(map, name) ? map[name] : undefined;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,5 +1,10 @@
 import { escapeControlChars } from "../privacy/index.js";
-import type { CostEstimate, CostEstimateTotal, EstimateInput } from "../schema/generated/index.js";
+import type {
+  CostEstimate,
+  CostEstimateTotal,
+  EstimateAgainstActual,
+  EstimateInput,
+} from "../schema/generated/index.js";
 import { wallMinute } from "./wall-time.js";
 
 /** `est. 1.20 USD (worst 3.00) · 7 attempts (worst 12), 6 billed min (worst 36) · last call by 2036-04-01 15:10 Asia/Kolkata (worst 16:40)` */
@@ -54,6 +59,7 @@ function unknownWhy(estimate: CostEstimate): string {
 }
 
 const money = (n: number): string => n.toFixed(2);
+const moneyOrUnknown = (n: number | null): string => (n === null ? "unknown" : money(n));
 // One formatter for all: toLocaleString with options builds a new one each call.
 const AMOUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 const amount = (n: number): string => AMOUNT.format(n);
@@ -64,4 +70,17 @@ const wallTime = (iso: string, zone: string): string => wallMinute(iso, zone, tr
 export function estimatesZone(entries: readonly { estimate?: CostEstimate }[]): string {
   const zones = new Set(entries.flatMap((e) => (e.estimate ? [e.estimate.timeZone] : [])));
   return zones.size === 1 ? [...zones][0]! : "UTC";
+}
+
+/** `estimated 1.20 USD (worst 3.00) · actual so far 0.95 USD (0.79× the estimate)`: campaign outcomes against the reviewed estimate. */
+export function estimateAgainstActual(e: EstimateAgainstActual): string {
+  const currency = e.currency ?? "";
+  const actual =
+    e.actual === null
+      ? "actual cost not comparable (the reports are billed in another currency)"
+      : `actual so far ${money(e.actual)} ${currency}${e.ratio !== null ? ` (${e.ratio.toFixed(2)}× the estimate)` : ""}`;
+  return `estimated ${moneyOrUnknown(e.expected)} ${currency} (worst ${moneyOrUnknown(e.worst)}) · ${actual}`.replace(
+    / +/g,
+    " ",
+  );
 }

@@ -2,7 +2,8 @@ import { escapeControlCharsDeep } from "../privacy/index.js";
 import { OUTCOME_CLASSES, type OutcomeClass } from "../reports/record.js";
 import type { CampaignDetails, DetailedOutcomes, HourCalls } from "../reports/outcome-details.js";
 import type { CampaignOutcome } from "../schema/generated/index.js";
-import { caveats, estimateAgainstActual, OUTCOME_LABELS } from "./outcomes.js";
+import { estimateAgainstActual } from "./estimate.js";
+import { caveats, OUTCOME_LABELS } from "./outcomes.js";
 import { OUTCOMES_CSS } from "./outcomes-html-style.js";
 import { columns, esc, stackedBars, type Chart, type Segment } from "./svg.js";
 

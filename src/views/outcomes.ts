@@ -1,6 +1,7 @@
 import type { CampaignOutcome, OutcomesReport } from "../schema/generated/index.js";
 import { escapeControlCharsDeep } from "../privacy/index.js";
 import { OUTCOME_CLASSES, type OutcomeClass } from "../reports/record.js";
+import { estimateAgainstActual } from "./estimate.js";
 import { jsonView, type OutputFormat } from "./format.js";
 import { mdCell } from "./markdown-cell.js";
 
@@ -121,15 +122,4 @@ export function renderOutcomesMarkdown(raw: OutcomesReport): string {
     );
   }
   return out.join("\n") + "\n";
-}
-
-/** `estimated 1.20 USD (worst 3.00) · actual so far 0.95 USD (0.79× the estimate)` */
-export function estimateAgainstActual(e: NonNullable<CampaignOutcome["estimate"]>): string {
-  const money = (n: number | null): string => (n === null ? "unknown" : n.toFixed(2));
-  const currency = e.currency ?? "";
-  const actual =
-    e.actual === null
-      ? "actual cost not comparable (the reports are billed in another currency)"
-      : `actual so far ${money(e.actual)} ${currency}${e.ratio !== null ? ` (${e.ratio.toFixed(2)}× the estimate)` : ""}`;
-  return `estimated ${money(e.expected)} ${currency} (worst ${money(e.worst)}) · ${actual}`.replace(/ +/g, " ");
 }

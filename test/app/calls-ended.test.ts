@@ -25,7 +25,7 @@ describe("--unreached waits for the calls to end", () => {
 
   test("an entry an older release wrote without settings may have had a recall flow: refused until refreshed", () => {
     expect(() => assertCallsEnded("a", finished({}), false, appContext("/"))).toThrow(
-      /the status of its recall flow was never refreshed/,
+      /does not say whether it has a recall flow, and campaign refresh cannot tell/,
     );
     expect(() =>
       assertCallsEnded(

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { campaignOutcomes, type TaskAggregate } from "../../src/reports/index.js";
 import type { AppliedState, CampaignState } from "../../src/schema/generated/index.js";
-import { estimateAgainstActual } from "../../src/views/outcomes.js";
+import { estimateAgainstActual } from "../../src/views/estimate.js";
 
 const campaign = (taskId: number, estimate?: CampaignState["estimate"]): CampaignState => ({
   status: "submitted",
